@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace OperandoXrd.Cli.Commands;
+
+/// <summary>Every subcommand of <c>oxrd</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return DemoCommand.Create();
+    }
+}
