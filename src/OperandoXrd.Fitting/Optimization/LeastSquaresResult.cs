@@ -1,0 +1,50 @@
+namespace OperandoXrd.Fitting.Optimization;
+
+/// <summary>Outcome of one <see cref="LevenbergMarquardt"/> run.</summary>
+public sealed class LeastSquaresResult
+{
+    /// <summary>All parameter values after the fit (fixed ones unchanged).</summary>
+    public required double[] Values { get; init; }
+
+    /// <summary>
+    /// Covariance, row-major ParameterCount², zero in rows/columns of fixed parameters: the inverse of the weighted
+    /// normal matrix JᵀWJ scaled by the reduced χ² (GSAS-II and TOPAS report esds this way, so a fit to a model that
+    /// misses something gets honestly larger error bars).
+    /// </summary>
+    public required double[] Covariance { get; init; }
+
+    public required int ParameterCount { get; init; }
+
+    /// <summary>χ² = Σ w (y − f)², w = 1/σ².</summary>
+    public double ChiSquared { get; init; }
+
+    /// <summary>Points with non-zero weight.</summary>
+    public int Points { get; init; }
+
+    public int FreeParameters { get; init; }
+
+    /// <summary>Accepted plus rejected LM steps, i.e. model evaluations after the first.</summary>
+    public int Iterations { get; init; }
+
+    public bool Converged { get; init; }
+
+    /// <summary>Why the fit stopped when it did not converge ("not finite", "iteration limit", ...); empty otherwise.</summary>
+    public string Message { get; init; } = "";
+
+    /// <summary>Rwp = √(Σw(y−f)² / Σwy²).</summary>
+    public double Rwp { get; init; }
+
+    /// <summary>Rexp = √((N − P) / Σwy²).</summary>
+    public double Rexp { get; init; }
+
+    /// <summary>GoF = √(χ² / (N − P)) = Rwp / Rexp.</summary>
+    public double GoF { get; init; }
+
+    /// <summary>Indices of free parameters that ended on a bound.</summary>
+    public required int[] AtBounds { get; init; }
+
+    /// <summary>Estimated standard deviation of parameter i (0 for fixed parameters).</summary>
+    public double Esd(int i) => Math.Sqrt(Math.Max(0, Covariance[i * ParameterCount + i]));
+
+    public double CovarianceOf(int i, int j) => Covariance[i * ParameterCount + j];
+}
