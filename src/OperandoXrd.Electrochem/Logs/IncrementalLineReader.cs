@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace OperandoXrd.Electrochem.Logs;
+
+/// <summary>
+/// Reads the complete lines appended to a text file since the previous call. The offset of the byte after the last
+/// '\n' is all the state a growing file needs: a cycler appends rows, so everything before it never changes, and a
+/// partial last line is left for the next call instead of being parsed half-written.
+/// </summary>
+internal sealed class IncrementalLineReader
+{
+    private static readonly Encoding s_latin1 = Encoding.Latin1;
+
+    private readonly string _path;
+
+    public IncrementalLineReader(string path) => _path = path;
+
+    /// <summary>Bytes consumed: the start of the first line not yet read.</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>Complete lines read so far; the next line's number is this + 1.</summary>
+    public int LinesRead { get; private set; }
+
+    /// <summary>Bytes after the last line terminator, still waiting to become a line.</summary>
+    public long PendingBytes { get; private set; }
+
+    public void ReadNewLines(bool includeUnterminatedTail, Action<string, int> onLine)
+    {
+        byte[] bytes;
+        using (var fs = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+        {
+            long length = fs.Length;
+            if (length < Offset)
+            {
+                throw new VoltageLogException($"{_path}: the file shrank from {Offset} to {length} bytes since it was last read; it was replaced, not appended to. Open it again.");
+            }
+
+            if (length == Offset)
+            {
+                PendingBytes = 0;
+                return;
+            }
+
+            fs.Seek(Offset, SeekOrigin.Begin);
+            bytes = new byte[length - Offset];
+            fs.ReadExactly(bytes);
+        }
+
+        ReadOnlySpan<byte> span = bytes;
+        int start = 0;
+        if (Offset == 0 && span.StartsWith("\uFEFF"u8))
+        {
+            start = 3;
+        }
+
+        int lastNewline = span.LastIndexOf((byte)'\n');
+        int end = lastNewline + 1;
+        if (includeUnterminatedTail && end < span.Length)
+        {
+            end = span.Length;
+        }
+
+        int pos = start;
+        while (pos < end)
+        {
+            int nl = span[pos..end].IndexOf((byte)'\n');
+            int lineEnd = nl < 0 ? end : pos + nl;
+            ReadOnlySpan<byte> line = span[pos..lineEnd];
+            if (!line.IsEmpty && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            LinesRead++;
+            // EC-Lab writes ANSI (µ as the single byte 0xB5); most others write UTF-8. A line that is not valid UTF-8
+            // is Latin-1, which maps every byte and agrees with Windows-1252 on all the characters units use.
+            onLine(Utf8.IsValid(line) ? Encoding.UTF8.GetString(line) : s_latin1.GetString(line), LinesRead);
+            pos = lineEnd + 1;
+        }
+
+        Offset += end;
+        PendingBytes = span.Length - end;
+    }
+}

@@ -1,0 +1,332 @@
+using System.Globalization;
+using OperandoXrd.Electrochem.Units;
+
+namespace OperandoXrd.Electrochem.Logs;
+
+internal enum TimeKind
+{
+    /// <summary>A number × scale seconds since the log's start.</summary>
+    Elapsed,
+    /// <summary>An elapsed time printed as h:mm:ss.</summary>
+    Duration,
+    /// <summary>A wall-clock timestamp.</summary>
+    Absolute,
+    /// <summary>Seconds since 1970 UTC.</summary>
+    Unix,
+}
+
+/// <summary>Where each quantity sits in a row and how to bring it to our units. Built once from the header line.</summary>
+internal sealed class ColumnPlan
+{
+    public required string[] Names { get; init; }
+    public char Delimiter { get; init; }
+    public bool DecimalComma { get; init; }
+    public int Time { get; set; } = -1;
+    public TimeKind TimeKind { get; set; }
+    public double TimeScale { get; set; } = 1.0;
+    public string? AbsoluteFormat { get; set; }
+    /// <summary>A wall-clock column beside an elapsed one (Neware Realtime beside Total Time): anchors the start only.</summary>
+    public int Anchor { get; set; } = -1;
+    public int Voltage { get; set; } = -1;
+    public double VoltageScale { get; set; } = 1.0;
+    public int Current { get; set; } = -1;
+    public double CurrentScale { get; set; } = 1.0;
+    public int Charge { get; set; } = -1;
+    public double ChargeScale { get; set; } = 1.0;
+    public int Cycle { get; set; } = -1;
+    /// <summary>Neware step type (CC_Chg, CC_DChg, Rest): gives the sign of currents some exports print unsigned.</summary>
+    public int StepType { get; set; } = -1;
+
+    public int MinFields => Math.Max(Math.Max(Math.Max(Time, Anchor), Math.Max(Voltage, Current)), Math.Max(Math.Max(Charge, Cycle), StepType)) + 1;
+}
+
+/// <summary>One line at a time, in file order; a parser is a small state machine over header and data lines.</summary>
+internal abstract class LogParser
+{
+    protected LogParser(VoltageLog log) => Log = log;
+
+    protected VoltageLog Log { get; }
+
+    protected ColumnPlan? Plan { get; set; }
+
+    public abstract void Accept(string line, int lineNumber);
+
+    protected static string[] Split(string line, char delimiter)
+    {
+        if (!line.Contains('"', StringComparison.Ordinal))
+        {
+            return line.Split(delimiter);
+        }
+
+        // Quoted fields ("2021-07-15 14:23:45", "1,234") as spreadsheet exports write them; "" is a literal quote.
+        var fields = new List<string>();
+        var sb = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    sb.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    sb.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == delimiter)
+            {
+                fields.Add(sb.ToString());
+                sb.Clear();
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        fields.Add(sb.ToString());
+        return [.. fields];
+    }
+
+    /// <summary>The header's fields without the empty one a trailing delimiter leaves (EC-Lab ends every line with a tab).</summary>
+    protected static string[] HeaderFields(string line, char delimiter)
+    {
+        string[] f = Split(line, delimiter);
+        int n = f.Length;
+        while (n > 0 && string.IsNullOrWhiteSpace(f[n - 1]))
+        {
+            n--;
+        }
+
+        return [.. f.Take(n).Select(s => s.Trim())];
+    }
+
+    protected static char DetectDelimiter(string headerLine)
+    {
+        int tabs = headerLine.Count(c => c == '\t');
+        int semis = headerLine.Count(c => c == ';');
+        int commas = headerLine.Count(c => c == ',');
+        return tabs >= semis && tabs >= commas && tabs > 0 ? '\t' : semis >= commas && semis > 0 ? ';' : ',';
+    }
+
+    /// <summary>
+    /// Index of a column named <paramref name="spec"/>: <c>#N</c> (1-based), the exact header, or the header's quantity
+    /// without its unit (<c>Voltage</c> finds <c>Voltage(V)</c>). Case-insensitive.
+    /// </summary>
+    protected static int Find(string[] names, string spec)
+    {
+        if (spec.Length > 1 && spec[0] == '#' && int.TryParse(spec.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int k))
+        {
+            return k >= 1 && k <= names.Length ? k - 1 : -1;
+        }
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(names[i], spec, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(EchemUnits.SplitHeader(names[i]).Name, spec, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Scale of column <paramref name="index"/> for <paramref name="quantity"/>, from an explicit unit, else the unit in
+    /// the header, else <paramref name="defaultUnit"/>. An unknown unit is reported against the header line and the
+    /// column is not used (a wrong factor would be worse than no column).
+    /// </summary>
+    protected bool TryUnit(int index, EchemQuantity quantity, string? explicitUnit, string defaultUnit, int headerLine, out double scale)
+    {
+        string header = Plan?.Names[index] ?? "";
+        string unit = explicitUnit ?? EchemUnits.SplitHeader(header).Unit ?? defaultUnit;
+        if (EchemUnits.TryGetScale(quantity, unit, out scale))
+        {
+            return true;
+        }
+
+        Log.Warn(headerLine, $"unknown {quantity.ToString().ToLowerInvariant()} unit '{unit}' in column '{header}' (known: {EchemUnits.Known(quantity)}); column not used");
+        return false;
+    }
+
+    protected bool TryNumber(string field, out double value)
+    {
+        ReadOnlySpan<char> s = field.AsSpan().Trim().Trim('"');
+        if (Plan!.DecimalComma && s.Contains(','))
+        {
+            Span<char> buf = stackalloc char[s.Length];
+            s.CopyTo(buf);
+            buf.Replace(',', '.');
+            return double.TryParse(buf, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+        }
+
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    /// <summary>Reads one data row with the plan and hands it to the log; says why when it cannot.</summary>
+    protected void AcceptRow(string line, int lineNumber)
+    {
+        ColumnPlan plan = Plan!;
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        string[] f = Split(line, plan.Delimiter);
+        if (f.Length < plan.MinFields)
+        {
+            Log.Warn(lineNumber, $"{f.Length} fields where the header has {plan.Names.Length} (need at least {plan.MinFields}); row skipped");
+            return;
+        }
+
+        if (!TryTime(f, lineNumber, out double t))
+        {
+            return;
+        }
+
+        double v = double.NaN, i = double.NaN, q = double.NaN;
+        int cycle = -1;
+        if ((plan.Voltage >= 0 && !Read(f, plan.Voltage, plan.VoltageScale, lineNumber, out v))
+            || (plan.Current >= 0 && !Read(f, plan.Current, plan.CurrentScale, lineNumber, out i))
+            || (plan.Charge >= 0 && !Read(f, plan.Charge, plan.ChargeScale, lineNumber, out q)))
+        {
+            return;
+        }
+
+        if (plan.Cycle >= 0)
+        {
+            if (!Read(f, plan.Cycle, 1.0, lineNumber, out double c))
+            {
+                return;
+            }
+
+            cycle = (int)Math.Round(c);
+        }
+
+        if (plan.StepType >= 0 && plan.Current >= 0)
+        {
+            string step = f[plan.StepType];
+            if (step.Contains("DChg", StringComparison.OrdinalIgnoreCase) || step.Contains("Discharge", StringComparison.OrdinalIgnoreCase))
+            {
+                i = -Math.Abs(i);
+            }
+            else if (step.Contains("Chg", StringComparison.OrdinalIgnoreCase) || step.Contains("Charge", StringComparison.OrdinalIgnoreCase))
+            {
+                i = Math.Abs(i);
+            }
+        }
+
+        Log.AddRow(t, v, i, q, cycle, lineNumber);
+    }
+
+    private bool Read(string[] f, int index, double scale, int lineNumber, out double value)
+    {
+        if (TryNumber(f[index], out value))
+        {
+            value *= scale;
+            return true;
+        }
+
+        Log.Warn(lineNumber, $"cannot read '{f[index].Trim()}' as a number in column '{Plan!.Names[Math.Min(index, Plan.Names.Length - 1)]}'; row skipped");
+        return false;
+    }
+
+    private bool TryTime(string[] f, int lineNumber, out double t)
+    {
+        ColumnPlan plan = Plan!;
+        string field = f[plan.Time];
+        t = double.NaN;
+        switch (plan.TimeKind)
+        {
+            case TimeKind.Elapsed:
+                if (!TryNumber(field, out t))
+                {
+                    break;
+                }
+
+                t *= plan.TimeScale;
+                if (!Log.HasStart && plan.Anchor >= 0 && TryAbsolute(f[plan.Anchor], null, out DateTimeOffset anchor))
+                {
+                    Log.SetStart(anchor.AddSeconds(-t));
+                }
+
+                return true;
+            case TimeKind.Duration:
+                if (!WallClock.TryParseDuration(field, out t))
+                {
+                    break;
+                }
+
+                if (!Log.HasStart && plan.Anchor >= 0 && TryAbsolute(f[plan.Anchor], null, out DateTimeOffset anchor2))
+                {
+                    Log.SetStart(anchor2.AddSeconds(-t));
+                }
+
+                return true;
+            case TimeKind.Unix:
+            case TimeKind.Absolute:
+                DateTimeOffset at;
+                if (plan.TimeKind == TimeKind.Unix)
+                {
+                    if (!TryNumber(field, out double unix))
+                    {
+                        break;
+                    }
+
+                    at = DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(unix * TimeSpan.TicksPerSecond));
+                }
+                else if (!TryAbsolute(field, plan.AbsoluteFormat, out at))
+                {
+                    break;
+                }
+
+                if (!Log.HasStart)
+                {
+                    Log.SetStart(at);
+                }
+
+                t = (at - Log.Start!.Value).Ticks / (double)TimeSpan.TicksPerSecond;
+                return true;
+        }
+
+        Log.Warn(lineNumber, $"cannot read '{field.Trim()}' as a time in column '{plan.Names[plan.Time]}'; row skipped");
+        return false;
+    }
+
+    private bool TryAbsolute(string field, string? format, out DateTimeOffset value)
+    {
+        if (format is null or "iso")
+        {
+            return WallClock.TryParse(field, Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out value);
+        }
+
+        if (DateTime.TryParseExact(field.Trim().Trim('"'), format, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime dt))
+        {
+            value = new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Unspecified), Log.Options.WallClockUtcOffset);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+}
