@@ -1,0 +1,419 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using OperandoXrd.Core.Frames;
+
+namespace OperandoXrd.Hdf5.Frames;
+
+/// <summary>A run of frames taken from one dataset: frames DatasetStart..DatasetStart+Count-1 of <see cref="Stack"/>.</summary>
+internal sealed class FrameSegment
+{
+    public required FrameStack Stack { get; init; }
+
+    public required int DatasetStart { get; init; }
+
+    /// <summary>Frames readable now.</summary>
+    public int Count { get; set; }
+
+    /// <summary>Frames this segment will hold when complete (a VDS mapping's block, else the dataset extent).</summary>
+    public int? FixedCount { get; init; }
+
+    public required TimeCandidates Candidates { get; set; }
+
+    /// <summary>Position of the segment's first frame in its acquisition (rule 3 counts from the acquisition start).</summary>
+    public int AcquisitionOffset { get; set; }
+
+    public int Capacity => FixedCount ?? Stack.Extent;
+}
+
+/// <summary>
+/// Every frame layout of the design brief behind one <see cref="IFollowingFrameSource"/>: a list of segments (one per
+/// LIMA file, Dectris data file or VDS source) addressed by one global frame index. Thread-safe for reads: the native
+/// part of a read is serialized by <see cref="Hdf5Library.Sync"/>, decoding runs in the caller's thread.
+/// </summary>
+public sealed class Hdf5FrameSource : IFollowingFrameSource
+{
+    private const int MaxOpenFiles = 32;
+
+    private readonly Lock _gate = new();
+    private readonly List<FrameSegment> _segments;
+    private readonly FrameTimeOptions? _fallback;
+    private readonly TimeCandidates? _sequenceCandidates;
+    private readonly bool _follow;
+    private readonly Func<IReadOnlyCollection<string>, IReadOnlyList<FrameSegment>>? _discover;
+    private int[] _offsets = [];
+    private double[] _start = [];
+    private double[] _exposure = [];
+    private long _useClock;
+    private FrameReadPath _readPath;
+
+    internal Hdf5FrameSource(string layout, List<FrameSegment> segments, TimeCandidates? sequenceCandidates, FrameTimeOptions? fallback,
+        bool follow, Func<IReadOnlyCollection<string>, IReadOnlyList<FrameSegment>>? discover)
+    {
+        Layout = layout;
+        _segments = segments;
+        _sequenceCandidates = sequenceCandidates;
+        _fallback = fallback;
+        _follow = follow;
+        _discover = discover;
+        var first = segments[0].Stack;
+        Rows = first.Rows;
+        Columns = first.Columns;
+        DType = first.DType;
+        foreach (var s in segments)
+        {
+            CheckCompatible(s);
+        }
+
+        Rebuild();
+    }
+
+    /// <summary>What was recognised: "LIMA", "LIMA series (12 files)", "BLISS scan 1.1, virtual dataset over 3 LIMA files", "Dectris master (4 data files)"...</summary>
+    public string Layout { get; private set; }
+
+    public string Description => _segments.Count == 1
+        ? $"{_segments[0].Stack.File}:{_segments[0].Stack.DatasetPath}"
+        : $"{_segments[0].Stack.File}:{_segments[0].Stack.DatasetPath} and {_segments.Count - 1} more";
+
+    public int FrameCount { get; private set; }
+
+    public int Rows { get; }
+
+    public int Columns { get; }
+
+    public FrameDType DType { get; }
+
+    public FrameTimeRule TimeRule { get; private set; }
+
+    /// <summary>One line for the log: which rule and which datasets gave the times.</summary>
+    public string TimeRuleDetail { get; private set; } = "";
+
+    /// <summary>Filters of the (first) frame dataset, as stored.</summary>
+    public IReadOnlyList<Hdf5Filter> Filters => _segments[0].Stack.Filters;
+
+    /// <summary>Chunk shape of the (first) frame dataset; null when not chunked.</summary>
+    public IReadOnlyList<long>? ChunkShape => _segments[0].Stack.ChunkDims;
+
+    /// <summary>True when frames go through direct chunk reads and the managed decoders.</summary>
+    public bool UsesDirectChunks => _segments[0].Stack.UsesDirectChunks && _readPath == FrameReadPath.Auto;
+
+    /// <summary>Element type as stored (numpy spelling).</summary>
+    public string StoredType => _segments[0].Stack.ElementType.ToString();
+
+    /// <summary>File and dataset of every segment, in frame order.</summary>
+    public IReadOnlyList<(string File, string Dataset, int FirstFrame, int Count)> Parts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var parts = new List<(string, string, int, int)>(_segments.Count);
+                for (var i = 0; i < _segments.Count; i++)
+                {
+                    parts.Add((_segments[i].Stack.File, _segments[i].Stack.DatasetPath, _offsets[i], _segments[i].Count));
+                }
+
+                return parts;
+            }
+        }
+    }
+
+    /// <summary>Direct chunks with managed decoders (default) or the library with its plugins.</summary>
+    public FrameReadPath ReadPath
+    {
+        get => _readPath;
+        set
+        {
+            _readPath = value;
+            foreach (var s in _segments)
+            {
+                s.Stack.ReadPath = value;
+            }
+        }
+    }
+
+    public bool IsComplete { get; private set; }
+
+    public FrameTiming GetTiming(int index)
+    {
+        CheckIndex(index);
+        return new FrameTiming(_start[index], _exposure[index]);
+    }
+
+    public void ReadFrame(int index, Span<int> destination)
+    {
+        if (DType == FrameDType.Float32)
+        {
+            throw new FrameSourceException(_segments[0].Stack.File, _segments[0].Stack.DatasetPath, index, "float32 frames are read as float, not as integer counts");
+        }
+
+        CheckDestination(destination.Length);
+        var (segment, frame) = Locate(index);
+        if (DType is FrameDType.Int32 or FrameDType.UInt32)
+        {
+            // Stored 32-bit integers decode straight into the caller's frame: no copy, no conversion.
+            Read(segment, frame, index, MemoryMarshal.AsBytes(destination[..(Rows * Columns)]));
+            return;
+        }
+
+        var raw = ArrayPool<byte>.Shared.Rent(segment.Stack.FrameBytes);
+        try
+        {
+            Read(segment, frame, index, raw.AsSpan(0, segment.Stack.FrameBytes));
+            PixelConversion.ToInt32(DType, raw.AsSpan(0, segment.Stack.FrameBytes), destination[..(Rows * Columns)]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    public void ReadFrame(int index, Span<float> destination)
+    {
+        CheckDestination(destination.Length);
+        var (segment, frame) = Locate(index);
+        if (DType == FrameDType.Float32)
+        {
+            Read(segment, frame, index, MemoryMarshal.AsBytes(destination[..(Rows * Columns)]));
+            return;
+        }
+
+        var raw = ArrayPool<byte>.Shared.Rent(segment.Stack.FrameBytes);
+        try
+        {
+            Read(segment, frame, index, raw.AsSpan(0, segment.Stack.FrameBytes));
+            PixelConversion.ToSingle(DType, raw.AsSpan(0, segment.Stack.FrameBytes), destination[..(Rows * Columns)]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+    }
+
+    /// <summary>
+    /// Looks again at the files: under SWMR an <c>H5Drefresh</c>, otherwise a fresh read-only open (with file locking
+    /// off), then counts the chunks written since (the pre-sized extent says nothing). Transient errors of a file
+    /// caught mid-write are swallowed: the count simply stays until the next call.
+    /// </summary>
+    public int Refresh()
+    {
+        lock (_gate)
+        {
+            foreach (var s in _segments)
+            {
+                if (s.Count >= s.Capacity && !s.Stack.IsSwmr)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    s.Stack.Refresh();
+                    var written = Math.Min(s.Stack.CountWrittenFrames(s.DatasetStart + s.Count) - s.DatasetStart, s.Capacity);
+                    if (written > s.Count)
+                    {
+                        s.Count = written;
+                        s.Candidates = FrameSources.CandidatesFor(s.Stack.OpenedFile, s.Stack.DatasetPath, s.Candidates);
+                    }
+                }
+                catch (Exception e) when (e is Hdf5Exception or FrameSourceException or InvalidDataException)
+                {
+                    s.Stack.Close();
+                }
+            }
+
+            if (_discover is not null && _segments.TrueForAll(s => s.Count >= s.Capacity))
+            {
+                var known = _segments.ConvertAll(s => s.Stack.File);
+                foreach (var added in _discover(known))
+                {
+                    try
+                    {
+                        CheckCompatible(added);
+                        added.Stack.ReadPath = _readPath;
+                        _segments.Add(added);
+                        Layout = FrameSources.SeriesName(Layout, _segments);
+                    }
+                    catch (FrameSourceException)
+                    {
+                        added.Stack.Dispose();
+                    }
+                }
+            }
+
+            Rebuild();
+            return FrameCount;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var s in _segments)
+            {
+                s.Stack.Dispose();
+            }
+        }
+    }
+
+    private void Read(FrameSegment segment, int frame, int globalIndex, Span<byte> destination)
+    {
+        var stack = segment.Stack;
+        try
+        {
+            lock (_gate)
+            {
+                stack.LastUse = ++_useClock;
+                if (!stack.IsOpen)
+                {
+                    CloseLeastRecentlyUsed();
+                }
+
+                stack.Open();
+            }
+
+            stack.ReadRaw(frame, destination);
+        }
+        catch (FrameSourceException e) when (e.Frame is null || e.Frame != globalIndex)
+        {
+            throw new FrameSourceException(stack.File, stack.DatasetPath, globalIndex, Local(frame, globalIndex) + e.Reason, e);
+        }
+        catch (Exception e) when (e is Hdf5Exception or InvalidDataException or IOException or ArgumentException)
+        {
+            var reason = e is InvalidDataException ? "corrupt chunk: " + e.Message : e.Message;
+            throw new FrameSourceException(stack.File, stack.DatasetPath, globalIndex, Local(frame, globalIndex) + reason, e);
+        }
+    }
+
+    private static string Local(int frame, int globalIndex) => frame == globalIndex ? "" : $"(frame {frame} of this dataset) ";
+
+    private void CloseLeastRecentlyUsed()
+    {
+        var open = _segments.Where(s => s.Stack.IsOpen).Select(s => s.Stack).Distinct().ToList();
+        if (open.Count < MaxOpenFiles)
+        {
+            return;
+        }
+
+        open.Sort((a, b) => a.LastUse.CompareTo(b.LastUse));
+        open[0].Close();
+    }
+
+    private void CheckCompatible(FrameSegment s)
+    {
+        if (s.Stack.Rows != Rows || s.Stack.Columns != Columns || s.Stack.DType != DType)
+        {
+            throw new FrameSourceException(s.Stack.File, s.Stack.DatasetPath, null,
+                $"frames of {s.Stack.Rows}×{s.Stack.Columns} {s.Stack.DType} do not match the first file's {Rows}×{Columns} {DType}");
+        }
+    }
+
+    private (FrameSegment Segment, int Frame) Locate(int index)
+    {
+        CheckIndex(index);
+        var offsets = _offsets;
+        var k = Array.BinarySearch(offsets, index);
+        if (k < 0)
+        {
+            k = ~k - 1;
+        }
+
+        // Empty segments share their offset with the next one; step to the one that holds the frame.
+        while (k < _segments.Count - 1 && offsets[k + 1] <= index)
+        {
+            k++;
+        }
+
+        var segment = _segments[k];
+        return (segment, segment.DatasetStart + index - offsets[k]);
+    }
+
+    private void CheckIndex(int index)
+    {
+        if ((uint)index >= (uint)FrameCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{Description}: frame {index} is outside 0..{FrameCount - 1}");
+        }
+    }
+
+    private void CheckDestination(int length)
+    {
+        if (length < Rows * Columns)
+        {
+            throw new ArgumentException($"{Description}: destination holds {length} pixels, a frame has {Rows * Columns}");
+        }
+    }
+
+    private void Rebuild()
+    {
+        var offsets = new int[_segments.Count];
+        var total = 0;
+        for (var i = 0; i < _segments.Count; i++)
+        {
+            offsets[i] = total;
+            total += _segments[i].Count;
+        }
+
+        var start = new double[total];
+        var exposure = new double[total];
+        var worst = FrameTimeRule.EpochPerFrame;
+        string? detail = null;
+        ResolvedTimes? sequence = null;
+        if (_sequenceCandidates is not null)
+        {
+            if (_sequenceCandidates.Exposure is null && _segments.Count > 0)
+            {
+                _sequenceCandidates.Exposure = _segments[0].Candidates.Exposure;
+            }
+
+            sequence = FrameTimes.Resolve(_sequenceCandidates, total, 0, 0, null);
+            if (sequence.Rule is not (FrameTimeRule.EpochPerFrame or FrameTimeRule.StartTimePlusRelative))
+            {
+                sequence = null;
+            }
+        }
+
+        if (sequence is not null)
+        {
+            start = sequence.Start;
+            exposure = sequence.Exposure;
+            worst = sequence.Rule;
+            detail = sequence.Detail;
+        }
+        else
+        {
+            for (var i = 0; i < _segments.Count; i++)
+            {
+                var s = _segments[i];
+                var r = FrameTimes.Resolve(s.Candidates, s.Count, s.AcquisitionOffset, offsets[i], _fallback, s.DatasetStart);
+                if (r.Rule == FrameTimeRule.Unknown && _sequenceCandidates is not null)
+                {
+                    var scan = FrameTimes.Resolve(_sequenceCandidates, s.Count, offsets[i], offsets[i], _fallback);
+                    if (scan.Rule < r.Rule)
+                    {
+                        r = scan;
+                    }
+                }
+
+                r.Start.CopyTo(start, offsets[i]);
+                r.Exposure.CopyTo(exposure, offsets[i]);
+                if (detail is null || r.Rule > worst)
+                {
+                    worst = r.Rule;
+                    detail = r.Detail;
+                }
+            }
+        }
+
+        _offsets = offsets;
+        _start = start;
+        _exposure = exposure;
+        TimeRule = worst;
+        TimeRuleDetail = (detail ?? "no frames") + (_segments.Count > 1 && sequence is null ? $" (per file, {_segments.Count} files)" : "");
+        FrameCount = total;
+        var planned = _segments[0].Candidates.PlannedFrames;
+        IsComplete = planned is int p && p > 0
+            ? total >= p
+            : _segments.TrueForAll(s => s.Count >= s.Capacity) && (!_follow || _discover is null || total > 0);
+    }
+}
