@@ -47,8 +47,9 @@ public static class BitshuffleLz4
         uint blockBytesHeader = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(8));
         if (total % elementSize != 0)
             throw new InvalidDataException($"bitshuffle-LZ4 chunk: {total} decoded bytes is not a whole number of {elementSize}-byte elements");
+        // A header that disagrees with the buffer the caller sized from the dataset's shape is a corrupt chunk.
         if (destination.Length < total)
-            throw new ArgumentException($"destination holds {destination.Length} bytes, the chunk decodes to {total}", nameof(destination));
+            throw new InvalidDataException($"bitshuffle-LZ4 chunk header claims {total} decoded bytes, more than the {destination.Length}-byte destination");
         int count = total / elementSize;
         if (count == 0)
             return 0;

@@ -32,8 +32,9 @@ public static class Hdf5Lz4
     {
         int total = (int)GetDecodedLength(chunk);
         uint blockHeader = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(8));
+        // A header that disagrees with the buffer the caller sized from the dataset's shape is a corrupt chunk.
         if (destination.Length < total)
-            throw new ArgumentException($"destination holds {destination.Length} bytes, the chunk decodes to {total}", nameof(destination));
+            throw new InvalidDataException($"LZ4 chunk header claims {total} decoded bytes, more than the {destination.Length}-byte destination");
         if (total == 0)
             return 0;
         if (blockHeader == 0)
