@@ -149,6 +149,17 @@ public sealed class Detector
         {
             if (Normalize(model.Name) == key)
             {
+                // Stock models come back as the shared instances, so reference equality means "the standard detector".
+                if (config.Count == 0 && model.Name == Pilatus2M.Name)
+                {
+                    return Pilatus2M;
+                }
+
+                if (config.Count == 0 && model.Name == Pilatus300K.Name)
+                {
+                    return Pilatus300K;
+                }
+
                 return PilatusFromConfig(model.Name, model.Rows, model.Columns, config);
             }
         }
