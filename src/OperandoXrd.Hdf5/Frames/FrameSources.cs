@@ -294,9 +294,27 @@ public static partial class FrameSources
         foreach (var name in group.LinkNames())
         {
             var path = measurement + "/" + name;
-            if (h5.GetExternalLinkTarget(path) is not null && h5.GetObjectKind(path) == Hdf5ObjectKind.Missing)
+            if (h5.GetExternalLinkTarget(path) is { } link)
             {
-                throw Missing(h5, path);
+                // Resolved here rather than by the library, whose search order depends on the working directory and
+                // which refuses a target already open with other access properties.
+                var target = ResolveRelative(h5.FilePath, link.File);
+                if (!File.Exists(target))
+                {
+                    throw Missing(h5, path);
+                }
+
+                using var other = OpenMetadata(target, follow: false);
+                if (other.GetObjectKind(link.ObjectPath) == Hdf5ObjectKind.Dataset)
+                {
+                    using var linked = other.OpenDataset(link.ObjectPath);
+                    if (linked.Rank == 3)
+                    {
+                        return path;
+                    }
+                }
+
+                continue;
             }
 
             if (h5.GetObjectKind(path) != Hdf5ObjectKind.Dataset)
@@ -357,8 +375,16 @@ public static partial class FrameSources
             return null;
         }
 
-        foreach (var m in mappings)
+        for (var i = 0; i < mappings.Count; i++)
         {
+            // 1.10 reports the source selection of an H5S_ALL source (what h5py writes for a whole dataset) as rank 0:
+            // the whole source, as many frames as the virtual block.
+            var m = mappings[i];
+            if (m.SourceStart.Length == 0 && m.VirtualCount.Length == 3)
+            {
+                m = mappings[i] = m with { SourceStart = [0, 0, 0], SourceCount = [.. m.VirtualCount] };
+            }
+
             var fullFrames = m.VirtualStart.Length == 3 && m.SourceStart.Length == 3
                 && m.VirtualStart[1] == 0 && m.VirtualStart[2] == 0 && m.VirtualCount[1] == vds.Dims[1] && m.VirtualCount[2] == vds.Dims[2]
                 && m.SourceStart[1] == 0 && m.SourceStart[2] == 0 && m.SourceCount[0] == m.VirtualCount[0];
@@ -385,6 +411,13 @@ public static partial class FrameSources
                 stack.Open();
                 var count = checked((int)m.VirtualCount[0]);
                 var start = checked((int)m.SourceStart[0]);
+                if (!follow && stack.Extent < start + count)
+                {
+                    stack.Dispose();
+                    throw new FrameSourceException(h5.FilePath, vds.Path, checked((int)m.VirtualStart[0]),
+                        $"virtual dataset source {m.SourceFile}:{m.SourceDataset} has {stack.Extent} frames, the mapping needs {start + count}");
+                }
+
                 var written = follow ? Math.Clamp(stack.CountWrittenFrames(start) - start, 0, count) : count;
                 segments.Add(new FrameSegment
                 {
