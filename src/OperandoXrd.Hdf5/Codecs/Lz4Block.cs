@@ -122,30 +122,108 @@ internal static class Lz4Block
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WildCopy16(ref byte destination, ref byte source, nint length)
+    {
+        nint i = 0;
+        do
+        {
+            Vector128.LoadUnsafe(ref source, (nuint)i).StoreUnsafe(ref destination, (nuint)i);
+            i += 16;
+        }
+        while (i < length);
+    }
+
+    // Index vectors that repeat the first `offset` bytes across 16 (row `offset` of the table), and the largest
+    // multiple of `offset` that fits in 16: after storing one pattern vector, the next store that starts in phase
+    // is that far on.
+    private static ReadOnlySpan<byte> RepeatIndex => [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,
+        0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0,
+        0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3,
+        0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0,
+        0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 0, 1, 2, 3,
+        0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6, 0, 1,
+        0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 1, 2, 3, 4,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0, 1, 2, 3,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 1, 2,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 0, 1,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0,
+    ];
+
+    private static ReadOnlySpan<byte> RepeatStride => [16, 16, 16, 15, 16, 15, 12, 14, 16, 9, 10, 11, 12, 13, 14, 15];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyMatch(ref byte dst, nint op, nint offset, nint length, nint ofast)
     {
         ref byte to = ref Unsafe.Add(ref dst, op);
         ref byte from = ref Unsafe.Add(ref dst, op - offset);
-        if (offset >= 32 && length <= ofast - op)
+        if (length <= ofast - op)
         {
-            // Each 32-byte step reads bytes written at least 32 bytes earlier, so the overlap is harmless.
-            WildCopy32(ref to, ref from, length);
-            return;
+            // Wild zone: up to 32 bytes past the match may be scribbled on (later sequences overwrite them).
+            if (offset >= 32)
+            {
+                // Each step reads bytes written at least one step earlier, so the overlap is harmless.
+                WildCopy32(ref to, ref from, length);
+                return;
+            }
+            if (offset >= 16)
+            {
+                WildCopy16(ref to, ref from, length);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Short periods (runs of one byte dominate bit-shuffled detector data): build the repeating
+                // pattern in a register once with a byte shuffle, then store it at in-phase positions.
+                // The 16-byte load may read past `to`; the shuffle only keeps its first `offset` bytes.
+                // ShuffleNative: our indices are all in 0..15, so the single pshufb/tbl semantics suffice.
+                Vector128<byte> pattern = Vector128.ShuffleNative(Vector128.LoadUnsafe(ref from),
+                    Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(RepeatIndex), (nuint)(offset * 16)));
+                nint done = 0;
+                if (length >= 64 && (32 % offset) == 0)
+                {
+                    Vector256<byte> wide = Vector256.Create(pattern, pattern);
+                    do
+                    {
+                        wide.StoreUnsafe(ref to, (nuint)done);
+                        done += 32;
+                    }
+                    while (done < length);
+                    return;
+                }
+                nint stride = RepeatStride[(int)offset];
+                do
+                {
+                    pattern.StoreUnsafe(ref to, (nuint)done);
+                    done += stride;
+                }
+                while (done < length);
+                return;
+            }
         }
 
+        CopyMatchCarefully(ref to, ref from, offset, length);
+    }
+
+    private static void CopyMatchCarefully(ref byte to, ref byte from, nint offset, nint length)
+    {
         if (offset == 1)
         {
-            // Runs of one byte dominate bit-shuffled detector data (the empty high bit planes).
             Unsafe.InitBlockUnaligned(ref to, from, (uint)length);
             return;
         }
 
-        // Short offsets: the pattern repeats, so copy it in non-overlapping pieces that double in size.
+        // The pattern repeats, so copy it in non-overlapping pieces that double in size; `done` is always a
+        // multiple of offset, so every piece starts from `from`.
         nint done = 0;
         while (done < length)
         {
             nint piece = Math.Min(length - done, offset + done);
-            // done is always a multiple of offset, so the pattern restarts at `from`.
             Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, done), ref from, (uint)piece);
             done += piece;
         }
