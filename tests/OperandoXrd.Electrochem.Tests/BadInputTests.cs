@@ -137,16 +137,30 @@ public class BadInputTests
     }
 
     [Fact]
-    public void A_replaced_file_is_an_error_on_refresh()
+    public void A_file_rewritten_instead_of_appended_to_is_read_again_from_the_start()
     {
         using var dir = new TempDir();
-        string path = Mpt(dir, "replaced.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0));
+        string rows = MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0);
+        string path = Mpt(dir, "reexported.mpt", rows);
         VoltageLog log = VoltageLog.Open(path);
-        File.WriteAllText(path, "EC-Lab ASCII FILE\r\n");
+        Assert.Equal(2, log.Count);
 
-        var e = Assert.Throws<VoltageLogException>(() => log.Refresh());
+        // EC-Lab exported again mid-run: the header's "Loop 0 from point number 0 to 5" became "... to 12", one byte
+        // longer, so the old rows moved; then three rows where there were two.
+        string again = MptSamples.Header("07/15/2021 14:23:45.123").Replace("to 5", "to 12", StringComparison.Ordinal) +
+                       rows + MptSamples.Row(1, 1, 20, 3.1, 0.1, 0, 0);
+        File.WriteAllBytes(path, Encoding.Latin1.GetBytes(again));
+        Assert.Equal(1, log.Refresh());
 
-        Assert.Contains("shrank", e.Message, StringComparison.Ordinal);
+        Assert.Equal([0.0, 10.0, 20.0], log.TimeSeconds.ToArray());
+        Assert.Equal(1, log.Rereads);
+        Assert.Contains("rewritten", Assert.Single(log.Warnings).Message, StringComparison.Ordinal);
+
+        // Replaced by a shorter file: read again too, not an error.
+        File.WriteAllBytes(path, Encoding.Latin1.GetBytes(MptSamples.Header("07/15/2021 14:23:45.123") + MptSamples.Row(3, 0, 0, 3.3, 0, 0, 0)));
+        Assert.Equal(-2, log.Refresh());
+        Assert.Equal(3.3, log.VoltageV[0], 12);
+        Assert.Equal(2, log.Rereads);
     }
 
     [Fact]

@@ -12,7 +12,10 @@ internal sealed class IncrementalLineReader
 {
     private static readonly Encoding s_latin1 = Encoding.Latin1;
 
+    private const int TailLength = 64;
+
     private readonly string _path;
+    private byte[] _tail = [];
 
     public IncrementalLineReader(string path) => _path = path;
 
@@ -25,7 +28,12 @@ internal sealed class IncrementalLineReader
     /// <summary>Bytes after the last line terminator, still waiting to become a line.</summary>
     public long PendingBytes { get; private set; }
 
-    public void ReadNewLines(bool includeUnterminatedTail, Action<string, int> onLine)
+    /// <summary>
+    /// Hands every complete line after <see cref="Offset"/> to <paramref name="onLine"/> and returns true; returns
+    /// false without reading when the file is no longer an extension of what was read (it shrank, or the bytes just
+    /// before the offset changed: re-exported with a header of another length, or replaced).
+    /// </summary>
+    public bool ReadNewLines(bool includeUnterminatedTail, Action<string, int> onLine)
     {
         byte[] bytes;
         using (var fs = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
@@ -33,13 +41,26 @@ internal sealed class IncrementalLineReader
             long length = fs.Length;
             if (length < Offset)
             {
-                throw new VoltageLogException($"{_path}: the file shrank from {Offset} to {length} bytes since it was last read; it was replaced, not appended to. Open it again.");
+                return false;
+            }
+
+            if (_tail.Length > 0)
+            {
+                // The last bytes already read must still be there; comparing a few dozen is enough to catch a rewrite
+                // that moved the rows, and a rewrite that did not move them leaves our rows valid anyway.
+                Span<byte> check = stackalloc byte[_tail.Length];
+                fs.Seek(Offset - _tail.Length, SeekOrigin.Begin);
+                fs.ReadExactly(check);
+                if (!check.SequenceEqual(_tail))
+                {
+                    return false;
+                }
             }
 
             if (length == Offset)
             {
                 PendingBytes = 0;
-                return;
+                return true;
             }
 
             fs.Seek(Offset, SeekOrigin.Begin);
@@ -81,5 +102,12 @@ internal sealed class IncrementalLineReader
 
         Offset += end;
         PendingBytes = span.Length - end;
+        if (end > 0)
+        {
+            int keep = Math.Min(TailLength, end);
+            _tail = bytes.AsSpan(end - keep, keep).ToArray();
+        }
+
+        return true;
     }
 }

@@ -22,8 +22,8 @@ public sealed class VoltageLog
     private readonly List<int> _cycle = [];
     private readonly List<int> _line = [];
     private readonly List<LogWarning> _warnings = [];
-    private readonly IncrementalLineReader _reader;
-    private readonly LogParser _parser;
+    private IncrementalLineReader _reader;
+    private LogParser _parser;
     private int _suppressedWarnings;
 
     private VoltageLog(string path, VoltageLogFormat format, VoltageLogOptions options)
@@ -32,14 +32,17 @@ public sealed class VoltageLog
         Format = format;
         Options = options;
         _reader = new IncrementalLineReader(path);
-        _parser = format switch
-        {
-            VoltageLogFormat.BioLogicMpt => new BioLogicMptParser(this),
-            VoltageLogFormat.NewareCsv => new NewareCsvParser(this),
-            _ => new GenericCsvParser(this, options.Columns
-                ?? throw new VoltageLogException($"{path}: a generic CSV log needs a column map (VoltageLogOptions.Columns).")),
-        };
+        _parser = CreateParser();
+        Start = options.StartTime;
     }
+
+    private LogParser CreateParser() => Format switch
+    {
+        VoltageLogFormat.BioLogicMpt => new BioLogicMptParser(this),
+        VoltageLogFormat.NewareCsv => new NewareCsvParser(this),
+        _ => new GenericCsvParser(this, Options.Columns
+            ?? throw new VoltageLogException($"{Path}: a generic CSV log needs a column map (VoltageLogOptions.Columns).")),
+    };
 
     /// <summary>The file read.</summary>
     public string Path { get; }
@@ -113,11 +116,6 @@ public sealed class VoltageLog
 
         VoltageLogFormat format = options.Format == VoltageLogFormat.Auto ? Detect(path, options) : options.Format;
         var log = new VoltageLog(path, format, options);
-        if (options.StartTime is { } st)
-        {
-            log.Start = st;
-        }
-
         log.ReadAvailable(options.ReadUnterminatedLastLine);
         if (log.Count == 0 && !options.AllowEmpty)
         {
@@ -128,9 +126,15 @@ public sealed class VoltageLog
         return log;
     }
 
+    /// <summary>How many times the file was found rewritten (not appended to) and read again from the start.</summary>
+    public int Rereads { get; private set; }
+
     /// <summary>
-    /// Reads the complete lines appended since the last read and returns how many rows were added. A partial last
-    /// line is left for the next call.
+    /// Reads the complete lines appended since the last read and returns how many rows were added; a partial last
+    /// line is left for the next call. When the file was rewritten instead (EC-Lab re-exported mid-run with a header
+    /// of another length, or the file replaced), everything is read again from the start: <see cref="Rereads"/>
+    /// counts up, a warning says so, and the return value is the change in <see cref="Count"/>.
+    /// Not thread-safe: refresh and read the spans from one thread, or under one lock.
     /// </summary>
     public int Refresh()
     {
@@ -139,7 +143,32 @@ public sealed class VoltageLog
         return Count - before;
     }
 
-    private void ReadAvailable(bool includeTail) => _reader.ReadNewLines(includeTail, _parser.Accept);
+    private void ReadAvailable(bool includeTail)
+    {
+        if (_reader.ReadNewLines(includeTail, _parser.Accept))
+        {
+            return;
+        }
+
+        int rows = Count;
+        _time.Clear();
+        _voltage.Clear();
+        _current.Clear();
+        _charge.Clear();
+        _integrated.Clear();
+        _cycle.Clear();
+        _line.Clear();
+        _warnings.Clear();
+        _suppressedWarnings = 0;
+        Start = Options.StartTime;
+        HasVoltage = HasCurrent = HasCharge = HasCycle = false;
+        ColumnNames = [];
+        _reader = new IncrementalLineReader(Path);
+        _parser = CreateParser();
+        Rereads++;
+        Warn(0, $"the file was rewritten, not appended to, since it was read ({rows} rows); read again from the start");
+        _reader.ReadNewLines(includeTail, _parser.Accept);
+    }
 
     private static VoltageLogFormat Detect(string path, VoltageLogOptions options)
     {

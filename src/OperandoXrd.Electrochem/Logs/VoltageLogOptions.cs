@@ -13,6 +13,33 @@ public enum VoltageLogFormat
     GenericCsv,
 }
 
+/// <summary>The names the pipeline config's <c>echem.format</c> uses for <see cref="VoltageLogFormat"/>.</summary>
+public static class VoltageLogFormatNames
+{
+    /// <summary><c>auto</c>, <c>biologic-mpt</c>, <c>neware-csv</c>, <c>csv</c> (also <c>generic-csv</c>); case-insensitive.</summary>
+    public static VoltageLogFormat Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "auto" or "" => VoltageLogFormat.Auto,
+            "biologic-mpt" or "biologic" or "mpt" or "ec-lab" => VoltageLogFormat.BioLogicMpt,
+            "neware-csv" or "neware" => VoltageLogFormat.NewareCsv,
+            "csv" or "generic-csv" => VoltageLogFormat.GenericCsv,
+            _ => throw new ArgumentException($"unknown voltage-log format '{name}' (known: auto, biologic-mpt, neware-csv, csv).", nameof(name)),
+        };
+    }
+
+    /// <summary>The config name of a format.</summary>
+    public static string Name(VoltageLogFormat format) => format switch
+    {
+        VoltageLogFormat.BioLogicMpt => "biologic-mpt",
+        VoltageLogFormat.NewareCsv => "neware-csv",
+        VoltageLogFormat.GenericCsv => "csv",
+        _ => "auto",
+    };
+}
+
 /// <summary>How to read a voltage log. Every member has a default that suits a plain EC-Lab export written in UTC.</summary>
 public sealed record VoltageLogOptions
 {
