@@ -23,9 +23,15 @@ public sealed record FormFactor(string Symbol, int Z, int Charge, double A1, dou
 /// </summary>
 public static partial class FormFactorTable
 {
-    private static readonly Dictionary<(string, int), FormFactor> ByKey = Itc92.ToDictionary(
+    // Built on first use: static initializers in the two halves of this partial class run in no guaranteed order.
+    private static Dictionary<(string, int), FormFactor>? s_byKey;
+
+    private static Dictionary<(string, int), FormFactor> ByKey => s_byKey ??= Itc92.ToDictionary(
         e => (e.Element, e.Charge),
         e => new FormFactor(Key(e.Element, e.Charge), e.Z, e.Charge, e.A1, e.A2, e.A3, e.A4, e.B1, e.B2, e.B3, e.B4, e.C));
+
+    /// <summary>Every tabulated entry (neutral atoms and ions).</summary>
+    public static IEnumerable<FormFactor> All => ByKey.Values;
 
     /// <summary>Ions not in ITC Table 6.1.1.4 and the entry used for them.</summary>
     public static IReadOnlyDictionary<string, string> Substitutions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
