@@ -44,14 +44,15 @@ internal sealed class FrameChunkEncoder
     {
         FrameCompression.Deflate => new Hdf5DatasetOptions { Chunks = [1, rows, columns], Deflate = _deflateLevel },
 
-        // The values bitshuffle's own set_local callback stores, as h5py + the Debian plugin write them: format version
-        // (0, 3), element size, block size 0 = default, compressor 2 = LZ4. Optional, so readers without the plugin can
-        // still open the dataset (and read it through our managed decoder).
+        // Stored values must end up as h5py + the Debian plugin write them: format version (0, 3), element size, block
+        // size 0 = default, compressor 2 = LZ4. When the plugin is loadable its set_local callback prepends the first
+        // three itself (exactly as for h5py, which passes (0, 2)); without it we store all five. Optional, so readers
+        // without the plugin can still open the dataset (and read it through our managed decoder).
         FrameCompression.BitshuffleLz4 => new Hdf5DatasetOptions
         {
             Chunks = [1, rows, columns],
             FilterId = BitshuffleLz4.FilterId,
-            FilterValues = [0, 3, (uint)ElementSize, 0, 2],
+            FilterValues = Hdf5Library.IsFilterAvailable(BitshuffleLz4.FilterId) ? [0, 2] : [0, 3, (uint)ElementSize, 0, 2],
             FilterOptional = true,
         },
         _ => new Hdf5DatasetOptions { Chunks = [1, rows, columns] },
