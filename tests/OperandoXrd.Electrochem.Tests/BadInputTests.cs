@@ -174,4 +174,28 @@ public class BadInputTests
 
         Assert.Contains("StartTime", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Frames_without_a_time_are_an_error_naming_the_frame()
+    {
+        using var dir = new TempDir();
+        string path = Mpt(dir, "ok.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0));
+        VoltageLog log = VoltageLog.Open(path);
+
+        var e = Assert.Throws<ArgumentException>(() => EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds, double.NaN], 1.0));
+
+        Assert.Contains("frame 1 has no usable time", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("biologic-mpt", VoltageLogFormat.BioLogicMpt)]
+    [InlineData("Neware-CSV", VoltageLogFormat.NewareCsv)]
+    [InlineData("csv", VoltageLogFormat.GenericCsv)]
+    [InlineData("auto", VoltageLogFormat.Auto)]
+    public void Config_format_names_round_trip(string name, VoltageLogFormat format)
+    {
+        Assert.Equal(format, VoltageLogFormatNames.Parse(name));
+        Assert.Equal(format, VoltageLogFormatNames.Parse(VoltageLogFormatNames.Name(format)));
+        Assert.Contains("unknown voltage-log format 'gamry'", Assert.Throws<ArgumentException>(() => VoltageLogFormatNames.Parse("gamry")).Message, StringComparison.Ordinal);
+    }
 }

@@ -121,6 +121,11 @@ public static class EchemSynchronizer
         int before = 0, after = 0, gaps = 0;
         for (int f = 0; f < frames; f++)
         {
+            if (!double.IsFinite(frameStartUnixSeconds[f]) || !double.IsFinite(exposureSeconds[f]))
+            {
+                throw new ArgumentException($"frame {f} has no usable time (start {frameStartUnixSeconds[f]}, exposure {exposureSeconds[f]} s).", nameof(frameStartUnixSeconds));
+            }
+
             double exposure = Math.Max(0.0, exposureSeconds[f]);
             // Subtract the large absolute times first: both are ~1.7e9 s and their difference keeps full precision.
             double a = frameStartUnixSeconds[f] - zero;
