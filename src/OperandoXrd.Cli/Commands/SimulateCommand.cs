@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Hdf5.Writers;
+using OperandoXrd.Simulation.Operando;
+
+namespace OperandoXrd.Cli.Commands;
+
+/// <summary><c>oxrd simulate</c>: a BM31-like operando run with known truth.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var pipeline = new Option<FileInfo>("--pipeline") { Description = "Pipeline config whose phase CIFs (NCA, LPSCl, LIC) are simulated.", DefaultValueFactory = _ => new FileInfo(Defaults.ReferencePipeline) };
+        var frames = new Option<int>("--frames") { Description = "Number of operando frames.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the simulated run.", Required = true };
+        var detector = new Option<string>("--detector") { Description = "pilatus2m or pilatus300k.", DefaultValueFactory = _ => "pilatus2m" };
+        detector.AcceptOnlyFromAmong("pilatus2m", "pilatus300k");
+        var compression = new Option<string>("--compression") { Description = "bslz4, deflate or none.", DefaultValueFactory = _ => "bslz4" };
+        compression.AcceptOnlyFromAmong("bslz4", "deflate", "none");
+        var perFile = new Option<int>("--frames-per-file") { Description = "Frames per LIMA file.", DefaultValueFactory = _ => 25 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed (the run is deterministic for a seed).", DefaultValueFactory = _ => 20240314UL };
+        var command = new Command("simulate", "Simulate a BM31-like operando run (frames, empty cell, voltage log, truth.csv).")
+        {
+            pipeline, frames, output, detector, compression, perFile, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new SimulationOptions
+            {
+                OutputFolder = parse.GetValue(output)!.FullName,
+                PhaseFolder = PhaseFolderOf(parse.GetValue(pipeline)!.FullName),
+                Frames = Positive(parse.GetValue(frames), "--frames"),
+                FramesPerFile = Positive(parse.GetValue(perFile), "--frames-per-file"),
+                Detector = parse.GetValue(detector)!,
+                Compression = ParseCompression(parse.GetValue(compression)!),
+                Seed = parse.GetValue(seed),
+            };
+            var run = Simulate(options);
+            Console.WriteLine($"frames:      {string.Join(' ', run.FrameFiles)}");
+            Console.WriteLine($"empty cell:  {run.EmptyCellFile}");
+            Console.WriteLine($"voltage log: {run.VoltageLogPath}");
+            Console.WriteLine($"truth:       {run.TruthPath}");
+            Console.WriteLine($"pipeline:    {run.PipelinePath}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static SimulatedRun Simulate(SimulationOptions options)
+    {
+        var watch = Stopwatch.StartNew();
+        var simulator = new OperandoSimulator(options);
+        var lastReport = 0L;
+        var run = simulator.Run(done =>
+        {
+            if (watch.ElapsedMilliseconds - lastReport > 2000 || done == options.Frames)
+            {
+                lastReport = watch.ElapsedMilliseconds;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"simulate: {done}/{options.Frames} frames ({done / watch.Elapsed.TotalSeconds:F1} frames/s)"));
+            }
+        });
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"simulate: {options.Frames} {options.Detector} frames in {watch.Elapsed.TotalSeconds:F1} s into {run.Folder}"));
+        return run;
+    }
+
+    /// <summary>The simulator draws NCA, LPSCl and LIC from the pipeline's CIFs (and PEEK.json beside them).</summary>
+    public static string PhaseFolderOf(string pipelinePath)
+    {
+        FitConfiguration config;
+        try
+        {
+            config = FitConfiguration.Load(pipelinePath);
+        }
+        catch (FitConfigurationException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        var nca = config.Phases.FirstOrDefault(p => string.Equals(p.Name, "NCA", StringComparison.Ordinal))
+                  ?? throw new UsageException($"{pipelinePath}: the simulator needs a phase named NCA (with LPSCl and LIC beside it)");
+        return Path.GetDirectoryName(nca.Cif)!;
+    }
+
+    public static FrameCompression ParseCompression(string text) => text switch
+    {
+        "bslz4" => FrameCompression.BitshuffleLz4,
+        "deflate" => FrameCompression.Deflate,
+        "none" => FrameCompression.None,
+        _ => throw new UsageException($"--compression: unknown '{text}' (bslz4, deflate, none)"),
+    };
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new UsageException($"{name} must be positive (got {value})");
+}
