@@ -128,5 +128,6 @@ public class SynchronizerTests
         Assert.Equal(3.3, r.VoltageV[2], 12);
         Assert.Equal(3.55, r.VoltageV[3], 12);
         Assert.Equal(5, r.XLi.Length);
+        Assert.Equal(["before-log", "ok", "gap", "ok", "after-log"], r.Status.Select(FrameEchemStatusNames.Name));
     }
 }

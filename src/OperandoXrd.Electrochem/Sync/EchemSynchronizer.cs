@@ -15,6 +15,19 @@ public enum FrameEchemStatus
     Gap,
 }
 
+/// <summary>The status words written to tables and HDF5 (<c>ok</c>, <c>before-log</c>, <c>after-log</c>, <c>gap</c>).</summary>
+public static class FrameEchemStatusNames
+{
+    public static string Name(this FrameEchemStatus status) => status switch
+    {
+        FrameEchemStatus.Ok => "ok",
+        FrameEchemStatus.BeforeLog => "before-log",
+        FrameEchemStatus.AfterLog => "after-log",
+        FrameEchemStatus.Gap => "gap",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+}
+
 /// <summary>Where the capacity comes from.</summary>
 public enum CapacitySource
 {

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace OperandoXrd.Electrochem.Units;
 
 /// <summary>The four quantities a voltage log carries, each with the unit we store it in.</summary>
@@ -138,6 +136,4 @@ public static class EchemUnits
 
         return new string(buffer[..n]);
     }
-
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
