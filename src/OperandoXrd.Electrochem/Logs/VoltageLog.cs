@@ -109,6 +109,11 @@ public sealed class VoltageLog
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new VoltageLogOptions();
+        if (options.WallClockUtcOffset.Ticks % TimeSpan.TicksPerMinute != 0 || options.WallClockUtcOffset.Duration() > TimeSpan.FromHours(14))
+        {
+            throw new ArgumentException($"WallClockUtcOffset {options.WallClockUtcOffset} is not a UTC offset (whole minutes, at most ±14 h).", nameof(options));
+        }
+
         if (!File.Exists(path))
         {
             throw new VoltageLogException($"{path}: voltage log not found.");

@@ -110,7 +110,8 @@ internal static class WallClock
     private static bool TryBuild(int y, int mo, int d, int hh, int mm, int ss, long ticks, TimeSpan offset, out DateTimeOffset value)
     {
         value = default;
-        if (mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(Math.Clamp(y, 1, 9999), mo) || hh > 23 || mm > 59 || ss > 60)
+        if (y is < 1 or > 9998 || mo is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, mo) || hh > 23 || mm > 59 || ss > 60
+            || offset.Ticks % TimeSpan.TicksPerMinute != 0 || offset.Duration() > TimeSpan.FromHours(14))
         {
             return false;
         }
