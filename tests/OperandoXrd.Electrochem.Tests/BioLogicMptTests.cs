@@ -151,6 +151,22 @@ public class BioLogicMptTests
         Assert.Empty(configured.Warnings);
     }
 
+    [Fact]
+    public void Time_column_exported_as_date_and_time_is_read_against_the_acquisition_start()
+    {
+        using var dir = new TempDir();
+        const string columns = "mode\ttime/s\tEwe/V\t<I>/mA\t";
+        string path = dir.Write("abstime.mpt", MptSamples.Header("07/15/2021 14:23:45.123", columns) +
+            "3\t07/15/2021 14:23:45.1230\t3,0000000E+000\t0,000000000000000E+000\t\r\n" +
+            "1\t07/15/2021 14:33:45.6230\t3,1000000E+000\t2,340000000000000E-002\t\r\n", Encoding.Latin1);
+
+        VoltageLog log = VoltageLog.Open(path);
+
+        Assert.Equal(Start20210715, log.StartUnixSeconds, 6);
+        Assert.Equal([0.0, 600.5], log.TimeSeconds.ToArray());
+        Assert.Empty(log.Warnings);
+    }
+
     internal static void Near(double[] expected, ReadOnlySpan<double> actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);

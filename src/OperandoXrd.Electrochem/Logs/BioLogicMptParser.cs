@@ -17,6 +17,7 @@ internal sealed class BioLogicMptParser : LogParser
     private static readonly string[] s_chargeNames = ["(Q-Qo)", "Q-Qo"];
 
     private int _headerLines = -1;
+    private bool _timeLayoutChecked;
 
     public BioLogicMptParser(VoltageLog log) : base(log) { }
 
@@ -24,6 +25,11 @@ internal sealed class BioLogicMptParser : LogParser
     {
         if (Plan is not null)
         {
+            if (!_timeLayoutChecked && !string.IsNullOrWhiteSpace(line))
+            {
+                CheckTimeLayout(line);
+            }
+
             AcceptRow(line, lineNumber);
             return;
         }
@@ -73,6 +79,25 @@ internal sealed class BioLogicMptParser : LogParser
         }
 
         ReadHeaderLine(line, lineNumber);
+    }
+
+    /// <summary>
+    /// EC-Lab can export the time column as date and time ("absolute time" export option) under the same
+    /// <c>time/s</c> header. The first data row tells which; the plan switches to wall-clock times if needed.
+    /// </summary>
+    private void CheckTimeLayout(string line)
+    {
+        _timeLayoutChecked = true;
+        string[] fields = line.Split('\t');
+        if (Plan!.Time >= fields.Length || TryNumber(fields[Plan.Time], out _))
+        {
+            return;
+        }
+
+        if (WallClock.TryParse(fields[Plan.Time], Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out _))
+        {
+            Plan.TimeKind = TimeKind.Absolute;
+        }
     }
 
     private static bool TryHeaderCount(string line, out int n)
