@@ -215,38 +215,41 @@ public sealed class PixelGeometry
 /// <summary>Detector-to-lab rotation, written term by term as pyFAI's compiled f_t1/f_t2/f_t3 so rounding matches.</summary>
 internal readonly struct LabFrame
 {
-    private readonly double _l;
     private readonly double _c1, _s1, _c2, _s2, _c3, _s3;
 
-    // Coefficients of p2 and p3 do not involve the pixel, so they are formed once; the products with p1, p2, p3
-    // keep pyFAI's association (p1·cos2)·cos3 etc.
-    private readonly double _t1p2, _t1p3, _t2p2, _t2p3;
+    // Terms that involve neither p1 nor p2 are formed once; terms in p1 once per row (see Row). Every product keeps
+    // pyFAI's association, e.g. (p1·cos2)·cos3 and (p3·cos1)·cos2, so the sums are the very same doubles.
+    private readonly double _t1p2, _t2p2, _t1p3, _t2p3, _t3p3;
 
     public LabFrame(double distance, double rot1, double rot2, double rot3)
     {
-        _l = distance;
         _c1 = Math.Cos(rot1);
         _c2 = Math.Cos(rot2);
         _c3 = Math.Cos(rot3);
         _s1 = Math.Sin(rot1);
         _s2 = Math.Sin(rot2);
         _s3 = Math.Sin(rot3);
+        var p3 = distance;
         _t1p2 = (_c3 * _s1 * _s2) - (_c1 * _s3);
-        _t1p3 = (_c1 * _c3 * _s2) + (_s1 * _s3);
         _t2p2 = (_c1 * _c3) + (_s1 * _s2 * _s3);
-        _t2p3 = -(_c3 * _s1) + (_c1 * _s2 * _s3);
+        _t1p3 = p3 * ((_c1 * _c3 * _s2) + (_s1 * _s3));
+        _t2p3 = p3 * (-(_c3 * _s1) + (_c1 * _s2 * _s3));
+        _t3p3 = p3 * _c1 * _c2;
     }
 
-    public double Distance => _l;
+    /// <summary>The p1 terms of one detector row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public RowTerms Row(double p1) => new(p1 * _c2 * _c3, p1 * _c2 * _s3, p1 * _s2);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Transform(double p1, double p2, out double t1, out double t2, out double t3)
+    public void Transform(in RowTerms row, double p2, out double t1, out double t2, out double t3)
     {
-        var p3 = _l;
-        t1 = (p1 * _c2 * _c3) + (p2 * _t1p2) - (p3 * _t1p3);
-        t2 = (p1 * _c2 * _s3) + (p2 * _t2p2) - (p3 * _t2p3);
-        t3 = (p1 * _s2) - (p2 * _c2 * _s1) + (p3 * _c1 * _c2);
+        t1 = (row.T1 + (p2 * _t1p2)) - _t1p3;
+        t2 = (row.T2 + (p2 * _t2p2)) - _t2p3;
+        t3 = (row.T3 - (p2 * _c2 * _s1)) + _t3p3;
     }
+
+    internal readonly record struct RowTerms(double T1, double T2, double T3);
 }
 
 /// <summary>A per-pixel quantity from lab coordinates (or, for planar ones, from detector-plane coordinates).</summary>
@@ -323,13 +326,13 @@ internal readonly struct LabRows<TFunction>(LabFrame frame, TFunction function, 
 {
     public void Invoke(int row)
     {
-        var p1 = along1[row];
+        var terms = frame.Row(along1[row]);
         var columns = along2.Length;
         var line = output.AsSpan(row * columns, columns);
         var f = function;
         for (var c = 0; c < line.Length; c++)
         {
-            frame.Transform(p1, along2[c], out var t1, out var t2, out var t3);
+            frame.Transform(terms, along2[c], out var t1, out var t2, out var t3);
             line[c] = f.Evaluate(t1, t2, t3);
         }
     }
