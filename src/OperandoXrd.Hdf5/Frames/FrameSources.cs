@@ -162,7 +162,7 @@ public static partial class FrameSources
 
     private static Detected Detect(string file, string? dataset, bool follow)
     {
-        using var h5 = OpenMetadata(file, follow);
+        using var h5 = OpenMetadata(file, follow, dataset);
         if (dataset is not null)
         {
             return h5.GetObjectKind(dataset) switch
@@ -253,11 +253,11 @@ public static partial class FrameSources
         return $"virtual dataset over {files.ToString(CultureInfo.InvariantCulture)} file(s)";
     }
 
-    private static Hdf5File OpenMetadata(string file, bool follow)
+    private static Hdf5File OpenMetadata(string file, bool follow, string? dataset = null)
     {
         if (!File.Exists(file))
         {
-            throw new FrameSourceException(file, null, null, "file not found");
+            throw new FrameSourceException(file, dataset, null, "file not found");
         }
 
         try
@@ -268,7 +268,7 @@ public static partial class FrameSources
         }
         catch (Hdf5Exception e)
         {
-            throw new FrameSourceException(file, null, null, "cannot open as HDF5 (truncated or not an HDF5 file): " + e.LibraryMessage, e);
+            throw new FrameSourceException(file, dataset, null, "cannot open as HDF5 (truncated or not an HDF5 file): " + e.LibraryMessage, e);
         }
     }
 
