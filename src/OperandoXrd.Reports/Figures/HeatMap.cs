@@ -1,0 +1,103 @@
+using OperandoXrd.Reports.Color;
+using OperandoXrd.Reports.Png;
+
+namespace OperandoXrd.Reports.Figures;
+
+/// <summary>
+/// Turns intensity[frame, bin] into a colour image: one image row per frame and one column per radial bin when
+/// the frames and bins are evenly spaced (the usual case), otherwise a finer even grid filled from the nearest
+/// frame/bin with gaps (no frame within half a spacing) left transparent.
+/// </summary>
+public static class HeatMap
+{
+    /// <summary>Normalised colour coordinate of <paramref name="value"/> between the colour limits.</summary>
+    public static double Normalize(double value, double low, double high, bool log)
+    {
+        if (!double.IsFinite(value))
+            return double.NaN;
+        if (log)
+        {
+            double v = Math.Max(value, low);
+            return (Math.Log10(v) - Math.Log10(low)) / (Math.Log10(high) - Math.Log10(low));
+        }
+        return (value - low) / (high - low);
+    }
+
+    /// <summary>
+    /// Renders the image. <paramref name="rowCenters"/> (frames, ascending) run bottom to top; the image's first
+    /// row is the top, as in any raster. Columns cover the bins <paramref name="firstBin"/>..<paramref name="lastBin"/>.
+    /// </summary>
+    public static RgbaImage Render(float[,] intensity, double[] rowCenters, double[] columnCenters, int firstBin, int lastBin,
+        ColorMap map, double low, double high, bool log, out double yBottom, out double yTop, out double xLeft, out double xRight)
+    {
+        ArgumentNullException.ThrowIfNull(intensity);
+        ArgumentNullException.ThrowIfNull(map);
+        int[] rows = Resample(rowCenters, out yBottom, out yTop);
+        double[] columns = columnCenters[firstBin..(lastBin + 1)];
+        int[] cols = Resample(columns, out xLeft, out xRight);
+        var image = new RgbaImage(cols.Length, rows.Length);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            int frame = rows[rows.Length - 1 - r]; // image row 0 is the top of the plot
+            for (int c = 0; c < cols.Length; c++)
+            {
+                if (frame < 0 || cols[c] < 0)
+                    continue;
+                double t = Normalize(intensity[frame, firstBin + cols[c]], low, high, log);
+                image[c, r] = map.Map(t);
+            }
+        }
+        return image;
+    }
+
+    /// <summary>
+    /// Cell index for each cell of an even grid over the centres' extent; -1 where no centre is within half its
+    /// local spacing. Evenly spaced centres map one to one.
+    /// </summary>
+    internal static int[] Resample(double[] centers, out double start, out double end)
+    {
+        int n = centers.Length;
+        if (n == 0)
+            throw new ArgumentException("no cells to draw");
+        for (int i = 1; i < n; i++)
+            if (!(centers[i] > centers[i - 1]))
+                throw new ArgumentException($"cell centres must increase strictly; value {i} ({centers[i]}) follows {centers[i - 1]}");
+        if (n == 1)
+        {
+            start = centers[0] - 0.5;
+            end = centers[0] + 0.5;
+            return [0];
+        }
+
+        double first = centers[1] - centers[0], last = centers[n - 1] - centers[n - 2];
+        start = centers[0] - first / 2;
+        end = centers[n - 1] + last / 2;
+        double even = (end - start) / n;
+        bool uniform = true;
+        for (int i = 1; i < n && uniform; i++)
+            uniform = Math.Abs(centers[i] - centers[i - 1] - even) <= 1e-3 * even;
+        if (uniform)
+            return Enumerable.Range(0, n).ToArray();
+
+        double minSpacing = double.PositiveInfinity;
+        for (int i = 1; i < n; i++)
+            minSpacing = Math.Min(minSpacing, centers[i] - centers[i - 1]);
+        int cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, 4096);
+        var map = new int[cells];
+        double width = (end - start) / cells;
+        int j = 0;
+        for (int k = 0; k < cells; k++)
+        {
+            double y = start + (k + 0.5) * width;
+            while (j + 1 < n && Math.Abs(centers[j + 1] - y) <= Math.Abs(centers[j] - y))
+                j++;
+            double below = j > 0 ? centers[j] - centers[j - 1] : first;
+            double above = j + 1 < n ? centers[j + 1] - centers[j] : last;
+            double reach = y < centers[j] ? below : above;
+            // A gap in the measurement (beam dump, paused acquisition) shows as a gap, not as a smeared frame.
+            reach = Math.Min(reach, 3 * Math.Min(below, above));
+            map[k] = Math.Abs(y - centers[j]) <= reach / 2 + width / 2 ? j : -1;
+        }
+        return map;
+    }
+}
