@@ -23,6 +23,12 @@ public sealed unsafe class IntegrationEngine : IDisposable
     /// <param name="deltaDummy">Tolerance of the dummy test (|raw − dummy| ≤ delta).</param>
     /// <param name="threads">Threads per frame; 0 = all cores.</param>
     public IntegrationEngine(IntegrationMatrix matrix, double? dummy = null, double deltaDummy = 0, int threads = 0)
+        : this(matrix, dummy, deltaDummy, threads, KernelPaths.MaxVectorBits)
+    {
+    }
+
+    /// <summary>As above with the widest SIMD path limited to <paramref name="vectorBits"/> (512, 256, 128, 0 = scalar): tests force each path.</summary>
+    internal IntegrationEngine(IntegrationMatrix matrix, double? dummy, double deltaDummy, int threads, int vectorBits)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         Matrix = matrix;
@@ -39,8 +45,8 @@ public sealed unsafe class IntegrationEngine : IDisposable
         }
 
         _validity = new FrameValidity(dummy.HasValue, (float)(dummy ?? 0), (float)deltaDummy);
-        _intKernel = new IntegrationKernel<int, Int32Pixels>(matrix, _histograms, _dropped);
-        _floatKernel = new IntegrationKernel<float, Float32Pixels>(matrix, _histograms, _dropped);
+        _intKernel = new IntegrationKernel<int, Int32Pixels>(matrix, _histograms, _dropped, vectorBits);
+        _floatKernel = new IntegrationKernel<float, Float32Pixels>(matrix, _histograms, _dropped, vectorBits);
     }
 
     public IntegrationMatrix Matrix { get; }

@@ -72,3 +72,9 @@ public sealed class TiltedIntegrationAgreementTests(TiltedPilatus300KIntegration
     [MemberData(nameof(Cases))]
     public void Agrees_with_pyFAI(string name) => IntegrationAgreement.Check(fixture, name, output);
 }
+
+public sealed class Pilatus2MIntegrationAgreementTests(Pilatus2MIntegration fixture, ITestOutputHelper output) : IClassFixture<Pilatus2MIntegration>
+{
+    [Fact]
+    public void Agrees_with_pyFAI_on_the_full_detector() => IntegrationAgreement.Check(fixture, "bbox_2th_3000", output);
+}

@@ -6,7 +6,7 @@ using OperandoXrd.Core.Tests.Reference;
 namespace OperandoXrd.Core.Tests.Integration;
 
 /// <summary>One integration case compared with pyFAI: unit, npt, split and an optional radial range (in the unit).</summary>
-public sealed record IntegrationCase(string Name, string Unit, int Npt, string Split, double? RangeMin = null, double? RangeMax = null);
+public sealed record IntegrationCase(string Name, string Unit, int Npt, string Split, double? RangeMin = null, double? RangeMax = null, double? ChiMin = null, double? ChiMax = null);
 
 /// <summary>
 /// One pyFAI 0.21.3 run per geometry: it generates a frame (Poisson rings on a background, int32, with Pilatus -1/-2
@@ -50,9 +50,10 @@ public abstract class PyFaiIntegrationFixture : IDisposable
         save_u8("user_mask", user)
         for case in cases:
             rng_ = None if case["min"] is None else (case["min"], case["max"])
+            azim = None if case["chimin"] is None else (case["chimin"], case["chimax"])
             r = ai.integrate1d(frame, case["npt"], unit=case["unit"], method=(case["split"], "csr", "cython"),
                                error_model="poisson", mask=mask, dark=dark, flat=flat, polarization_factor=0.99,
-                               correctSolidAngle=True, dummy=-1.5, delta_dummy=0.75, radial_range=rng_)
+                               correctSolidAngle=True, dummy=-1.5, delta_dummy=0.75, radial_range=rng_, azimuth_range=azim)
             n = case["name"]
             save_f64(n + "_radial", r.radial)
             save_f64(n + "_intensity", r.intensity)
@@ -71,7 +72,7 @@ public abstract class PyFaiIntegrationFixture : IDisposable
         _run = new Lazy<ReferenceRun>(() =>
         {
             var json = "[" + string.Join(",", cases.Select(c => string.Create(CultureInfo.InvariantCulture,
-                $"{{\"name\":\"{c.Name}\",\"unit\":\"{c.Unit}\",\"npt\":{c.Npt},\"split\":\"{c.Split}\",\"min\":{Json(c.RangeMin)},\"max\":{Json(c.RangeMax)}}}"))) + "]";
+                $"{{\"name\":\"{c.Name}\",\"unit\":\"{c.Unit}\",\"npt\":{c.Npt},\"split\":\"{c.Split}\",\"min\":{Json(c.RangeMin)},\"max\":{Json(c.RangeMax)},\"chimin\":{Json(c.ChiMin)},\"chimax\":{Json(c.ChiMax)}}}"))) + "]";
             return PythonReference.Run(Script,
             [
                 poni.Detector.Name,
@@ -109,6 +110,7 @@ public abstract class PyFaiIntegrationFixture : IDisposable
         Unit = RadialUnits.Parse(c.Unit),
         Split = PixelSplits.Parse(c.Split),
         RadialRange = c.RangeMin is { } lo ? (lo, c.RangeMax!.Value) : null,
+        AzimuthRangeDegrees = c.ChiMin is { } chiLo ? (chiLo, c.ChiMax!.Value) : null,
         PolarizationFactor = 0.99,
         Mask = UserMask,
         Flat = Flat,
@@ -160,10 +162,25 @@ public sealed class TiltedPilatus300KIntegration : PyFaiIntegrationFixture
         new("bbox_2th_1500", "2th_deg", 1500, "bbox"),
         new("bbox_q_700", "q_A^-1", 700, "bbox"),
         new("full_q_600", "q_A^-1", 600, "full"),
+        new("none_2th_800_sector", "2th_deg", 800, "no", ChiMin: -60.0, ChiMax: 30.0),
     ];
 
     public TiltedPilatus300KIntegration()
         : base(new Poni { Distance = 0.18, Poni1 = -0.012, Poni2 = 0.021, Rot1 = 0.12, Rot2 = -0.08, Rot3 = 0.3, Wavelength = 0.24486e-10, Detector = Detector.Pilatus300K }, All)
+    {
+    }
+}
+
+/// <summary>The real detector once: Pilatus2M, BM31-like distance, small tilts, the benchmark's 3000 bins.</summary>
+public sealed class Pilatus2MIntegration : PyFaiIntegrationFixture
+{
+    public static readonly IntegrationCase[] All =
+    [
+        new("bbox_2th_3000", "2th_deg", 3000, "bbox"),
+    ];
+
+    public Pilatus2MIntegration()
+        : base(new Poni { Distance = 0.35, Poni1 = 0.118, Poni2 = 0.124, Rot1 = 0.011, Rot2 = -0.007, Rot3 = 0.0, Wavelength = 0.24486e-10, Detector = Detector.Pilatus2M }, All)
     {
     }
 }

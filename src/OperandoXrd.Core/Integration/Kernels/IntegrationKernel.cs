@@ -5,11 +5,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace OperandoXrd.Core.Integration.Kernels;
 
-/// <summary>Which SIMD widths the kernels may use; tests lower it to force each path of the cascade.</summary>
+/// <summary>Tuning constants of the kernels (docs/performance.md, "Azimuthal integration kernel").</summary>
 internal static class KernelPaths
 {
-    /// <summary>512, 256, 128 or 0 (scalar only). Paths the hardware lacks are skipped regardless.</summary>
-    public static int MaxVectorBits { get; set; } = 512;
+    /// <summary>Widest SIMD path by default; an engine can be limited to 256, 128 or 0 (scalar) to test each path.</summary>
+    public const int MaxVectorBits = 512;
 
     /// <summary>Histogram copies per partition (power of two): pixel i scatters into copy i mod Copies.</summary>
     public static int Copies { get; set; } = 4;
@@ -44,15 +44,17 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     private readonly double[][] _histograms;
     private readonly double[][] _dropped;
 
+    private readonly int _bits;
     private T* _frame;
     private float* _dark;
     private FrameValidity _validity;
 
-    public IntegrationKernel(IntegrationMatrix matrix, double[][] histograms, double[][] dropped)
+    public IntegrationKernel(IntegrationMatrix matrix, double[][] histograms, double[][] dropped, int vectorBits)
     {
         _matrix = matrix;
         _histograms = histograms;
         _dropped = dropped;
+        _bits = vectorBits;
     }
 
     public void SetFrame(T* frame, float* dark, FrameValidity validity)
@@ -95,7 +97,7 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
         {
             var n = Math.Min(Block, end - p);
             ref var darkP = ref hasDark ? ref Unsafe.Add(ref dark0, p) : ref Unsafe.NullRef<float>();
-            var invalid = Prepare(ref Unsafe.Add(ref raw0, p), ref darkP, hasDark, n, _validity, ref x, ref v);
+            var invalid = Prepare(ref Unsafe.Add(ref raw0, p), ref darkP, hasDark, n, _validity, ref x, ref v, _bits);
             if (invalid != 0)
             {
                 Drop(p, invalid, dropped);
@@ -107,20 +109,20 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
                     {
                         ref var bins = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(m.SpanBins!), p);
                         BBoxTuples(ref bins, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(m.SpanLo!), p),
-                            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(m.SpanHi!), p), n, ref x, ref v, ref t);
+                            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(m.SpanHi!), p), n, ref x, ref v, ref t, _bits);
                         ScatterBBox(ref bins, n, ref t, ref h, stride, copiesMask);
                         break;
                     }
 
                 case PixelSplit.None:
-                    Widen(ref x, ref xd, n);
-                    Widen(ref v, ref vd, n);
+                    Widen(ref x, ref xd, n, _bits);
+                    Widen(ref v, ref vd, n, _bits);
                     ScatterSingle(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(m.SingleBin!), p), n, ref xd, ref vd, ref h, stride, copiesMask);
                     break;
 
                 default:
-                    Widen(ref x, ref xd, n);
-                    Widen(ref v, ref vd, n);
+                    Widen(ref x, ref xd, n, _bits);
+                    Widen(ref v, ref vd, n, _bits);
                     ScatterEntries(m, p, n, ref xd, ref vd, ref h);
                     break;
             }
@@ -140,11 +142,10 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
 
     /// <summary>Stage 1: signal and variance for <paramref name="count"/> pixels; returns a bit per invalid pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Prepare(ref T raw, ref float dark, bool hasDark, int count, FrameValidity validity, ref float x, ref float v)
+    internal static ulong Prepare(ref T raw, ref float dark, bool hasDark, int count, FrameValidity validity, ref float x, ref float v, int bits)
     {
         ulong invalid = 0;
         var i = 0;
-        var bits = KernelPaths.MaxVectorBits;
         if (Vector512.IsHardwareAccelerated && bits >= 512)
         {
             var dummy = Vector512.Create(validity.Dummy);
@@ -228,10 +229,9 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     /// b0 and b1, stored pixel by pixel: t[8i..8i+3] for b0, t[8i+4..8i+7] for b1.
     /// The 512- and 256-bit paths compute eight (four) pixels per vector and transpose the tuples in registers.
     /// </summary>
-    internal static void BBoxTuples(ref uint bins, ref float lo, ref float hi, int count, ref float x, ref float v, ref double t)
+    internal static void BBoxTuples(ref uint bins, ref float lo, ref float hi, int count, ref float x, ref float v, ref double t, int bits)
     {
         var i = 0;
-        var bits = KernelPaths.MaxVectorBits;
         if (Avx512F.IsSupported && bits >= 512)
         {
             // vpermt2pd index vectors: interleave two sources, then gather 4-tuples.
@@ -408,10 +408,9 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
 
     /// <summary>float → double for a block, widest vectors first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Widen(ref float source, ref double destination, int count)
+    private static void Widen(ref float source, ref double destination, int count, int bits)
     {
         var i = 0;
-        var bits = KernelPaths.MaxVectorBits;
         if (Vector512.IsHardwareAccelerated && bits >= 512)
         {
             for (; i <= count - Vector512<float>.Count; i += Vector512<float>.Count)
