@@ -166,7 +166,9 @@ public sealed class Poni
     {
         var entries = new Dictionary<string, (string, int)>(StringComparer.Ordinal);
         var lineNumber = 0;
-        foreach (var raw in text.Split('\n'))
+
+        // A byte-order mark would otherwise glue itself to the first key ("\uFEFFponi_version" is not a key).
+        foreach (var raw in text.TrimStart('\uFEFF').Split('\n'))
         {
             lineNumber++;
             var line = raw.TrimEnd('\r');

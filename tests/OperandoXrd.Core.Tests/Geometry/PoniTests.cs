@@ -117,6 +117,14 @@ public sealed class PoniTests
     }
 
     [Fact]
+    public void A_leading_byte_order_mark_does_not_hide_the_first_key()
+    {
+        var poni = Poni.Parse("\uFEFFponi_version: 2.1\n" + V2.Replace("poni_version: 2\n", "", StringComparison.Ordinal)
+            .Replace("Detector_config: {}", "Detector_config: {\"orientation\": 4}", StringComparison.Ordinal), "bom.poni");
+        Assert.Equal(DetectorOrientation.BottomLeft, poni.Detector.Orientation);
+    }
+
+    [Fact]
     public void Distance_wins_over_dist_and_the_last_duplicate_wins()
     {
         var text = V2.Replace("Distance: 0.35", "dist: 0.2\nDistance: 0.3\nDistance: 0.35", StringComparison.Ordinal);

@@ -13,7 +13,9 @@ namespace OperandoXrd.Core.Tests.Reference;
 /// The script text runs after a short prelude that defines:
 /// <c>OUT</c> (a fresh temporary directory), <c>ARGS</c> (the string arguments),
 /// <c>save_f64(name, array)</c>, <c>save_f32(name, array)</c>, <c>save_i32(name, array)</c>, <c>save_u8(name, array)</c>
-/// (raw little-endian, C order, flattened) and <c>save_text(name, text)</c>. Read them back with
+/// (raw little-endian, C order, flattened) and <c>save_text(name, text)</c>; and <c>load_f64(name)</c>,
+/// <c>load_f32</c>, <c>load_i32</c>, <c>load_u8</c> that return the flat numpy arrays passed as <c>inputs</c>
+/// (reshape them in the script). Read the outputs back with
 /// <see cref="ReferenceRun.F64"/>, <see cref="ReferenceRun.F32"/>, <see cref="ReferenceRun.I32"/>,
 /// <see cref="ReferenceRun.U8"/>, <see cref="ReferenceRun.Text"/>. Shapes are the caller's business (save them as
 /// text or an i32 array if needed).
@@ -41,6 +43,12 @@ public static class PythonReference
         def save_text(name, text):
             with open(_os.path.join(OUT, name + '.txt'), 'w', encoding='utf-8') as _f:
                 _f.write(str(text))
+        IN = _os.path.join(OUT, 'in')
+        def _load(name, dtype, ext): return _np.fromfile(_os.path.join(IN, name + ext), dtype=dtype)
+        def load_f64(name): return _load(name, '<f8', '.f64')
+        def load_f32(name): return _load(name, '<f4', '.f32')
+        def load_i32(name): return _load(name, '<i4', '.i32')
+        def load_u8(name): return _load(name, 'u1', '.u8')
         # ---- script ----
 
         """;
@@ -53,9 +61,17 @@ public static class PythonReference
     /// the script exits non-zero or times out; the message carries the exit code and the script's stderr.
     /// </summary>
     public static ReferenceRun Run(string script, IEnumerable<string> arguments, TimeSpan timeout)
+        => Run(script, arguments, new Dictionary<string, Array>(), timeout);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with input arrays (double[], float[], int[] or byte[], by name) that the
+    /// script reads with <c>load_f64(name)</c> etc. — e.g. frames generated in C# for pyFAI to integrate.
+    /// </summary>
+    public static ReferenceRun Run(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, Array> inputs, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(script);
         ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(inputs);
         if (!File.Exists(Interpreter))
         {
             throw new PythonReferenceException($"{Interpreter} not found: install python3-pyfai, python3-h5py (Debian) to run reference comparisons.");
@@ -65,6 +81,7 @@ public static class PythonReference
         Directory.CreateDirectory(directory);
         try
         {
+            WriteInputs(Path.Combine(directory, "in"), inputs);
             var scriptPath = Path.Combine(directory, "script.py");
             File.WriteAllText(scriptPath, Prelude + script, new UTF8Encoding(false));
             var start = new ProcessStartInfo(Interpreter)
@@ -109,6 +126,23 @@ public static class PythonReference
         {
             TryDelete(directory);
             throw;
+        }
+    }
+
+    private static void WriteInputs(string directory, IReadOnlyDictionary<string, Array> inputs)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (name, array) in inputs)
+        {
+            var (bytes, extension) = array switch
+            {
+                double[] d => (MemoryMarshal.AsBytes(d.AsSpan()).ToArray(), ".f64"),
+                float[] f => (MemoryMarshal.AsBytes(f.AsSpan()).ToArray(), ".f32"),
+                int[] i => (MemoryMarshal.AsBytes(i.AsSpan()).ToArray(), ".i32"),
+                byte[] b => (b, ".u8"),
+                _ => throw new ArgumentException($"input '{name}' is a {array.GetType().Name}; pass double[], float[], int[] or byte[].", nameof(inputs)),
+            };
+            File.WriteAllBytes(Path.Combine(directory, name + extension), bytes);
         }
     }
 

@@ -35,6 +35,27 @@ public sealed class PythonReferenceTests
     }
 
     [Fact]
+    public void Input_arrays_reach_the_script()
+    {
+        var inputs = new Dictionary<string, Array>
+        {
+            ["frame"] = new[] { 1, -2, 3, 4, 5, 6 },
+            ["weights"] = new[] { 0.5, 0.25 },
+            ["mask"] = new byte[] { 0, 1 },
+            ["flat"] = new[] { 2.0f },
+        };
+        using var run = PythonReference.Run(
+            """
+            f = load_i32("frame").reshape(2, 3)
+            save_f64("row_sums", f.sum(axis=1) * load_f64("weights") + load_u8("mask") + load_f32("flat")[0])
+            """,
+            [],
+            inputs,
+            PythonReference.DefaultTimeout);
+        Assert.Equal([(2 * 0.5) + 0 + 2, (15 * 0.25) + 1 + 2], run.F64("row_sums"));
+    }
+
+    [Fact]
     public void A_failing_script_reports_its_exit_code_and_stderr()
     {
         var ex = Assert.Throws<PythonReferenceException>(() => PythonReference.Run("raise ValueError('boom at pixel 7')"));
