@@ -178,9 +178,10 @@ public sealed class PixelGeometry
             {
                 // pyFAI builds indices with numpy.fromfunction(dtype=float32); with numpy's scalar casting the
                 // offset, the product and the PONI subtraction all stay float32. Each step is one IEEE float32
-                // operation here too, so the coordinates are the very same numbers.
-                var position = (float)pixel * ((float)index + 0.5f);
-                result[i] = position - (float)poni;
+                // operation here too, so the coordinates are the very same numbers. The casts force float32 rounding
+                // at each step even where C# would allow wider intermediates.
+                var position = (float)((float)pixel * (float)((float)index + 0.5f));
+                result[i] = (float)(position - (float)poni);
             }
             else
             {
