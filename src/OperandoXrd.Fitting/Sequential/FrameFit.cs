@@ -1,0 +1,77 @@
+using OperandoXrd.Fitting.Parameters;
+
+namespace OperandoXrd.Fitting.Sequential;
+
+/// <summary>What became of one frame.</summary>
+public enum FrameStatus
+{
+    /// <summary>Converged and passed the quality gate; later frames may start from it.</summary>
+    Ok,
+
+    /// <summary>Converged, but GoF or a parameter jump failed the quality gate: reported, not carried over.</summary>
+    Gated,
+
+    /// <summary>Diverged, did not converge or ran into bounds, also when retried from the reference.</summary>
+    Failed,
+}
+
+/// <summary>Cell and scale of one phase in one frame.</summary>
+/// <param name="Name">Phase name from the pipeline.</param>
+/// <param name="Cell">a, b, c, alpha, beta, gamma as the lattice system has them, then V and (hexagonal/tetragonal) c/a, each with esd.</param>
+/// <param name="Scale">Phase scale (relative to the reference frame in Pawley mode).</param>
+/// <param name="ScaleEsd">esd of the scale.</param>
+public sealed record PhaseFit(string Name, IReadOnlyList<DerivedQuantity> Cell, double Scale, double ScaleEsd)
+{
+    /// <summary>The named cell quantity ("a", "c", "V", "beta", "c/a").</summary>
+    public DerivedQuantity this[string name] => Cell.First(q => string.Equals(q.Name, name, StringComparison.Ordinal));
+}
+
+/// <summary>The result of fitting one frame.</summary>
+public sealed record FrameFit
+{
+    /// <summary>Frame index as given by the caller (global index in the patterns file).</summary>
+    public required int Frame { get; init; }
+
+    public required FrameStatus Status { get; init; }
+
+    /// <summary>Why the frame is gated or failed (empty when ok); also notes such as masked zingers.</summary>
+    public string Reason { get; init; } = "";
+
+    /// <summary>LM iterations of the accepted fit (all attempts summed).</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Where the start values came from: "reference", "previous", "last-good", "reference-retry".</summary>
+    public string StartedFrom { get; init; } = "";
+
+    /// <summary>The fit was repeated from the reference after the first attempt failed.</summary>
+    public bool Retried { get; init; }
+
+    /// <summary>Isolated single-point spikes (zingers) given zero weight.</summary>
+    public int MaskedPoints { get; init; }
+
+    public double Rwp { get; init; }
+
+    public double Rexp { get; init; }
+
+    public double GoF { get; init; }
+
+    public required IReadOnlyList<PhaseFit> Phases { get; init; }
+
+    public double PeekScale { get; init; } = double.NaN;
+
+    public double PeekScaleEsd { get; init; } = double.NaN;
+
+    public double Zero { get; init; }
+
+    public double ZeroEsd { get; init; }
+
+    /// <summary>All parameter values (model order; names in <see cref="ParameterNames"/>).</summary>
+    public required double[] Values { get; init; }
+
+    /// <summary>esd of every parameter (0 for fixed).</summary>
+    public required double[] Esd { get; init; }
+
+    public required IReadOnlyList<string> ParameterNames { get; init; }
+
+    public PhaseFit Phase(string name) => Phases.First(p => string.Equals(p.Name, name, StringComparison.Ordinal));
+}
