@@ -13,7 +13,9 @@ internal static class ExampleData
     /// <summary>x(Li) over a 1-to-0.25 charge (first half) and back (second half).</summary>
     public static double XLi(double fraction) => fraction < 0.5 ? 1 - 1.5 * fraction : 0.25 + 1.5 * (fraction - 0.5);
 
-    public static double Voltage(double x) => 3.0 + 0.62 * (1 - x) + 0.25 * Math.Pow(1 - x, 6) - 0.08 * Math.Exp(-(x - 0.95) * (x - 0.95) / 0.002);
+    /// <summary>Cell voltage vs Li-In: a sloping NCA profile from 2.95 V to the 3.58 V cut-off, 50 mV hysteresis on discharge.</summary>
+    public static double Voltage(double x, bool discharge = false) =>
+        2.95 + 0.52 * (1 - x) / 0.75 + 0.11 * (1 - Math.Exp(-12 * (1 - x))) - (discharge ? 0.05 : 0);
 
     public static (double A, double C) NcaCell(double x)
     {
@@ -48,7 +50,7 @@ internal static class ExampleData
                 double tth = radial[b];
                 double y = 40 + 60 * Math.Exp(-(tth - 3.1) * (tth - 3.1) / 0.3);
                 foreach (var (p, h) in peaks)
-                    y += h * Math.Exp(-(tth - p) * (tth - p) / (2 * 0.012 * 0.012));
+                    y += h * Math.Exp(-(tth - p) * (tth - p) / (2 * 0.018 * 0.018));
                 intensity[f, b] = (float)(y + Math.Sqrt(y) * (rng.NextDouble() - 0.5));
             }
         }

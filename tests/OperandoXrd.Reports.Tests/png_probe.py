@@ -57,5 +57,5 @@ if 'colormaps' in query:
     from matplotlib import cm
     for cmap, ts in query['colormaps'].items():
         m = cm.get_cmap(cmap)
-        out[cmap] = [[int(round(255 * c)) for c in m(t)[:3]] for t in ts]
+        out[cmap] = [[int(round(255 * c)) for c in m(float(t))[:3]] for t in ts]
 json.dump(out, sys.stdout)

@@ -85,7 +85,9 @@ public sealed class Panel
         foreach (Series s in Series)
             DrawSeries(g, s, Px, Py, clip);
 
-        g.Items.Add(new RectPrimitive(Left, Top, Width, Height, null, Palette.Black, 1));
+        // The 1 px frame sits on the pixel row/column just outside the plot area, so it is crisp and never
+        // covers the heat map's edge cells.
+        g.Items.Add(new RectPrimitive(Left - 0.5, Top - 0.5, Width + 1, Height + 1, null, Palette.Black, 1));
         if (!X.Hidden)
             DrawXAxis(g, xs, Px);
         if (!Y.Hidden)
@@ -95,6 +97,9 @@ public sealed class Panel
         if (Legend != LegendPosition.None)
             DrawLegend(scene);
     }
+
+    // A 1 px tick on a pixel centre is one crisp pixel wide instead of two grey ones (matplotlib snaps too).
+    private static double Snap(double v) => Math.Floor(v) + 0.5;
 
     private static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -159,11 +164,11 @@ public sealed class Panel
 
     private void DrawXAxis(SceneGroup g, AxisScale scale, Func<double, double> px)
     {
-        double bottom = Top + Height;
+        double bottom = Top + Height + 1;
         foreach (Tick t in scale.Ticks(Math.Max(2, (int)(Width / 75))))
         {
-            double x = px(t.Value);
-            if (!double.IsFinite(x) || x < Left - 0.5 || x > Left + Width + 0.5)
+            double x = Snap(px(t.Value));
+            if (!double.IsFinite(x) || x < Left - 1 || x > Left + Width + 1)
                 continue;
             g.Items.Add(new PolylinePrimitive([(x, bottom), (x, bottom + (t.Major ? TickLength : MinorTickLength))], Palette.Black, 1, null, -1));
             if (t.Major && X.ShowTickLabels)
@@ -176,13 +181,13 @@ public sealed class Panel
     private void DrawYAxis(SceneGroup g, AxisScale scale, Func<double, double> py)
     {
         bool right = Y.OnRight;
-        double edge = right ? Left + Width : Left;
+        double edge = right ? Left + Width + 1 : Left - 1;
         double direction = right ? 1 : -1;
         double widest = 0;
         foreach (Tick t in scale.Ticks(Math.Max(2, (int)(Height / 40))))
         {
-            double y = py(t.Value);
-            if (!double.IsFinite(y) || y < Top - 0.5 || y > Top + Height + 0.5)
+            double y = Snap(py(t.Value));
+            if (!double.IsFinite(y) || y < Top - 1 || y > Top + Height + 1)
                 continue;
             g.Items.Add(new PolylinePrimitive([(edge, y), (edge + direction * (t.Major ? TickLength : MinorTickLength), y)], Palette.Black, 1, null, -1));
             if (t.Major && Y.ShowTickLabels)
