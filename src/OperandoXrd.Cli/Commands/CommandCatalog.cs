@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return DemoCommand.Create();
         yield return SimulateCommand.Create();
         yield return HklCommand.Create();
+        yield return IntegrateCommand.Create();
     }
 }

@@ -54,15 +54,16 @@ public sealed class AzimuthalIntegrator : IDisposable
 
     /// <summary>
     /// Builds (or loads from <paramref name="cacheFolder"/>) the integrator for a geometry. Throws
-    /// <see cref="ArgumentException"/> naming the PONI and the offending option for a bad npt, range, mask or flat.
+    /// <see cref="ArgumentException"/> naming the source (<paramref name="sourceName"/>, e.g. the PONI file) and the
+    /// offending option for a bad npt, range, mask or flat.
     /// </summary>
-    public static AzimuthalIntegrator Create(PixelGeometry geometry, IntegrationOptions options, string? cacheFolder = null)
+    public static AzimuthalIntegrator Create(PixelGeometry geometry, IntegrationOptions options, string? cacheFolder = null, string? sourceName = null)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var detector = geometry.Detector;
-        var source = $"PONI ({geometry.Poni}) on {detector.Name}";
+        var source = sourceName ?? geometry.Poni.ToString();
         Validate(options, detector, source);
 
         var mask = CombinedMask(options, detector);
@@ -131,25 +132,25 @@ public sealed class AzimuthalIntegrator : IDisposable
     {
         if (o.Npt <= 0 || o.Npt > IntegrationMatrix.MaxNpt)
         {
-            throw new ArgumentOutOfRangeException(nameof(o), o.Npt,
-                $"{source}: npt must be between 1 and {IntegrationMatrix.MaxNpt}, got {o.Npt}");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{source}: npt must be between 1 and {IntegrationMatrix.MaxNpt}, got {o.Npt}"));
         }
 
         if (o.Mask is { } m && m.Length != detector.PixelCount)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{source}: mask has {m.Length} pixels, the {detector.Name} detector has {detector.Rows}x{detector.Columns} = {detector.PixelCount}"), nameof(o));
+                $"{source}: mask has {m.Length} pixels, the {detector.Name} detector has {detector.Rows}x{detector.Columns} = {detector.PixelCount}"));
         }
 
         if (o.Flat is { } f && f.Length != detector.PixelCount)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{source}: flat has {f.Length} pixels, the {detector.Name} detector has {detector.Rows}x{detector.Columns} = {detector.PixelCount}"), nameof(o));
+                $"{source}: flat has {f.Length} pixels, the {detector.Name} detector has {detector.Rows}x{detector.Columns} = {detector.PixelCount}"));
         }
 
         if (o.PolarizationFactor is { } p && !(p >= -1 && p <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(o), p, $"{source}: polarization factor must be in [-1, 1]");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{source}: polarization factor must be in [-1, 1], got {p}"));
         }
     }
 

@@ -80,7 +80,7 @@ public static class MatrixBuilder
             if (range.Max <= dataMin || range.Min >= dataMax)
             {
                 var s = input.RadialScale;
-                throw new ArgumentOutOfRangeException(nameof(input), string.Create(CultureInfo.InvariantCulture,
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"{input.Source}: radial range [{range.Min * s:G6}, {range.Max * s:G6}] lies outside the detector's coverage [{dataMin * s:G6}, {dataMax * s:G6}]"));
             }
         }
@@ -136,8 +136,8 @@ public static class MatrixBuilder
 
         if (input.Npt <= 0 || input.Npt > IntegrationMatrix.MaxNpt)
         {
-            throw new ArgumentOutOfRangeException(nameof(input), input.Npt,
-                $"{input.Source}: npt must be between 1 and {IntegrationMatrix.MaxNpt}, got {input.Npt}");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{input.Source}: npt must be between 1 and {IntegrationMatrix.MaxNpt}, got {input.Npt}"));
         }
 
         var pixels = input.Rows * input.Columns;
@@ -167,7 +167,7 @@ public static class MatrixBuilder
 
             if (!(sector.Min < sector.Max) || !double.IsFinite(sector.Min) || !double.IsFinite(sector.Max))
             {
-                throw new ArgumentOutOfRangeException(nameof(input), string.Create(CultureInfo.InvariantCulture,
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"{input.Source}: azimuthal range [{sector.Min}, {sector.Max}] must be finite with min < max"));
             }
         }
@@ -175,7 +175,7 @@ public static class MatrixBuilder
         if (input.RadialRange is { } range && (!(range.Min < range.Max) || !double.IsFinite(range.Min) || !double.IsFinite(range.Max)))
         {
             var s = input.RadialScale;
-            throw new ArgumentOutOfRangeException(nameof(input), string.Create(CultureInfo.InvariantCulture,
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{input.Source}: radial range [{range.Min * s}, {range.Max * s}] must be finite with min < max"));
         }
     }

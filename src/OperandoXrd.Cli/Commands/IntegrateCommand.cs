@@ -1,0 +1,544 @@
+using System.Buffers.Binary;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using OperandoXrd.Core.Frames;
+using OperandoXrd.Core.Geometry;
+using OperandoXrd.Core.Integration;
+using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Hdf5;
+using OperandoXrd.Hdf5.Frames;
+
+namespace OperandoXrd.Cli.Commands;
+
+/// <summary><c>oxrd integrate</c>: azimuthal integration of every frame into NeXus/HDF5 (and optionally .xye files).</summary>
+internal static class IntegrateCommand
+{
+    public static Command Create()
+    {
+        var poni = new Option<FileInfo>("--poni") { Description = "pyFAI PONI file (v1, v2, v2.1) with the detector.", Required = true };
+        var input = new Option<string[]>("--input") { Description = "Frame files, folders (every *.h5 in name order) or a Dectris master.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var dataset = new Option<string?>("--dataset") { Description = "HDF5 path of the frames, overriding layout detection." };
+        var npt = new Option<int>("--npt") { Description = "Number of radial bins.", DefaultValueFactory = _ => 3000 };
+        var unit = new Option<string>("--unit") { Description = "Radial unit: 2th_deg, 2th_rad, q_A^-1, q_nm^-1, d_A or r_mm.", DefaultValueFactory = _ => "2th_deg" };
+        var range = new Option<double[]>("--range") { Description = "Radial range MIN MAX in the unit (default: the detector's extent).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
+        var azimuth = new Option<double[]>("--azimuth-range") { Description = "Azimuthal sector MIN MAX in degrees (pyFAI's chi); pixels whose centre lies outside are left out.", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
+        var split = new Option<string>("--split") { Description = "Pixel splitting: none, bbox or full.", DefaultValueFactory = _ => "bbox" };
+        split.AcceptOnlyFromAmong("none", "bbox", "full");
+        var polarization = new Option<double?>("--polarization") { Description = "Polarization factor in [-1, 1] (0.99 at a synchrotron); default: no correction." };
+        var mask = new Option<FileInfo?>("--mask") { Description = "Mask image (non-zero = masked), added to the detector's gaps: .npy, .edf or FILE.h5:/dataset." };
+        var dark = new Option<FileInfo?>("--dark") { Description = "Dark image subtracted from every frame: .npy, .edf, FILE.h5:/dataset or a frame file (its first frame)." };
+        var flat = new Option<FileInfo?>("--flat") { Description = "Flat-field image intensities are divided by: .npy, .edf or FILE.h5:/dataset." };
+        var output = new Option<FileInfo>("--out") { Description = "NeXus/HDF5 result file (/entry/integrated).", Required = true };
+        var xye = new Option<DirectoryInfo?>("--xye") { Description = "Also write frame_NNNNN.xye per frame into this folder." };
+        var cache = new Option<DirectoryInfo?>("--cache") { Description = "Folder for the sparse-matrix cache (default: .oxrd-cache beside the output)." };
+        var command = new Command("integrate", "Azimuthal integration of detector frames (pyFAI-exact, SIMD) into NeXus/HDF5 and .xye.")
+        {
+            poni, input, dataset, npt, unit, range, azimuth, split, polarization, mask, dark, flat, output, xye, cache,
+        };
+        command.SetAction(parse => Guard(() =>
+        {
+            var outFile = parse.GetValue(output)!.FullName;
+            var request = new IntegrateRequest
+            {
+                PoniPath = parse.GetValue(poni)!.FullName,
+                Inputs = parse.GetValue(input)!,
+                Dataset = parse.GetValue(dataset),
+                Npt = parse.GetValue(npt),
+                Unit = ParseUnit(parse.GetValue(unit)!),
+                Range = Pair(parse.GetValue(range), "--range"),
+                Azimuth = Pair(parse.GetValue(azimuth), "--azimuth-range"),
+                Split = PixelSplits.Parse(parse.GetValue(split)!),
+                Polarization = parse.GetValue(polarization),
+                MaskPath = parse.GetValue(mask)?.ToString(),
+                DarkPath = parse.GetValue(dark)?.ToString(),
+                FlatPath = parse.GetValue(flat)?.ToString(),
+                OutputPath = outFile,
+                XyeFolder = parse.GetValue(xye)?.FullName,
+                CacheFolder = parse.GetValue(cache)?.FullName ?? Path.Combine(Path.GetDirectoryName(outFile) ?? ".", ".oxrd-cache"),
+            };
+            return Run(request);
+        }));
+        return command;
+    }
+
+    /// <summary>Bad arguments and unreadable inputs end in one line on stderr and exit code 2, not a stack trace.</summary>
+    internal static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"oxrd: {e.Message}");
+            return ExitCodes.BadArguments;
+        }
+    }
+
+    internal sealed record IntegrateRequest
+    {
+        public required string PoniPath { get; init; }
+        public required IReadOnlyList<string> Inputs { get; init; }
+        public string? Dataset { get; init; }
+        public int Npt { get; init; } = 3000;
+        public RadialUnit Unit { get; init; } = RadialUnit.TwoThetaDeg;
+        public (double, double)? Range { get; init; }
+        public (double, double)? Azimuth { get; init; }
+        public PixelSplit Split { get; init; } = PixelSplit.BBox;
+        public double? Polarization { get; init; }
+        public string? MaskPath { get; init; }
+        public string? DarkPath { get; init; }
+        public string? FlatPath { get; init; }
+        public required string OutputPath { get; init; }
+        public string? XyeFolder { get; init; }
+        public string? CacheFolder { get; init; }
+    }
+
+    internal static int Run(IntegrateRequest r)
+    {
+        var clock = Stopwatch.StartNew();
+        Poni poni;
+        try
+        {
+            poni = Poni.Load(r.PoniPath);
+        }
+        catch (Exception e) when (e is PoniFormatException or IOException or ArgumentException)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        var detector = poni.Detector;
+        using var source = OpenFrames(r);
+        if (source.Rows != detector.Rows || source.Columns != detector.Columns)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"{source.Description}: frames are {source.Rows}x{source.Columns} but the PONI {r.PoniPath} says {detector.Name} ({detector.Rows}x{detector.Columns})"));
+        }
+
+        var maskImage = r.MaskPath is null ? null : AuxiliaryImage.Read(r.MaskPath, detector.Rows, detector.Columns, "mask");
+        var darkImage = r.DarkPath is null ? null : AuxiliaryImage.Read(r.DarkPath, detector.Rows, detector.Columns, "dark");
+        var flatImage = r.FlatPath is null ? null : AuxiliaryImage.Read(r.FlatPath, detector.Rows, detector.Columns, "flat");
+        var options = new IntegrationOptions
+        {
+            Npt = r.Npt,
+            Unit = r.Unit,
+            Split = r.Split,
+            RadialRange = r.Range,
+            AzimuthRangeDegrees = r.Azimuth,
+            PolarizationFactor = r.Polarization,
+            Mask = maskImage?.Select(v => v != 0 ? (byte)1 : (byte)0).ToArray(),
+            Flat = flatImage,
+        };
+
+        AzimuthalIntegrator integrator;
+        try
+        {
+            integrator = AzimuthalIntegrator.Create(new PixelGeometry(poni), options, r.CacheFolder, r.PoniPath);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        using var _ = integrator;
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"integrate: {source.FrameCount} frames from {source.Description} ({source.DType}, times by {source.TimeRule}); {r.Npt} bins in {RadialUnits.Name(r.Unit)}, {PixelSplits.Name(r.Split)} split; matrix {(integrator.LoadedFromCache ? "from cache" : "built")} in {integrator.BuildTime.TotalMilliseconds:F0} ms"));
+        if (r.XyeFolder is not null)
+        {
+            Directory.CreateDirectory(r.XyeFolder);
+        }
+
+        var failed = new List<string>();
+        var pattern = integrator.CreatePattern();
+        var pixels = detector.PixelCount;
+        var ints = source.DType == FrameDType.Float32 ? null : new int[pixels];
+        var floats = source.DType == FrameDType.Float32 ? new float[pixels] : null;
+        using (var writer = new PatternFileWriter(r.OutputPath, integrator, poni, r))
+        {
+            var lastLog = 0L;
+            for (var i = 0; i < source.FrameCount; i++)
+            {
+                FrameTiming timing;
+                try
+                {
+                    timing = source.GetTiming(i);
+                    if (ints is not null)
+                    {
+                        source.ReadFrame(i, ints);
+                        integrator.Integrate(ints, pattern, darkImage);
+                    }
+                    else
+                    {
+                        source.ReadFrame(i, floats!);
+                        integrator.Integrate(floats, pattern, darkImage);
+                    }
+                }
+                catch (FrameSourceException e)
+                {
+                    failed.Add(e.Message);
+                    Log($"integrate: frame {i} failed: {e.Message}");
+                    continue;
+                }
+
+                writer.Append(i, timing, pattern);
+                if (r.XyeFolder is not null)
+                {
+                    XyeWriter.Write(Path.Combine(r.XyeFolder, XyeWriter.FileName(i)), pattern, r.Unit,
+                    [
+                        string.Create(CultureInfo.InvariantCulture, $"frame {i} of {source.Description}"),
+                        string.Create(CultureInfo.InvariantCulture, $"start {timing.Start:O}, exposure {timing.ExposureSeconds:G6} s"),
+                        $"poni {r.PoniPath}",
+                    ]);
+                }
+
+                if (clock.ElapsedMilliseconds - lastLog > 2000)
+                {
+                    lastLog = clock.ElapsedMilliseconds;
+                    Log(string.Create(CultureInfo.InvariantCulture, $"integrate: {i + 1}/{source.FrameCount} frames ({(i + 1) / clock.Elapsed.TotalSeconds:F1} frames/s)"));
+                }
+            }
+        }
+
+        var done = source.FrameCount - failed.Count;
+        Log(string.Create(CultureInfo.InvariantCulture, $"integrate: {done} frames in {clock.Elapsed.TotalSeconds:F2} s ({done / clock.Elapsed.TotalSeconds:F1} frames/s) → {r.OutputPath}"));
+        if (failed.Count > 0)
+        {
+            Log($"integrate: {failed.Count} frames failed:");
+            foreach (var f in failed)
+            {
+                Log("  " + f);
+            }
+
+            return ExitCodes.SomeFramesFailed;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static Hdf5FrameSource OpenFrames(IntegrateRequest r)
+    {
+        try
+        {
+            return FrameSources.Open(r.Inputs, r.Dataset);
+        }
+        catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
+
+    internal static RadialUnit ParseUnit(string text)
+    {
+        try
+        {
+            return RadialUnits.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException("--unit: " + e.Message, e);
+        }
+    }
+
+    private static (double, double)? Pair(double[]? values, string name)
+    {
+        if (values is null || values.Length == 0)
+        {
+            return null;
+        }
+
+        if (values.Length != 2 || !(values[0] < values[1]))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{name} needs MIN MAX with MIN < MAX, got {string.Join(' ', values)}"));
+        }
+
+        return (values[0], values[1]);
+    }
+
+    private static void Log(string line) => Console.Error.WriteLine(line);
+}
+
+/// <summary>
+/// <c>/entry/integrated</c> (NXdata): <c>radial</c> (npt), <c>intensity</c>, <c>sigma</c>, <c>count</c> (frame × npt),
+/// <c>time</c> (mid-exposure, s after the first frame's start), <c>frame_index</c> (global index); and
+/// <c>/entry/process</c> with the PONI text, options and program version. Rows are appended as frames arrive.
+/// </summary>
+internal sealed class PatternFileWriter : IDisposable
+{
+    private readonly Hdf5File _file;
+    private readonly Hdf5Group _data;
+    private readonly Hdf5Dataset _intensity;
+    private readonly Hdf5Dataset _sigma;
+    private readonly Hdf5Dataset _count;
+    private readonly Hdf5Dataset _time;
+    private readonly Hdf5Dataset _index;
+    private readonly Hdf5Dataset _unix;
+    private double? _origin;
+
+    public PatternFileWriter(string path, AzimuthalIntegrator integrator, Poni poni, IntegrateCommand.IntegrateRequest request)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        _file = Hdf5File.Create(path);
+        using var entry = _file.CreateGroup("/entry", "NXentry");
+        _data = _file.CreateGroup("/entry/integrated", "NXdata");
+        var npt = integrator.Npt;
+        _data.WriteDataset<double>("radial", integrator.Radial, npt);
+        using (var radial = _data.OpenDataset("radial"))
+        {
+            radial.WriteAttribute("units", request.Unit switch
+            {
+                RadialUnit.TwoThetaDeg => "degrees",
+                RadialUnit.TwoThetaRad => "radians",
+                RadialUnit.QA => "1/angstrom",
+                RadialUnit.QNm => "1/nm",
+                RadialUnit.DA => "angstrom",
+                _ => "mm",
+            });
+            radial.WriteAttribute("long_name", RadialUnits.Name(request.Unit));
+        }
+
+        _intensity = _data.CreateExtendable<double>("intensity", npt);
+        _sigma = _data.CreateExtendable<double>("sigma", npt);
+        _count = _data.CreateExtendable<double>("count", npt);
+        _time = _data.CreateExtendable<double>("time");
+        _unix = _data.CreateExtendable<double>("time_unix");
+        _index = _data.CreateExtendable<int>("frame_index");
+        _data.WriteAttribute("signal", "intensity");
+        _data.WriteAttribute("radial_indices", 1);
+        _data.WriteAttribute("time_indices", 0);
+        _time.WriteAttribute("units", "s");
+        _unix.WriteAttribute("units", "s since 1970-01-01T00:00:00Z (mid-exposure)");
+
+        using var process = _file.CreateGroup("/entry/process", "NXprocess");
+        process.WriteString("program", "OperandoXrd oxrd integrate");
+        process.WriteString("version", typeof(PatternFileWriter).Assembly.GetName().Version?.ToString() ?? "unknown");
+        process.WriteString("poni", poni.ToPoniText());
+        var o = integrator.Options;
+        process.WriteString("options", string.Create(CultureInfo.InvariantCulture,
+            $"npt={o.Npt} unit={RadialUnits.Name(o.Unit)} split={PixelSplits.Name(o.Split)} range={o.RadialRange?.ToString() ?? "auto"} azimuth={o.AzimuthRangeDegrees?.ToString() ?? "all"} polarization={o.PolarizationFactor?.ToString(CultureInfo.InvariantCulture) ?? "none"} solid_angle={o.CorrectSolidAngle} dummy={o.Dummy?.ToString(CultureInfo.InvariantCulture) ?? "none"}±{o.DeltaDummy.ToString(CultureInfo.InvariantCulture)} error_model=poisson"));
+        process.WriteString("inputs", string.Join('\n', request.Inputs));
+        process.WriteString("mask", request.MaskPath ?? "");
+        process.WriteString("dark", request.DarkPath ?? "");
+        process.WriteString("flat", request.FlatPath ?? "");
+    }
+
+    public void Append(int index, FrameTiming timing, Pattern1D pattern)
+    {
+        _origin ??= timing.StartUnixSeconds;
+        _intensity.AppendRows<double>(pattern.Intensity);
+        _sigma.AppendRows<double>(pattern.Sigma);
+        _count.AppendRows<double>(pattern.Count);
+        _time.AppendRows<double>([timing.MidExposureUnixSeconds - _origin.Value]);
+        _unix.AppendRows<double>([timing.MidExposureUnixSeconds]);
+        _index.AppendRows<int>([index]);
+    }
+
+    public void Dispose()
+    {
+        _intensity.Dispose();
+        _sigma.Dispose();
+        _count.Dispose();
+        _time.Dispose();
+        _unix.Dispose();
+        _index.Dispose();
+        _data.Dispose();
+        _file.Dispose();
+    }
+}
+
+/// <summary>Mask, dark and flat images: NumPy .npy, ESRF .edf, or an HDF5 dataset (FILE.h5:/path, or a frame file's first frame).</summary>
+internal static class AuxiliaryImage
+{
+    public static float[] Read(string spec, int rows, int columns, string what)
+    {
+        string path = spec;
+        string? h5Path = null;
+        var colon = spec.IndexOf(".h5:", StringComparison.OrdinalIgnoreCase);
+        if (colon >= 0)
+        {
+            path = spec[..(colon + 3)];
+            h5Path = spec[(colon + 4)..];
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--{what}: {path} does not exist");
+        }
+
+        float[] values;
+        int r, c;
+        try
+        {
+            var extension = Path.GetExtension(path).ToLowerInvariant();
+            (values, r, c) = extension switch
+            {
+                ".npy" => ReadNpy(path),
+                ".edf" => ReadEdf(path),
+                _ => ReadHdf5(path, h5Path),
+            };
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or FrameSourceException)
+        {
+            throw new UsageException($"--{what}: {spec}: {e.Message}", e);
+        }
+
+        if (r != rows || c != columns)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{what}: {spec} is {r}x{c}, the detector is {rows}x{columns}"));
+        }
+
+        return values;
+    }
+
+    private static (float[], int, int) ReadHdf5(string path, string? dataset)
+    {
+        if (dataset is not null)
+        {
+            using var file = Hdf5File.Open(path);
+            using var d = file.OpenDataset(dataset);
+            if (d.Rank < 2)
+            {
+                throw new InvalidDataException($"{dataset} has rank {d.Rank}, expected a 2D image");
+            }
+
+            var rows = (int)d.Dims[^2];
+            var columns = (int)d.Dims[^1];
+            var all = new float[d.ElementCount];
+            d.Read<float>(all);
+            return (all[..(rows * columns)], rows, columns);
+        }
+
+        using var source = FrameSources.Open(path);
+        var frame = new float[source.Rows * source.Columns];
+        source.ReadFrame(0, frame);
+        return (frame, source.Rows, source.Columns);
+    }
+
+    /// <summary>NumPy format 1.0–3.0, C order, little-endian bool/int8/uint8/int16/uint16/int32/uint32/float32/float64.</summary>
+    private static (float[], int, int) ReadNpy(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
+        {
+            throw new InvalidDataException("not a .npy file");
+        }
+
+        var major = bytes[6];
+        int headerLength, offset;
+        if (major == 1)
+        {
+            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
+            offset = 10;
+        }
+        else
+        {
+            headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+            offset = 12;
+        }
+
+        var header = Encoding.Latin1.GetString(bytes, offset, headerLength);
+        var descr = Between(header, "'descr':", ",").Trim().Trim('\'');
+        if (header.Contains("'fortran_order': True", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException("Fortran-ordered arrays are not supported");
+        }
+
+        var shape = Between(header, "'shape':", ")").Trim().TrimStart('(').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        if (shape.Length != 2)
+        {
+            throw new InvalidDataException($"shape ({string.Join(',', shape)}) is not a 2D image");
+        }
+
+        return (Convert(bytes.AsSpan(offset + headerLength), descr, shape[0] * shape[1]), shape[0], shape[1]);
+    }
+
+    /// <summary>ESRF data format: a '{ key = value ; }' header padded to a multiple of 512 bytes, then the raw image.</summary>
+    private static (float[], int, int) ReadEdf(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var end = Array.IndexOf(bytes, (byte)'}');
+        if (bytes.Length == 0 || bytes[0] != (byte)'{' || end < 0)
+        {
+            throw new InvalidDataException("not an EDF file (no '{...}' header)");
+        }
+
+        var header = Encoding.ASCII.GetString(bytes, 0, end);
+        var keys = header.Trim('{').Split(';').Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        var columns = int.Parse(keys["Dim_1"], CultureInfo.InvariantCulture);
+        var rows = int.Parse(keys["Dim_2"], CultureInfo.InvariantCulture);
+        if (keys.TryGetValue("ByteOrder", out var order) && order.Equals("HighByteFirst", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException("big-endian EDF is not supported");
+        }
+
+        var descr = keys.GetValueOrDefault("DataType", "FloatValue").ToUpperInvariant() switch
+        {
+            "SIGNEDBYTE" => "|i1",
+            "UNSIGNEDBYTE" => "|u1",
+            "SIGNEDSHORT" => "<i2",
+            "UNSIGNEDSHORT" => "<u2",
+            "SIGNEDINTEGER" or "SIGNEDLONG" => "<i4",
+            "UNSIGNEDINTEGER" or "UNSIGNEDLONG" => "<u4",
+            "FLOATVALUE" or "FLOAT" => "<f4",
+            "DOUBLEVALUE" or "DOUBLE" => "<f8",
+            var t => throw new InvalidDataException($"EDF DataType {t} is not supported"),
+        };
+        var dataStart = (end + 1 + 511) / 512 * 512;
+        return (Convert(bytes.AsSpan(dataStart), descr, rows * columns), rows, columns);
+    }
+
+    private static float[] Convert(ReadOnlySpan<byte> data, string descr, int count)
+    {
+        var size = descr[^1] - '0';
+        if (descr.StartsWith('>'))
+        {
+            throw new InvalidDataException($"big-endian dtype {descr} is not supported");
+        }
+
+        if (data.Length < (long)count * size)
+        {
+            throw new InvalidDataException($"holds {data.Length} bytes of data, {count} values of {descr} need {(long)count * size}");
+        }
+
+        var values = new float[count];
+        for (var i = 0; i < count; i++)
+        {
+            var d = data.Slice(i * size, size);
+            values[i] = descr[1..] switch
+            {
+                "b1" or "u1" => d[0],
+                "i1" => (sbyte)d[0],
+                "i2" => BinaryPrimitives.ReadInt16LittleEndian(d),
+                "u2" => BinaryPrimitives.ReadUInt16LittleEndian(d),
+                "i4" => BinaryPrimitives.ReadInt32LittleEndian(d),
+                "u4" => BinaryPrimitives.ReadUInt32LittleEndian(d),
+                "f4" => BinaryPrimitives.ReadSingleLittleEndian(d),
+                "f8" => (float)BinaryPrimitives.ReadDoubleLittleEndian(d),
+                _ => throw new InvalidDataException($"dtype {descr} is not supported"),
+            };
+        }
+
+        return values;
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        var i = text.IndexOf(start, StringComparison.Ordinal);
+        if (i < 0)
+        {
+            throw new InvalidDataException($"header lacks {start}");
+        }
+
+        i += start.Length;
+        var j = text.IndexOf(end, i, StringComparison.Ordinal);
+        return j < 0 ? text[i..] : text[i..j];
+    }
+}
