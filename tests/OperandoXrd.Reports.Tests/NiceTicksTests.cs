@@ -26,6 +26,8 @@ public class NiceTicksTests
         Assert.Equal(8 * 3, ticks.Count(t => !t.Major));
         Assert.Equal(["10⁰", "10²", "10⁴", "10⁶"], Labels(NiceTicks.Log(1, 5e6, 4)));
         Assert.Equal(["0.01", "0.1", "1"], Labels(NiceTicks.Log(0.005, 2, 6)));
+        // About one decade: the 2s and 5s are labelled too.
+        Assert.Equal(["20", "50", "100", "200", "500"], Labels(NiceTicks.Log(15, 700, 6)));
         // Less than a decade: fall back to linear labels.
         Assert.Equal(["3", "4", "5", "6", "7", "8"], Labels(NiceTicks.Log(2.5, 8.5, 6)));
     }

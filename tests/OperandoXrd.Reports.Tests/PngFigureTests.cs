@@ -71,8 +71,8 @@ public class PngFigureTests
         Assert.Equal(new Png.Rgba(0xd6, 0x27, 0x28), image[115, 50]);
         Assert.Equal(Png.Rgba.White, image[115, 56]);
         // The 1 px frame is the black pixel column just left of the plot area; tick labels put ink below the axis.
-        Assert.Equal(Png.Rgba.Black, image[39, 50]);
-        Assert.Equal(Png.Rgba.White, image[38, 50]);
+        Assert.Equal(Png.Rgba.Black, image[39, 53]);
+        Assert.Equal(Png.Rgba.White, image[38, 53]);
         bool ink = false;
         for (int y = 96; y < 110 && !ink; y++)
             for (int x = 35; x < 50 && !ink; x++)

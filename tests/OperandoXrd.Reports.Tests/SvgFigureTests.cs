@@ -168,8 +168,8 @@ public class SvgFigureTests
         Assert.Equal(n, pa.Elements(Svg + "circle").Count());
         Assert.Equal(3 * n, pa.Elements(Svg + "polyline").Count(p => (string?)p.Attribute("clip-path") is not null));
         Assert.Equal(3 * (n - 1), pc.Elements(Svg + "polyline").Count(p => (string?)p.Attribute("clip-path") is not null));
-        Assert.Equal("a (Å)", pa.Elements(Svg + "text").Single(t => (string?)t.Attribute("class") == "axis-label y").Value);
-        Assert.Contains(doc.Descendants(Svg + "text"), t => t.Value == "NCA a" && (string?)t.Attribute("class") == "legend-label");
+        Assert.Equal("NCA a (Å)", pa.Elements(Svg + "text").Single(t => (string?)t.Attribute("class") == "axis-label y").Value);
+        Assert.Equal("NCA c (Å)", pc.Elements(Svg + "text").Single(t => (string?)t.Attribute("class") == "axis-label y").Value);
 
         Assert.Throws<ArgumentException>(() => OperandoFigures.LatticeVersusTime(x, [new("NCA", "a", "Å", a, ea[..3])]));
     }

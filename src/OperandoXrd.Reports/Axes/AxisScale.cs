@@ -110,6 +110,19 @@ public static class NiceTicks
             }
         }
         ticks.Sort((a, b) => a.Value.CompareTo(b.Value));
+        if (plain && ticks.Count(t => t.Major) < 3)
+        {
+            // Under about two decades the decades alone say too little: label the 2s and 5s as well.
+            for (int i = 0; i < ticks.Count; i++)
+            {
+                double mantissa = ticks[i].Value / Math.Pow(10, Math.Floor(Math.Log10(ticks[i].Value) + 1e-9));
+                if (!ticks[i].Major && (Math.Abs(mantissa - 2) < 1e-6 || Math.Abs(mantissa - 5) < 1e-6))
+                {
+                    int e = (int)Math.Floor(Math.Log10(ticks[i].Value) + 1e-9);
+                    ticks[i] = new Tick(ticks[i].Value, Format(ticks[i].Value, Math.Max(0, -e), ticks[i].Value), true);
+                }
+            }
+        }
         return ticks;
     }
 

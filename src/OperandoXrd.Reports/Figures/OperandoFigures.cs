@@ -13,6 +13,9 @@ public static class OperandoFigures
 {
     private const double Left = 80, Right = 25, Bottom = 62, Gap = 14;
 
+    // Tick-mark colours for phases: the series cycle without blue and red, which observed/calculated use.
+    private static readonly Png.Rgba[] PhaseColors = [Palette.Green, Palette.Purple, Palette.Brown, Palette.Orange, Palette.Grey];
+
     /// <summary>Heat map of intensity (radial across, time or x(Li) up) beside voltage on the same vertical axis, with a colour bar.</summary>
     public static Figure Contour(ContourData data, ContourOptions? options = null)
     {
@@ -191,8 +194,8 @@ public static class OperandoFigures
         {
             ParameterSeries p = parameters[i];
             Panel panel = figure.AddPanel($"param-{i}", Left + 10, top + i * (panelHeight + Gap), width - Left - 10 - Right, panelHeight);
-            panel.Y.Label = p.Unit.Length > 0 ? $"{p.Name} ({p.Unit})" : p.Name;
-            panel.Legend = LegendPosition.TopRight;
+            panel.Y.Label = p.Unit.Length > 0 ? $"{p.Phase} {p.Name} ({p.Unit})" : $"{p.Phase} {p.Name}";
+            panel.Legend = LegendPosition.None; // the axis title names the series
             if (shared is null)
             {
                 panel.X.Label = xLabel;
@@ -286,7 +289,7 @@ public static class OperandoFigures
         for (int i = 0; i < phases.Count; i++)
         {
             int row = phases.Count - 1 - i; // first phase on top
-            ticks.Add(new TickMarkSeries(phases[i].Positions, row + 0.15, row + 0.85) { Color = Palette.Cycle(i + 2) });
+            ticks.Add(new TickMarkSeries(phases[i].Positions, row + 0.15, row + 0.85) { Color = PhaseColors[i % PhaseColors.Length] });
             figure.AddText(Left - 6, top + mainHeight + 6 + (i + 0.5) * tickHeight, phases[i].Phase, 11, align: TextAlign.Right);
         }
 

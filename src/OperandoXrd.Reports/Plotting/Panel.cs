@@ -7,6 +7,8 @@ namespace OperandoXrd.Reports.Plotting;
 public enum LegendPosition
 {
     None,
+    /// <summary>The corner that hides the fewest data points.</summary>
+    Best,
     TopRight,
     TopLeft,
     BottomRight,
@@ -47,7 +49,7 @@ public sealed class Panel
 
     public string? Title { get; set; }
 
-    public LegendPosition Legend { get; set; } = LegendPosition.TopRight;
+    public LegendPosition Legend { get; set; } = LegendPosition.Best;
 
     public List<Series> Series { get; } = [];
 
@@ -95,7 +97,33 @@ public sealed class Panel
         if (Title is not null)
             g.Items.Add(new TextPrimitive(Left + Width / 2, Top - 8, Title, FontSize + 1, TextAnchor.Middle, TextBaseline.Alphabetic, false, Palette.Black, "panel-title"));
         if (Legend != LegendPosition.None)
-            DrawLegend(scene);
+            DrawLegend(scene, Px, Py);
+    }
+
+    private LegendPosition LeastCrowdedCorner(double width, double height, Func<double, double> px, Func<double, double> py)
+    {
+        var points = new List<(double X, double Y)>();
+        foreach (Series s in Series)
+        {
+            if (s is LineSeries l)
+                points.AddRange(l.X.Zip(l.Y).Select(p => (px(p.First), py(p.Second))));
+            else if (s is ScatterSeries sc)
+                points.AddRange(sc.Extent().Select(p => (px(p.X), py(p.Y))));
+        }
+        LegendPosition best = LegendPosition.TopRight;
+        int fewest = int.MaxValue;
+        foreach (LegendPosition corner in new[] { LegendPosition.TopRight, LegendPosition.TopLeft, LegendPosition.BottomRight, LegendPosition.BottomLeft })
+        {
+            double x0 = corner is LegendPosition.TopLeft or LegendPosition.BottomLeft ? Left : Left + Width - 16 - width;
+            double y0 = corner is LegendPosition.TopLeft or LegendPosition.TopRight ? Top : Top + Height - 16 - height;
+            int count = points.Count(p => p.X >= x0 && p.X <= x0 + width + 16 && p.Y >= y0 && p.Y <= y0 + height + 16);
+            if (count < fewest)
+            {
+                fewest = count;
+                best = corner;
+            }
+        }
+        return best;
     }
 
     // A 1 px tick on a pixel centre is one crisp pixel wide instead of two grey ones (matplotlib snaps too).
@@ -165,7 +193,7 @@ public sealed class Panel
     private void DrawXAxis(SceneGroup g, AxisScale scale, Func<double, double> px)
     {
         double bottom = Top + Height + 1;
-        foreach (Tick t in scale.Ticks(Math.Max(2, (int)(Width / 75))))
+        foreach (Tick t in scale.Ticks(Math.Max(3, (int)(Width / 75))))
         {
             double x = Snap(px(t.Value));
             if (!double.IsFinite(x) || x < Left - 1 || x > Left + Width + 1)
@@ -184,7 +212,7 @@ public sealed class Panel
         double edge = right ? Left + Width + 1 : Left - 1;
         double direction = right ? 1 : -1;
         double widest = 0;
-        foreach (Tick t in scale.Ticks(Math.Max(2, (int)(Height / 40))))
+        foreach (Tick t in scale.Ticks(Math.Max(3, (int)(Height / 40))))
         {
             double y = Snap(py(t.Value));
             if (!double.IsFinite(y) || y < Top - 1 || y > Top + Height + 1)
@@ -203,7 +231,7 @@ public sealed class Panel
         }
     }
 
-    private void DrawLegend(Scene scene)
+    private void DrawLegend(Scene scene, Func<double, double> px, Func<double, double> py)
     {
         var entries = Series.Where(s => s.Label is not null).ToList();
         if (entries.Count == 0)
@@ -211,8 +239,9 @@ public sealed class Panel
         const double pad = 6, sample = 22, line = FontSize + 5;
         double width = pad * 3 + sample + entries.Max(s => TextWidth(s.Label!, FontSize));
         double height = pad * 2 + line * entries.Count - 4;
-        double x = Legend is LegendPosition.TopLeft or LegendPosition.BottomLeft ? Left + 8 : Left + Width - 8 - width;
-        double y = Legend is LegendPosition.TopLeft or LegendPosition.TopRight ? Top + 8 : Top + Height - 8 - height;
+        LegendPosition corner = Legend == LegendPosition.Best ? LeastCrowdedCorner(width, height, px, py) : Legend;
+        double x = corner is LegendPosition.TopLeft or LegendPosition.BottomLeft ? Left + 8 : Left + Width - 8 - width;
+        double y = corner is LegendPosition.TopLeft or LegendPosition.TopRight ? Top + 8 : Top + Height - 8 - height;
 
         SceneGroup g = scene.AddGroup("legend", Id + "-legend");
         g.Items.Add(new RectPrimitive(x, y, width, height, new Rgba(255, 255, 255, 230), new Rgba(0xbb, 0xbb, 0xbb), 1));
