@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return SimulateCommand.Create();
         yield return HklCommand.Create();
         yield return IntegrateCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
