@@ -471,7 +471,31 @@ public sealed class Hdf5File : Hdf5Group
             }
 
             var id = Hdf5Library.Check(H5F.open(path, flags, fapl.Value), "H5Fopen", path, null);
-            return new Hdf5File(new H5Id(id, H5IdKind.File), path);
+            var file = new Hdf5File(new H5Id(id, H5IdKind.File), path);
+            if (options.SwmrRead && file.SuperblockVersion < 3)
+            {
+                // 1.10 lets an old-format file be opened "SWMR read", but nothing in it is SWMR-safe and H5Drefresh
+                // would leave every other object stale: refuse, so that callers re-open it plainly instead.
+                file.Dispose();
+                throw new Hdf5Exception($"{path}: not a SWMR file (superblock version < 3)", path, null, "superblock version < 3");
+            }
+
+            return file;
+        }
+    }
+
+    /// <summary>Superblock version: 0–1 for files written with the default (earliest) format, 2–3 for 1.8/1.10 formats; SWMR needs 3.</summary>
+    public unsafe int SuperblockVersion
+    {
+        get
+        {
+            var info = stackalloc byte[256];
+            lock (Hdf5Library.Sync)
+            {
+                Hdf5Library.Check(H5F.get_info(Id.Value, info), "H5Fget_info2", FilePath, null);
+            }
+
+            return *(int*)info;
         }
     }
 

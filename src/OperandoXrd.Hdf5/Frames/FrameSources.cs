@@ -26,8 +26,16 @@ public static partial class FrameSources
     /// Opens files another process is still writing: read-only, file locking off, SWMR when the writer uses it; the
     /// frame count grows with <see cref="IFollowingFrameSource.Refresh"/>. Folders are watched for new files.
     /// </summary>
-    public static Hdf5FrameSource Follow(IReadOnlyList<string> inputs, string? dataset = null, FrameTimeOptions? fallback = null) =>
-        OpenCore(inputs, dataset, fallback, follow: true);
+    public static Hdf5FrameSource Follow(IReadOnlyList<string> inputs, string? dataset = null, FrameTimeOptions? fallback = null)
+    {
+        var source = OpenCore(inputs, dataset, fallback, follow: true);
+
+        // Detection looked at the files through several handles opened one after another; HDF5 shares one cache per
+        // file while any handle is open, so counts and times may come from different moments. Look once more through
+        // the segments' own handles alone.
+        _ = source.Refresh();
+        return source;
+    }
 
     private static Hdf5FrameSource OpenCore(IReadOnlyList<string> inputs, string? dataset, FrameTimeOptions? fallback, bool follow)
     {
@@ -262,9 +270,20 @@ public static partial class FrameSources
 
         try
         {
-            return follow
-                ? Hdf5File.Open(file, new Hdf5OpenOptions { DisableFileLocking = true })
-                : Hdf5File.Open(file);
+            if (!follow)
+            {
+                return Hdf5File.Open(file);
+            }
+
+            // A SWMR writer's file refuses a plain open ("already open for write"); an ordinary writer's refuses SWMR.
+            try
+            {
+                return Hdf5File.Open(file, new Hdf5OpenOptions { SwmrRead = true, DisableFileLocking = true });
+            }
+            catch (Hdf5Exception)
+            {
+                return Hdf5File.Open(file, new Hdf5OpenOptions { DisableFileLocking = true });
+            }
         }
         catch (Hdf5Exception e)
         {

@@ -209,11 +209,21 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
                 {
                     s.Stack.Refresh();
                     var written = Math.Min(s.Stack.CountWrittenFrames(s.DatasetStart + s.Count) - s.DatasetStart, s.Capacity);
-                    if (written > s.Count)
+
+                    // Times are re-read on every look. Without SWMR nothing orders the writer's flushes for a reader, and
+                    // a chunk can be on disk before its time_of_frame entry: a frame whose relative time is not yet
+                    // larger than its predecessor's is held back until the next look.
+                    s.Candidates = FrameSources.CandidatesFor(s.Stack.OpenedFile, s.Stack.DatasetPath, s.Candidates);
+                    if (s.Candidates.Relative is { } relative)
                     {
-                        s.Count = written;
-                        s.Candidates = FrameSources.CandidatesFor(s.Stack.OpenedFile, s.Stack.DatasetPath, s.Candidates);
+                        while (written > s.Count && written > 1 && s.DatasetStart + written - 1 < relative.Length
+                               && relative[s.DatasetStart + written - 1] <= relative[s.DatasetStart + written - 2])
+                        {
+                            written--;
+                        }
                     }
+
+                    s.Count = Math.Max(s.Count, written);
                 }
                 catch (Exception e) when (e is Hdf5Exception or FrameSourceException or InvalidDataException)
                 {
@@ -272,7 +282,20 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
                 stack.Open();
             }
 
-            stack.ReadRaw(frame, destination);
+            try
+            {
+                stack.ReadRaw(frame, destination);
+            }
+            catch (Exception e) when (_follow && e is Hdf5Exception or InvalidDataException)
+            {
+                // Without SWMR the writer may have rewritten index nodes since our last open: look again, once.
+                lock (_gate)
+                {
+                    stack.Refresh();
+                }
+
+                stack.ReadRaw(frame, destination);
+            }
         }
         catch (FrameSourceException e) when (e.Frame is null || e.Frame != globalIndex)
         {

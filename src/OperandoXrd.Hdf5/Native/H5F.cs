@@ -60,6 +60,10 @@ public static unsafe partial class H5F
     [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Fget_intent")]
     public static partial int get_intent(long fileId, uint* intent);
 
+    /// <summary><c>H5Fget_info2</c>; the first <c>unsigned</c> of the info struct is the superblock version.</summary>
+    [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Fget_info2")]
+    public static partial int get_info(long objectId, byte* info);
+
     [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Fget_filesize")]
     public static partial int get_filesize(long fileId, ulong* size);
 }

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Hdf5.Tests.Support;
+
+namespace OperandoXrd.Hdf5.Tests.Frames;
+
+/// <summary>
+/// Follow mode against a real writer process (h5py, pre-sized LIMA-like file, one chunk per frame, flush per frame):
+/// every frame must arrive exactly once, in order, with the right pixels and time, while the file is still growing.
+/// </summary>
+public sealed class FollowTests : IDisposable
+{
+    private const int Frames = 30;
+    private const int Rows = 48;
+    private const int Cols = 40;
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Theory]
+    [InlineData(false, "bslz4")]
+    [InlineData(true, "bslz4")]
+    [InlineData(false, "none")]
+    public void Every_frame_arrives_once_in_order_while_the_writer_runs(bool swmr, string compression)
+    {
+        var path = _folder.File($"live_{swmr}_{compression}.h5");
+        using var writer = Python.Start("follow_writer.py", path, Frames.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Rows.ToString(System.Globalization.CultureInfo.InvariantCulture), Cols.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "0.04", swmr ? "1" : "0", compression);
+        try
+        {
+            Assert.Equal("ready", writer.StandardOutput.ReadLine());
+            using var source = FrameSources.Follow([path]);
+            var start = new DateTimeOffset(2024, 3, 5, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+            var seen = new List<int>();
+            var counts = new HashSet<int>();
+            var frame = new int[Rows * Cols];
+            var clock = Stopwatch.StartNew();
+            var next = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                var count = source.Refresh();
+                counts.Add(count);
+                for (; next < count; next++)
+                {
+                    source.ReadFrame(next, frame);
+                    for (var k = 0; k < frame.Length; k++)
+                    {
+                        if (frame[k] != (k * 7L + next * 13) % 5000)
+                        {
+                            Assert.Fail($"frame {next} pixel {k}: {frame[k]}");
+                        }
+                    }
+
+                    Assert.Equal(start + 0.1 * next, source.GetTiming(next).StartUnixSeconds, 6);
+                    seen.Add(next);
+                }
+
+                if (source.IsComplete && next == count)
+                {
+                    break;
+                }
+
+                Thread.Sleep(15);
+            }
+
+            Assert.Equal(Enumerable.Range(0, Frames), seen);
+            Assert.True(source.IsComplete);
+
+            // The count was seen growing in steps (we followed the writer rather than reading a finished file).
+            Assert.True(counts.Count >= 5, $"only {counts.Count} distinct counts seen");
+            Assert.True(writer.WaitForExit(10_000));
+            Assert.Equal(0, writer.ExitCode);
+        }
+        finally
+        {
+            if (!writer.HasExited)
+            {
+                writer.Kill();
+            }
+        }
+    }
+}
