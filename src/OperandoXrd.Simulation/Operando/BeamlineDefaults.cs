@@ -53,6 +53,9 @@ public static class BeamlineDefaults
         _ => 1000,
     };
 
+    /// <summary>Height of the PEEK housing's strongest feature (110 on the amorphous halo), counts per pixel.</summary>
+    public const double PeekPeakCounts = 650;
+
     /// <summary>Smooth background from air and the cell window, counts per pixel.</summary>
     public static double Background(double twoThetaDeg) => 60 + 260 * Math.Exp(-twoThetaDeg / 2.5) + 8 * twoThetaDeg;
 }

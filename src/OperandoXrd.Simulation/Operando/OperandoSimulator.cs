@@ -122,7 +122,7 @@ public sealed class OperandoSimulator
             _fixedPart[i] = BeamlineDefaults.Background(grid[i]);
         }
 
-        _peek.AddTo(grid, _fixedPart, BeamlineDefaults.WavelengthAngstrom);
+        _peek.AddTo(grid, _fixedPart, BeamlineDefaults.WavelengthAngstrom, BeamlineDefaults.PeekPeakCounts);
     }
 
     public Poni Poni => _poni;

@@ -4,20 +4,15 @@ using System.Text.Json;
 namespace OperandoXrd.Simulation.Operando;
 
 /// <summary>
-/// The PEEK cell housing as the simulator draws it (calibration/phases/PEEK.json): broadened crystalline reflections
-/// plus the amorphous halo, each a pseudo-Voigt with a fixed width. The fitter does not read this: it measures PEEK
-/// from the empty cell.
+/// The PEEK cell housing as the simulator draws it, from calibration/phases/PEEK.json: broadened crystalline
+/// reflections plus the amorphous halo, pseudo-Voigts with widths in q (so the description holds at any wavelength)
+/// and relative areas. The fitter does not read this: it measures PEEK from the empty cell.
 /// </summary>
 public sealed class PeekHousing
 {
     private readonly List<Peak> _peaks;
-    private readonly double _wavelength;
 
-    private PeekHousing(List<Peak> peaks, double wavelength)
-    {
-        _peaks = peaks;
-        _wavelength = wavelength;
-    }
+    private PeekHousing(List<Peak> peaks) => _peaks = peaks;
 
     public int PeakCount => _peaks.Count;
 
@@ -27,17 +22,21 @@ public sealed class PeekHousing
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             var root = doc.RootElement;
-            var wavelength = root.GetProperty("wavelength").GetDouble();
+            var crystalline = root.GetProperty("crystallinePeaks");
+            var defaultWidth = crystalline.GetProperty("fwhm_q").GetDouble();
+            var defaultEta = crystalline.GetProperty("eta").GetDouble();
             var peaks = new List<Peak>();
-            foreach (var section in new[] { "reflections", "amorphous" })
+            foreach (var p in crystalline.GetProperty("reflections").EnumerateArray())
             {
-                foreach (var p in root.GetProperty(section).EnumerateArray())
-                {
-                    peaks.Add(new Peak(p.GetProperty("d").GetDouble(), p.GetProperty("fwhm").GetDouble(), p.GetProperty("eta").GetDouble(), p.GetProperty("height").GetDouble()));
-                }
+                var width = p.TryGetProperty("fwhm_q", out var w) ? w.GetDouble() : defaultWidth;
+                var eta = p.TryGetProperty("eta", out var e) ? e.GetDouble() : defaultEta;
+                peaks.Add(new Peak(2 * Math.PI / p.GetProperty("d").GetDouble(), width, eta, p.GetProperty("relativeArea").GetDouble()));
             }
 
-            return new PeekHousing(peaks, wavelength);
+            var amorphous = root.GetProperty("amorphous");
+            peaks.Add(new Peak(amorphous.GetProperty("center_q").GetDouble(), amorphous.GetProperty("fwhm_q").GetDouble(),
+                amorphous.TryGetProperty("eta", out var ae) ? ae.GetDouble() : 0.3, amorphous.GetProperty("relativeArea").GetDouble()));
+            return new PeekHousing(peaks);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -45,38 +44,49 @@ public sealed class PeekHousing
         }
     }
 
-    /// <summary>Adds the housing's counts on a 2θ grid (degrees) at wavelength <paramref name="wavelength"/> (Å).</summary>
-    public void AddTo(ReadOnlySpan<double> twoThetaDeg, Span<double> y, double wavelength)
+    /// <summary>
+    /// Adds the housing's intensity on a 2θ grid (degrees) at <paramref name="wavelength"/> (Å), scaled so that the
+    /// highest point of the crystalline + amorphous sum is <paramref name="peakHeight"/>.
+    /// </summary>
+    public void AddTo(ReadOnlySpan<double> twoThetaDeg, Span<double> y, double wavelength, double peakHeight)
     {
-        var widthScale = wavelength / _wavelength;
-        foreach (var p in _peaks)
+        var own = new double[twoThetaDeg.Length];
+        for (var i = 0; i < twoThetaDeg.Length; i++)
         {
-            var s = wavelength / (2 * p.D);
-            if (s >= 1)
+            var q = 4 * Math.PI * Math.Sin(twoThetaDeg[i] * Math.PI / 360) / wavelength;
+            // Per degree of 2θ rather than per Å⁻¹: the Jacobian dq/d2θ keeps each peak's area where q puts it.
+            var dqd2t = 2 * Math.PI * Math.Cos(twoThetaDeg[i] * Math.PI / 360) / wavelength * Math.PI / 180;
+            var sum = 0.0;
+            foreach (var p in _peaks)
             {
-                continue;
-            }
-
-            var centre = 2 * Math.Asin(s) * 180 / Math.PI;
-            var fwhm = p.Fwhm * widthScale;
-            var half = 0.5 * fwhm;
-            for (var i = 0; i < twoThetaDeg.Length; i++)
-            {
-                var dx = (twoThetaDeg[i] - centre) / half;
-                if (Math.Abs(dx) > 40)
+                var x = (q - p.Q) / (0.5 * p.FwhmQ);
+                if (Math.Abs(x) > 60)
                 {
                     continue;
                 }
 
-                // Heights, not areas: a pseudo-Voigt normalised to 1 at its centre.
-                var gauss = Math.Exp(-Math.Log(2) * dx * dx);
-                var lorentz = 1 / (1 + dx * dx);
-                y[i] += p.Height * (p.Eta * lorentz + (1 - p.Eta) * gauss);
+                // Area-normalised pseudo-Voigt in q.
+                var gauss = Math.Sqrt(Math.Log(2) / Math.PI) / (0.5 * p.FwhmQ) * Math.Exp(-Math.Log(2) * x * x);
+                var lorentz = 1 / (Math.PI * 0.5 * p.FwhmQ * (1 + x * x));
+                sum += p.Area * (p.Eta * lorentz + (1 - p.Eta) * gauss);
             }
+
+            own[i] = sum * dqd2t;
+        }
+
+        var max = own.Max();
+        if (!(max > 0))
+        {
+            return;
+        }
+
+        for (var i = 0; i < own.Length; i++)
+        {
+            y[i] += own[i] * peakHeight / max;
         }
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"PEEK housing, {_peaks.Count} peaks at λ {_wavelength} Å");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"PEEK housing, {_peaks.Count} peaks");
 
-    private readonly record struct Peak(double D, double Fwhm, double Eta, double Height);
+    private readonly record struct Peak(double Q, double FwhmQ, double Eta, double Area);
 }
