@@ -174,3 +174,54 @@ public class CifTests
         Assert.Contains("none.cif", e.Message, StringComparison.Ordinal);
     }
 }
+
+public class CifSymmetryConsistencyTests
+{
+    [Fact]
+    public void A_cell_that_breaks_the_symmetry_is_rejected_at_the_cell_line()
+    {
+        const string text = """
+            data_bad
+            _cell_length_a 2.865
+            _cell_length_b 2.865
+            _cell_length_c 14.18
+            _cell_angle_alpha 90
+            _cell_angle_beta 90
+            _cell_angle_gamma 90
+            _space_group_name_H-M_alt 'R -3 m'
+            """;
+        var e = Assert.Throws<CifFormatException>(() => CifPhaseReader.Parse(text, "hex.cif"));
+        Assert.Equal(2, e.Line);
+        Assert.Contains("Hexagonal", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Operators_of_another_setting_keep_the_files_symbol()
+    {
+        // Fd-3m origin choice 1 operators under the bare symbol (which the table reads as origin choice 2).
+        var ops = SpaceGroup.FromSymbol("Fd-3m:1")!.Operators.Select(o => $"'{o}'");
+        var text = "data_o1\n_cell_length_a 5.43\n_cell_length_b 5.43\n_cell_length_c 5.43\n_cell_angle_alpha 90\n_cell_angle_beta 90\n" +
+                   "_cell_angle_gamma 90\n_space_group_name_H-M_alt 'F d -3 m'\nloop_\n_space_group_symop_operation_xyz\n" + string.Join("\n", ops) + "\n";
+        var phase = CifPhaseReader.Parse(text, "o1.cif");
+        Assert.Equal(192, phase.SpaceGroup.Operators.Count);
+        Assert.Equal("F d -3 m", phase.SpaceGroup.Symbol);
+        Assert.True(phase.SpaceGroup.Operators.ToHashSet().SetEquals(SpaceGroup.FromSymbol("Fd-3m:1")!.Operators));
+    }
+
+    [Theory]
+    [InlineData(9.85, 9.85, 9.85, 90, 90, 90, LatticeSystemKind.Cubic)]
+    [InlineData(2.865, 2.865, 14.18, 90, 90, 120, LatticeSystemKind.Hexagonal)]
+    [InlineData(3.2523, 3.2523, 4.9461, 90, 90, 90, LatticeSystemKind.Tetragonal)]
+    [InlineData(6.115, 5.239, 4.855, 90, 90, 90, LatticeSystemKind.Orthorhombic)]
+    [InlineData(6.44, 11.12, 6.39, 90, 109.8, 90, LatticeSystemKind.MonoclinicUniqueB)]
+    [InlineData(5.0, 5.0, 5.0, 60, 60, 60, LatticeSystemKind.Rhombohedral)]
+    [InlineData(5.1, 6.2, 7.3, 81, 97, 104, LatticeSystemKind.Triclinic)]
+    public void Lattice_system_from_the_cell_metric(double a, double b, double c, double al, double be, double ga, LatticeSystemKind kind)
+    {
+        var cell = new Cells.UnitCell(a, b, c, al, be, ga);
+        var system = LatticeSystem.FromCell(cell);
+        Assert.Equal(kind, system.Kind);
+        Assert.True(system.IsSatisfiedBy(cell));
+        Assert.True(LatticeSystem.Triclinic.IsSatisfiedBy(cell));
+    }
+}

@@ -36,6 +36,12 @@ public static class CifPhaseReader
         var file = doc.File;
         var cell = ReadCell(block, file);
         var group = ReadSymmetry(block, file);
+        if (!group.LatticeSystem.IsSatisfiedBy(cell, 1e-4))
+        {
+            throw new CifFormatException(file, block.Item("_cell_length_a")!.Line,
+                $"the cell (a={cell.A}, b={cell.B}, c={cell.C}, α={cell.Alpha}, β={cell.Beta}, γ={cell.Gamma}) does not fit the {group.LatticeSystem.Kind} symmetry of {group.Symbol ?? "the listed operators"}");
+        }
+
         var atoms = ReadAtoms(block, file);
         return new CrystalPhase(name, cell, group, atoms, file);
     }
@@ -100,8 +106,13 @@ public static class CifPhaseReader
 
             try
             {
-                var canonical = symbol is null ? null : SpaceGroupTable.TryCreate(symbol)?.Symbol;
-                return SpaceGroup.FromOperators(ops, canonical ?? symbol);
+                var group = SpaceGroup.FromOperators(ops, symbol);
+                // Name the group by the table's canonical symbol only if the operators really are that setting
+                // (an origin-1 Fd-3m listed under the bare symbol "F d -3 m" keeps the file's own text).
+                var builtIn = symbol is null ? null : SpaceGroupTable.TryCreate(symbol);
+                return builtIn is not null && builtIn.Operators.ToHashSet().SetEquals(group.Operators)
+                    ? SpaceGroup.FromOperators(ops, builtIn.Symbol)
+                    : group;
             }
             catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
             {

@@ -152,6 +152,74 @@ public sealed class LatticeSystem
         return Cells.UnitCell.PropagateFromA(a, covA);
     }
 
+    /// <summary>
+    /// True when the cell obeys this system's constraints (its A-terms equal their own projection M·p), to a
+    /// relative tolerance; a hexagonal group with γ = 90° or a cubic group with a ≠ c fails.
+    /// </summary>
+    public bool IsSatisfiedBy(Cells.UnitCell cell, double tolerance = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        var a = cell.ToA();
+        Span<double> p = stackalloc double[6];
+        Span<double> back = stackalloc double[6];
+        Reduce(a, p[..ParameterCount]);
+        Expand(p[..ParameterCount], back);
+        var scale = Math.Max(Math.Max(a[0], a[1]), a[2]);
+        for (var i = 0; i < 6; i++)
+        {
+            if (Math.Abs(back[i] - a[i]) > tolerance * scale)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The most symmetric lattice system the cell metric allows (lengths equal to a relative
+    /// <paramref name="lengthTolerance"/>, angles to <paramref name="angleTolerance"/> degrees), for a cell known
+    /// without its space group. Metric symmetry can exceed the true symmetry; prefer <see cref="FromOperators"/>.
+    /// </summary>
+    public static LatticeSystem FromCell(Cells.UnitCell cell, double lengthTolerance = 1e-4, double angleTolerance = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        bool Eq(double x, double y) => Math.Abs(x - y) <= lengthTolerance * Math.Max(x, y);
+        bool Deg(double x, double y) => Math.Abs(x - y) <= angleTolerance;
+        bool al = Deg(cell.Alpha, 90), be = Deg(cell.Beta, 90), ga = Deg(cell.Gamma, 90);
+        if (al && be && ga)
+        {
+            if (Eq(cell.A, cell.B) && Eq(cell.B, cell.C))
+            {
+                return Cubic;
+            }
+
+            return Eq(cell.A, cell.B) ? Tetragonal : Orthorhombic;
+        }
+
+        if (al && be && Deg(cell.Gamma, 120) && Eq(cell.A, cell.B))
+        {
+            return Hexagonal;
+        }
+
+        if (Eq(cell.A, cell.B) && Eq(cell.B, cell.C) && Deg(cell.Alpha, cell.Beta) && Deg(cell.Beta, cell.Gamma))
+        {
+            return Rhombohedral;
+        }
+
+        if (al && ga)
+        {
+            return MonoclinicUniqueB;
+        }
+
+        if (al && be)
+        {
+            return MonoclinicUniqueC;
+        }
+
+        return be && ga ? MonoclinicUniqueA : Triclinic;
+    }
+
     public override string ToString() => Kind.ToString();
 
     /// <summary>
