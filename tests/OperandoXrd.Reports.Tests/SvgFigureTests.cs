@@ -209,3 +209,41 @@ public class SvgFigureTests
         Assert.Throws<ArgumentException>(() => OperandoFigures.Pattern(radial, obs[..10], calc, phases));
     }
 }
+
+public class HeatMapResampleTests
+{
+    [Fact]
+    public void Evenly_spaced_cells_map_one_to_one()
+    {
+        int[] map = OperandoXrd.Reports.Figures.HeatMap.Resample([1.0, 2.0, 3.0, 4.0], out double start, out double end);
+        Assert.Equal([0, 1, 2, 3], map);
+        Assert.Equal(0.5, start, 12);
+        Assert.Equal(4.5, end, 12);
+    }
+
+    [Fact]
+    public void A_pause_in_the_measurement_stays_a_transparent_gap()
+    {
+        // Frames every 1 unit, then a 10-unit pause, then frames again.
+        double[] centers = [0, 1, 2, 3, 13, 14, 15];
+        int[] map = OperandoXrd.Reports.Figures.HeatMap.Resample(centers, out double start, out double end);
+        Assert.Equal(-0.5, start, 12);
+        Assert.Equal(15.5, end, 12);
+        double width = (end - start) / map.Length;
+        for (int k = 0; k < map.Length; k++)
+        {
+            double y = start + (k + 0.5) * width;
+            int nearest = Enumerable.Range(0, centers.Length).MinBy(i => Math.Abs(centers[i] - y));
+            bool inGap = y > 3.5 + width && y < 12.5 - width;
+            if (inGap)
+                Assert.Equal(-1, map[k]);
+            else if (Math.Abs(centers[nearest] - y) < 0.5 - width)
+                Assert.Equal(nearest, map[k]);
+        }
+        Assert.Contains(-1, map);
+
+        // Irregular but continuous spacing leaves no holes.
+        Assert.DoesNotContain(-1, OperandoXrd.Reports.Figures.HeatMap.Resample([0, 1, 2.5, 3.5, 5, 6, 7.5], out _, out _));
+        Assert.Throws<ArgumentException>(() => OperandoXrd.Reports.Figures.HeatMap.Resample([0, 1, 1, 2], out _, out _));
+    }
+}

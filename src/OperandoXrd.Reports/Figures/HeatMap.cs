@@ -27,7 +27,7 @@ public static class HeatMap
     /// Renders the image. <paramref name="rowCenters"/> (frames, ascending) run bottom to top; the image's first
     /// row is the top, as in any raster. Columns cover the bins <paramref name="firstBin"/>..<paramref name="lastBin"/>.
     /// </summary>
-    public static RgbaImage Render(float[,] intensity, double[] rowCenters, double[] columnCenters, int firstBin, int lastBin,
+    internal static RgbaImage Render(float[,] intensity, double[] rowCenters, double[] columnCenters, int firstBin, int lastBin,
         ColorMap map, double low, double high, bool log, out double yBottom, out double yTop, out double xLeft, out double xRight)
     {
         ArgumentNullException.ThrowIfNull(intensity);
@@ -79,9 +79,15 @@ public static class HeatMap
         if (uniform)
             return Enumerable.Range(0, n).ToArray();
 
-        double minSpacing = double.PositiveInfinity;
+        var spacings = new double[n - 1];
         for (int i = 1; i < n; i++)
-            minSpacing = Math.Min(minSpacing, centers[i] - centers[i - 1]);
+            spacings[i - 1] = centers[i] - centers[i - 1];
+        double minSpacing = spacings.Min();
+        double median = spacings.Order().ElementAt(spacings.Length / 2);
+        // A spacing well above the usual one is a pause in the measurement (beam dump, stopped acquisition): the
+        // frames on either side reach half a usual spacing into it and the rest stays transparent, rather than
+        // two frames being smeared over time nobody measured.
+        double gap = 2.5 * median;
         int cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, 4096);
         var map = new int[cells];
         double width = (end - start) / cells;
@@ -91,12 +97,11 @@ public static class HeatMap
             double y = start + (k + 0.5) * width;
             while (j + 1 < n && Math.Abs(centers[j + 1] - y) <= Math.Abs(centers[j] - y))
                 j++;
-            double below = j > 0 ? centers[j] - centers[j - 1] : first;
-            double above = j + 1 < n ? centers[j + 1] - centers[j] : last;
-            double reach = y < centers[j] ? below : above;
-            // A gap in the measurement (beam dump, paused acquisition) shows as a gap, not as a smeared frame.
-            reach = Math.Min(reach, 3 * Math.Min(below, above));
-            map[k] = Math.Abs(y - centers[j]) <= reach / 2 + width / 2 ? j : -1;
+            double toNeighbour = y < centers[j]
+                ? (j > 0 ? centers[j] - centers[j - 1] : first)
+                : (j + 1 < n ? centers[j + 1] - centers[j] : last);
+            double reach = toNeighbour > gap ? median / 2 : toNeighbour / 2;
+            map[k] = Math.Abs(y - centers[j]) <= reach + width / 2 ? j : -1;
         }
         return map;
     }

@@ -98,7 +98,7 @@ public static class OperandoFigures
             voltage.Y.ShareWith(contour.Y);
             voltage.Y.ShowTickLabels = false;
             double[] vy = options.Vertical == ContourAxis.XLi
-                ? data.VoltageTimeSeconds!.Select(t => Interpolate(data.TimeSeconds, data.XLi!, t)).ToArray()
+                ? Interpolate(data.TimeSeconds, data.XLi!, data.VoltageTimeSeconds!)
                 : data.VoltageTimeSeconds!.Select(t => (t - t0) / 3600.0).ToArray();
             voltage.Add(new LineSeries(data.Voltage!, vy) { Color = Palette.Black, Width = 1.5 });
             next += Gap + voltageWidth;
@@ -150,20 +150,25 @@ public static class OperandoFigures
         return (low, high);
     }
 
-    private static double Interpolate(double[] x, double[] y, double at)
+    /// <summary>Linear interpolation of y(x) at each point of <paramref name="at"/>; NaN outside the frames.</summary>
+    private static double[] Interpolate(double[] x, double[] y, double[] at)
     {
-        // Frame times ascend in practice; fall back to a sorted copy when they do not.
-        int n = x.Length;
-        int[] idx = Enumerable.Range(0, n).OrderBy(i => x[i]).ToArray();
-        if (at <= x[idx[0]])
-            return at < x[idx[0]] ? double.NaN : y[idx[0]];
-        for (int k = 1; k < n; k++)
+        int[] idx = Enumerable.Range(0, x.Length).OrderBy(i => x[i]).ToArray();
+        double[] xs = idx.Select(i => x[i]).ToArray(), ys = idx.Select(i => y[i]).ToArray();
+        var result = new double[at.Length];
+        for (int k = 0; k < at.Length; k++)
         {
-            double x0 = x[idx[k - 1]], x1 = x[idx[k]];
-            if (at <= x1)
-                return y[idx[k - 1]] + (y[idx[k]] - y[idx[k - 1]]) * (at - x0) / (x1 - x0);
+            int j = Array.BinarySearch(xs, at[k]);
+            if (j >= 0)
+            {
+                result[k] = ys[j];
+                continue;
+            }
+            j = ~j;
+            result[k] = j == 0 || j == xs.Length ? double.NaN
+                : ys[j - 1] + (ys[j] - ys[j - 1]) * (at[k] - xs[j - 1]) / (xs[j] - xs[j - 1]);
         }
-        return at > x[idx[n - 1]] ? double.NaN : y[idx[n - 1]];
+        return result;
     }
 
     /// <summary>Lattice parameters (one panel each, sharing x) with esd error bars, against x(Li).</summary>
