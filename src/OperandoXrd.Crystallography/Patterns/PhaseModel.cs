@@ -19,7 +19,10 @@ public sealed class PhaseModel
 
     /// <summary>
     /// Creates the model for a phase. Reflections with d ≥ <paramref name="dMin"/> are generated from the phase's own
-    /// cell. When the phase has atoms, <see cref="StructureIntensities"/> holds m·|F|² from the structure factors.
+    /// cell: pass a d_min a few per cent below the pattern's so that reflections a shrinking cell pulls into range
+    /// are already listed (peaks off the grid cost nothing). When the phase has atoms,
+    /// <see cref="StructureIntensities"/> holds m·|F|² from the structure factors at the CIF cell (they are not
+    /// recomputed, nor differentiated, as the cell moves: f(sinθ/λ) changes by far less than the LP factor does).
     /// </summary>
     public PhaseModel(CrystalPhase phase, double dMin, TchParameters profile, double scale = 1)
     {

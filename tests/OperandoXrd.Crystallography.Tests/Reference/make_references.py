@@ -12,7 +12,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 phases = os.path.join(here, "..", "..", "..", "calibration", "phases")
 
 # 1. Space groups of the built-in table (our symbol -> gemmi's name for the same setting).
-names = {"P1": "P 1", "P-1": "P -1", "P2_1/m": "P 1 21/m 1", "C2/m": "C 1 2/m 1", "P2_1/c": "P 1 21/c 1",
+names = {"P1": "P 1", "P-1": "P -1", "P2_1/m": "P 1 21/m 1", "C2/m": "C 1 2/m 1", "P2_1/c": "P 1 21/c 1", "P2_1/n": "P 1 21/n 1",
          "C2/c": "C 1 2/c 1", "P2_12_12_1": "P 21 21 21", "Pmn2_1": "P m n 21", "Pbcn": "P b c n", "Pbca": "P b c a",
          "Pnma": "P n m a", "Cmcm": "C m c m", "P4/mmm": "P 4/m m m", "P4_2/mnm": "P 42/m n m", "I4/mmm": "I 4/m m m",
          "I4_1/amd": "I 41/a m d:2", "I4_1/amd:1": "I 41/a m d:1", "P-3m1": "P -3 m 1", "P-31m": "P -3 1 m",
