@@ -247,3 +247,30 @@ public class HeatMapResampleTests
         Assert.Throws<ArgumentException>(() => OperandoXrd.Reports.Figures.HeatMap.Resample([0, 1, 1, 2], out _, out _));
     }
 }
+
+public class DifferenceContourTests
+{
+    [Fact]
+    public void Difference_map_puts_zero_on_the_neutral_middle_of_cool_warm()
+    {
+        var (radial, intensity, times, _) = ExampleData.Run(20, 100);
+        var diff = new float[20, 100];
+        for (int f = 0; f < 20; f++)
+            for (int b = 0; b < 100; b++)
+                diff[f, b] = intensity[f, b] - intensity[0, b];
+        diff[5, 50] = -300; // the most negative value decides the limits: ±300 unless something exceeds it
+        double m = 0;
+        foreach (float v in diff)
+            m = Math.Max(m, Math.Abs(v));
+        var figure = OperandoXrd.Reports.Figures.OperandoFigures.Contour(
+            new OperandoXrd.Reports.Figures.ContourData { Radial = radial, Intensity = diff, TimeSeconds = times, IntensityLabel = "ΔI (counts)" },
+            new OperandoXrd.Reports.Figures.ContourOptions { ColorMap = OperandoXrd.Reports.Color.ColorMap.CoolWarm, SymmetricLimits = true });
+        var bar = figure.Panels.Single(p => p.Id == "colorbar");
+        Assert.Equal(-m, bar.Y.Min!.Value, 4);
+        Assert.Equal(m, bar.Y.Max!.Value, 4);
+        // Frame 0 is all zeros, and it is the bottom image row (time runs up): the neutral middle of the map.
+        var image = (OperandoXrd.Reports.Plotting.ImageSeries)figure.Panels.Single(p => p.Id == "contour").Series[0];
+        Assert.Equal(OperandoXrd.Reports.Color.ColorMap.CoolWarm.Map(0.5), image.Image[10, image.Image.Height - 1]);
+        Assert.Equal(OperandoXrd.Reports.Color.ColorMap.CoolWarm.Map(0.5), image.Image[99, image.Image.Height - 1]);
+    }
+}

@@ -58,6 +58,12 @@ public sealed class ContourOptions
 
     public ColorMap ColorMap { get; init; } = ColorMap.Viridis;
 
+    /// <summary>
+    /// For difference maps (e.g. each frame minus the first) with <see cref="ColorMap.CoolWarm"/>: colour limits
+    /// ±max|value| so that zero sits on the neutral middle colour. Linear scale only.
+    /// </summary>
+    public bool SymmetricLimits { get; init; }
+
     public double Width { get; init; } = 1000;
 
     public double Height { get; init; } = 700;

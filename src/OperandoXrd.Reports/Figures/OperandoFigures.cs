@@ -140,6 +140,13 @@ public static class OperandoFigures
                 lo = Math.Min(lo, v);
                 hi = Math.Max(hi, v);
             }
+        if (options.SymmetricLimits)
+        {
+            if (log)
+                throw new ArgumentException("contour: symmetric colour limits need a linear intensity scale");
+            double m = Math.Max(Math.Abs(lo), Math.Abs(hi));
+            (lo, hi) = (-m, m);
+        }
         double low = options.IntensityMin ?? lo, high = options.IntensityMax ?? hi;
         if (!double.IsFinite(low) || !double.IsFinite(high))
             (low, high) = log ? (1, 10) : (0, 1);
