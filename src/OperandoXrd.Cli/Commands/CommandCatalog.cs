@@ -12,5 +12,6 @@ internal static class CommandCatalog
         yield return HklCommand.Create();
         yield return IntegrateCommand.Create();
         yield return BenchCommand.Create();
+        yield return InspectCommand.Create();
     }
 }

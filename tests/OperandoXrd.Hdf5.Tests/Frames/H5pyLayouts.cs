@@ -6,7 +6,7 @@ namespace OperandoXrd.Hdf5.Tests.Frames;
 /// <summary>One file (or folder) written by make_layouts.py and what h5py/numpy/datetime say it holds.</summary>
 public sealed record LayoutCase(
     string Name, string File, string? Dataset, string Layout, string Rule, string Dtype, int Frames, int Rows, int Cols,
-    string Bin, double[] Times, double[] Exposure, bool Direct);
+    string Bin, double[] Times, double[] Exposure, bool Direct, double[][] Stats);
 
 /// <summary>Runs make_layouts.py once for the test class.</summary>
 public sealed class H5pyLayouts : IDisposable

@@ -36,6 +36,41 @@ public sealed class LayoutTests : IClassFixture<H5pyLayouts>
     [Fact] public void Dectris_master_with_two_data_files() => AssertCase("dectris");
 
     [Fact]
+    public void Inspection_statistics_match_numpy_for_every_layout()
+    {
+        foreach (var c in _files.Cases.Values)
+        {
+            using var source = FrameSources.Open([_files.PathOf(c)], c.Dataset);
+            var ints = new int[c.Rows * c.Cols];
+            var floats = new float[c.Rows * c.Cols];
+            for (var i = 0; i < c.Frames; i++)
+            {
+                FrameStatistics s;
+                if (source.DType == FrameDType.Float32)
+                {
+                    source.ReadFrame(i, floats);
+                    s = FrameInspection.Statistics(floats);
+                }
+                else
+                {
+                    source.ReadFrame(i, ints);
+                    s = FrameInspection.Statistics(ints);
+                }
+
+                var e = c.Stats[i];
+                Assert.Equal(e[0], s.Sum, Math.Abs(e[0]) * 1e-6);
+                Assert.Equal((long)e[1], s.Masked);
+                Assert.Equal(e[2], s.Min);
+                Assert.Equal(e[3], s.Max);
+            }
+
+            var summary = FrameInspection.Describe(source);
+            Assert.Contains($"shape:     {c.Frames} × {c.Rows} × {c.Cols}", summary, StringComparison.Ordinal);
+            Assert.Contains("times:     " + c.Rule, summary, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Dataset_option_overrides_detection()
     {
         var c = _files.Cases["lima_bslz4"];

@@ -14,6 +14,7 @@ ROWS, COLS = 37, 29
 BSLZ4 = dict(compression=32008, compression_opts=(0, 2))
 LZ4 = dict(compression=32004, compression_opts=(0,))
 cases = []
+cases_stats = {}
 
 
 def epoch(iso):
@@ -57,8 +58,23 @@ def lima(path, data, det='pilatus', start_time=None, tof=None, exposure=None, la
         m['data'] = h5py.SoftLink('/entry_0000/ESRF-BM31/%s/data' % det)
 
 
+def stats(data):
+    # What `oxrd inspect --frames` reports, with the documented mapping: unsigned all-ones pixels are masked (-1).
+    if data.dtype.kind == 'u':
+        v = data.astype(np.float64)
+        v[data == np.iinfo(data.dtype).max] = -1
+    else:
+        v = data.astype(np.float64)
+    out = []
+    for f in v:
+        good = f[f >= 0]
+        out.append([float(good.sum()), int((f < 0).sum()), float(good.min()), float(good.max())])
+    return out
+
+
 def case(name, file, data, layout, rule, times, exposure, direct=True, dataset=None, frames_used=None):
     data.tofile(name + '.bin')
+    cases_stats[name] = stats(data)
     cases.append(dict(name=name, file=file, dataset=dataset, layout=layout, rule=rule, dtype=str(data.dtype),
                       frames=int(data.shape[0]), rows=int(data.shape[1]), cols=int(data.shape[2]),
                       bin=name + '.bin', times=[float(t) for t in times], exposure=[float(x) for x in exposure], direct=direct))
@@ -169,6 +185,8 @@ with h5py.File('bad_missing_link.h5', 'w') as f:
     f['entry/data/data_000001'] = h5py.ExternalLink('eiger_data_000001.h5', '/entry/data/data')
     f['entry/data/data_000002'] = h5py.ExternalLink('gone_data_000002.h5', '/entry/data/data')
 
+for c in cases:
+    c['stats'] = cases_stats[c['name']]
 with open('manifest.json', 'w') as f:
     json.dump(cases, f, indent=1)
 print(len(cases), 'cases')
