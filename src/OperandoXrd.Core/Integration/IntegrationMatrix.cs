@@ -116,6 +116,18 @@ public sealed class IntegrationMatrix
         last = a * Math.Min(hi, 1.0);
     }
 
+    /// <summary>The same weights in float32, as the kernel's SIMD stage computes them (its scalar tail must match).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BBoxWeightsSingle(uint bins, float lo, float hi, out float a, out float first, out float last)
+    {
+        var b0 = (int)(bins & 0xFFFF);
+        var b1 = (int)(bins >> 16);
+        var span = (float)(b1 - b0) + hi - lo;
+        a = 1f / span;
+        first = a * (1f - Math.Max(lo, 0f));
+        last = a * Math.Min(hi, 1f);
+    }
+
     /// <summary>Calls <paramref name="visit"/> for every (bin, coefficient) of <paramref name="pixel"/> (build, cache and tests; not the hot path).</summary>
     internal void ForEachEntry<TVisitor>(int pixel, ref TVisitor visit) where TVisitor : struct, IEntryVisitor
     {

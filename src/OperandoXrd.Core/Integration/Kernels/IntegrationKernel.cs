@@ -12,7 +12,7 @@ internal static class KernelPaths
     public const int MaxVectorBits = 512;
 
     /// <summary>Histogram copies per partition (power of two): pixel i scatters into copy i mod Copies.</summary>
-    public static int Copies { get; set; } = 4;
+    public static int Copies { get; set; } = 2;
 }
 
 /// <summary>Per-frame pixel validity: pyFAI's dummy/delta-dummy test on the raw value, plus non-finite values.</summary>
@@ -82,7 +82,7 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
         Span<float> variance = stackalloc float[Block];
         Span<double> signalWide = stackalloc double[Block];
         Span<double> varianceWide = stackalloc double[Block];
-        Span<double> tuples = stackalloc double[8 * Block];
+        Span<float> tuples = stackalloc float[8 * Block];
         ref var x = ref MemoryMarshal.GetReference(signal);
         ref var v = ref MemoryMarshal.GetReference(variance);
         ref var xd = ref MemoryMarshal.GetReference(signalWide);
@@ -224,62 +224,76 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     }
 
     /// <summary>
-    /// Stage 2 (bbox): per pixel, in double, span = (b1 − b0) + hi − lo, a = 1/span, first-bin weight
-    /// w₀ = a·(1 − max(lo, 0)), last-bin weight w₁ = a·min(hi, 1); then the two 4-double tuples the scatter adds at
-    /// b0 and b1, stored pixel by pixel: t[8i..8i+3] for b0, t[8i+4..8i+7] for b1.
-    /// The 512- and 256-bit paths compute eight (four) pixels per vector and transpose the tuples in registers.
+    /// Stage 2 (bbox): per pixel, in float32 (the precision of pyFAI's CSR coefficients), span = (b1 − b0) + hi − lo,
+    /// a = 1/span, first-bin weight w₀ = a·(1 − max(lo, 0)), last-bin weight w₁ = a·min(hi, 1); then the two 4-float
+    /// tuples the scatter adds at b0 and b1: t[8i..8i+3] = (a·x, a²·v, (w₀−a)·x, (w₀²−a²)·v) and
+    /// t[8i+4..8i+7] = (−a·x, −a²·v, w₁·x, w₁²·v). The run's ±a·x are the same float negated, so they cancel exactly
+    /// in the double prefix sum. The SIMD paths compute 16/8/4 pixels per vector and transpose the tuples in
+    /// registers (x86 shuffles: the portable Vector API has no two-source shuffle).
     /// </summary>
-    internal static void BBoxTuples(ref uint bins, ref float lo, ref float hi, int count, ref float x, ref float v, ref double t, int bits)
+    internal static void BBoxTuples(ref uint bins, ref float lo, ref float hi, int count, ref float x, ref float v, ref float t, int bits)
     {
         var i = 0;
         if (Avx512F.IsSupported && bits >= 512)
         {
-            // vpermt2pd index vectors: interleave two sources, then gather 4-tuples.
-            var pairLo = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
-            var pairHi = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
-            var quadLo = Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11);
-            var quadHi = Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15);
+            var low16 = Vector512.Create(0xFFFFu);
+            for (; i <= count - 16; i += 16)
+            {
+                var ui = (nuint)i;
+                var b = Vector512.LoadUnsafe(ref bins, ui);
+                var l = Vector512.LoadUnsafe(ref lo, ui);
+                var u = Vector512.LoadUnsafe(ref hi, ui);
+                var s = Vector512.LoadUnsafe(ref x, ui);
+                var w = Vector512.LoadUnsafe(ref v, ui);
+                var a = Vector512<float>.One / (Vector512.ConvertToSingle(Vector512.ShiftRightLogical(b, 16).AsInt32() - (b & low16).AsInt32()) + u - l);
+                var first = a * (Vector512<float>.One - Vector512.Max(l, Vector512<float>.Zero));
+                var last = a * Vector512.Min(u, Vector512<float>.One);
+                var a2 = a * a;
+                var ds = a * s;
+                var dv = a2 * w;
+                ref var dst = ref Unsafe.Add(ref t, 8 * i);
+                Transpose16(ds, dv, (first - a) * s, (first * first - a2) * w, ref dst);
+                Transpose16(-ds, -dv, last * s, last * last * w, ref Unsafe.Add(ref dst, 4));
+            }
+        }
+
+        if (Avx.IsSupported && bits >= 256)
+        {
             var low16 = Vector256.Create(0xFFFFu);
             for (; i <= count - 8; i += 8)
             {
                 var ui = (nuint)i;
                 var b = Vector256.LoadUnsafe(ref bins, ui);
-                var bd = Avx512F.ConvertToVector512Double(Vector256.ShiftRightLogical(b, 16).AsInt32() - (b & low16).AsInt32());
-                var l = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref lo, ui));
-                var u = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref hi, ui));
-                var s = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, ui));
-                var w = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref v, ui));
-                var a = Vector512<double>.One / (bd + u - l);
-                var first = a * (Vector512<double>.One - Vector512.Max(l, Vector512<double>.Zero));
-                var last = a * Vector512.Min(u, Vector512<double>.One);
+                var l = Vector256.LoadUnsafe(ref lo, ui);
+                var u = Vector256.LoadUnsafe(ref hi, ui);
+                var s = Vector256.LoadUnsafe(ref x, ui);
+                var w = Vector256.LoadUnsafe(ref v, ui);
+                var a = Vector256<float>.One / (Vector256.ConvertToSingle(Vector256.ShiftRightLogical(b, 16).AsInt32() - (b & low16).AsInt32()) + u - l);
+                var first = a * (Vector256<float>.One - Vector256.Max(l, Vector256<float>.Zero));
+                var last = a * Vector256.Min(u, Vector256<float>.One);
                 var a2 = a * a;
                 var ds = a * s;
                 var dv = a2 * w;
-                var p0 = (first - a) * s;
-                var q0 = (first * first - a2) * w;
-                var p1 = last * s;
-                var q1 = last * last * w;
                 ref var dst = ref Unsafe.Add(ref t, 8 * i);
-                Transpose8(ds, dv, p0, q0, pairLo, pairHi, quadLo, quadHi, ref dst);
-                Transpose8(-ds, -dv, p1, q1, pairLo, pairHi, quadLo, quadHi, ref Unsafe.Add(ref dst, 4));
+                Transpose8(ds, dv, (first - a) * s, (first * first - a2) * w, ref dst);
+                Transpose8(-ds, -dv, last * s, last * last * w, ref Unsafe.Add(ref dst, 4));
             }
         }
 
-        if (Avx.IsSupported && bits >= 256)
+        if (Sse.IsSupported && bits >= 128)
         {
             var low16 = Vector128.Create(0xFFFFu);
             for (; i <= count - 4; i += 4)
             {
                 var ui = (nuint)i;
                 var b = Vector128.LoadUnsafe(ref bins, ui);
-                var bd = Avx.ConvertToVector256Double(Vector128.ShiftRightLogical(b, 16).AsInt32() - (b & low16).AsInt32());
-                var l = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref lo, ui));
-                var u = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref hi, ui));
-                var s = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref x, ui));
-                var w = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref v, ui));
-                var a = Vector256<double>.One / (bd + u - l);
-                var first = a * (Vector256<double>.One - Vector256.Max(l, Vector256<double>.Zero));
-                var last = a * Vector256.Min(u, Vector256<double>.One);
+                var l = Vector128.LoadUnsafe(ref lo, ui);
+                var u = Vector128.LoadUnsafe(ref hi, ui);
+                var s = Vector128.LoadUnsafe(ref x, ui);
+                var w = Vector128.LoadUnsafe(ref v, ui);
+                var a = Vector128<float>.One / (Vector128.ConvertToSingle(Vector128.ShiftRightLogical(b, 16).AsInt32() - (b & low16).AsInt32()) + u - l);
+                var first = a * (Vector128<float>.One - Vector128.Max(l, Vector128<float>.Zero));
+                var last = a * Vector128.Min(u, Vector128<float>.One);
                 var a2 = a * a;
                 var ds = a * s;
                 var dv = a2 * w;
@@ -289,92 +303,126 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
             }
         }
 
-        // No 128-bit path here: one tuple is 256 bits, so two-lane vectors would spend more on shuffles than they save.
         for (; i < count; i++)
         {
-            IntegrationMatrix.BBoxWeights(Unsafe.Add(ref bins, i), Unsafe.Add(ref lo, i), Unsafe.Add(ref hi, i), out var a, out var first, out var last);
-            double s = Unsafe.Add(ref x, i);
-            double w = Unsafe.Add(ref v, i);
+            IntegrationMatrix.BBoxWeightsSingle(Unsafe.Add(ref bins, i), Unsafe.Add(ref lo, i), Unsafe.Add(ref hi, i), out var a, out var first, out var last);
+            var s = Unsafe.Add(ref x, i);
+            var w = Unsafe.Add(ref v, i);
             var a2 = a * a;
+            var ds = a * s;
+            var dv = a2 * w;
             ref var dst = ref Unsafe.Add(ref t, 8 * i);
-            dst = a * s;
-            Unsafe.Add(ref dst, 1) = a2 * w;
+            dst = ds;
+            Unsafe.Add(ref dst, 1) = dv;
             Unsafe.Add(ref dst, 2) = (first - a) * s;
             Unsafe.Add(ref dst, 3) = (first * first - a2) * w;
-            Unsafe.Add(ref dst, 4) = -(a * s);
-            Unsafe.Add(ref dst, 5) = -(a2 * w);
+            Unsafe.Add(ref dst, 4) = -ds;
+            Unsafe.Add(ref dst, 5) = -dv;
             Unsafe.Add(ref dst, 6) = last * s;
             Unsafe.Add(ref dst, 7) = last * last * w;
         }
     }
 
-    /// <summary>Eight pixels' (A, B, C, D) → eight 4-tuples, written with a stride of 8 doubles.</summary>
+    /// <summary>Sixteen pixels' (A, B, C, D) → sixteen 4-tuples at a stride of 8 floats: 4×4 transposes inside each 128-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(Vector512<double> a, Vector512<double> b, Vector512<double> c, Vector512<double> d,
-        Vector512<long> pairLo, Vector512<long> pairHi, Vector512<long> quadLo, Vector512<long> quadHi, ref double dst)
+    private static void Transpose16(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, ref float dst)
     {
-        var abLo = Avx512F.PermuteVar8x64x2(a, pairLo, b); // a0 b0 a1 b1 a2 b2 a3 b3
-        var cdLo = Avx512F.PermuteVar8x64x2(c, pairLo, d);
-        var abHi = Avx512F.PermuteVar8x64x2(a, pairHi, b); // a4 b4 ... a7 b7
-        var cdHi = Avx512F.PermuteVar8x64x2(c, pairHi, d);
-        var p01 = Avx512F.PermuteVar8x64x2(abLo, quadLo, cdLo); // a0 b0 c0 d0 a1 b1 c1 d1
-        var p23 = Avx512F.PermuteVar8x64x2(abLo, quadHi, cdLo);
-        var p45 = Avx512F.PermuteVar8x64x2(abHi, quadLo, cdHi);
-        var p67 = Avx512F.PermuteVar8x64x2(abHi, quadHi, cdHi);
-        p01.GetLower().StoreUnsafe(ref dst);
-        p01.GetUpper().StoreUnsafe(ref dst, 8);
-        p23.GetLower().StoreUnsafe(ref dst, 16);
-        p23.GetUpper().StoreUnsafe(ref dst, 24);
-        p45.GetLower().StoreUnsafe(ref dst, 32);
-        p45.GetUpper().StoreUnsafe(ref dst, 40);
-        p67.GetLower().StoreUnsafe(ref dst, 48);
-        p67.GetUpper().StoreUnsafe(ref dst, 56);
+        var ab0 = Avx512F.UnpackLow(a, b);  // per lane: a0 b0 a1 b1
+        var ab1 = Avx512F.UnpackHigh(a, b); // a2 b2 a3 b3
+        var cd0 = Avx512F.UnpackLow(c, d);
+        var cd1 = Avx512F.UnpackHigh(c, d);
+        var r0 = Avx512F.Shuffle(ab0, cd0, 0x44); // lane l: pixel 4l
+        var r1 = Avx512F.Shuffle(ab0, cd0, 0xEE); // 4l + 1
+        var r2 = Avx512F.Shuffle(ab1, cd1, 0x44); // 4l + 2
+        var r3 = Avx512F.Shuffle(ab1, cd1, 0xEE); // 4l + 3
+        StoreLanes(r0.GetLower(), ref dst);
+        StoreLanes(r1.GetLower(), ref Unsafe.Add(ref dst, 8));
+        StoreLanes(r2.GetLower(), ref Unsafe.Add(ref dst, 16));
+        StoreLanes(r3.GetLower(), ref Unsafe.Add(ref dst, 24));
+        StoreLanes(r0.GetUpper(), ref Unsafe.Add(ref dst, 64));
+        StoreLanes(r1.GetUpper(), ref Unsafe.Add(ref dst, 72));
+        StoreLanes(r2.GetUpper(), ref Unsafe.Add(ref dst, 80));
+        StoreLanes(r3.GetUpper(), ref Unsafe.Add(ref dst, 88));
     }
 
-    /// <summary>Four pixels' (A, B, C, D) → four 4-tuples, written with a stride of 8 doubles.</summary>
+    /// <summary>Eight pixels' (A, B, C, D) → eight 4-tuples at a stride of 8 floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4(Vector256<double> a, Vector256<double> b, Vector256<double> c, Vector256<double> d, ref double dst)
+    private static void Transpose8(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, ref float dst)
     {
-        var ab0 = Avx.UnpackLow(a, b);  // a0 b0 | a2 b2
-        var ab1 = Avx.UnpackHigh(a, b); // a1 b1 | a3 b3
+        var ab0 = Avx.UnpackLow(a, b);
+        var ab1 = Avx.UnpackHigh(a, b);
         var cd0 = Avx.UnpackLow(c, d);
         var cd1 = Avx.UnpackHigh(c, d);
-        Avx.Permute2x128(ab0, cd0, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(ab1, cd1, 0x20).StoreUnsafe(ref dst, 8);
-        Avx.Permute2x128(ab0, cd0, 0x31).StoreUnsafe(ref dst, 16);
-        Avx.Permute2x128(ab1, cd1, 0x31).StoreUnsafe(ref dst, 24);
+        StoreLanes(Avx.Shuffle(ab0, cd0, 0x44), ref dst);
+        StoreLanes(Avx.Shuffle(ab0, cd0, 0xEE), ref Unsafe.Add(ref dst, 8));
+        StoreLanes(Avx.Shuffle(ab1, cd1, 0x44), ref Unsafe.Add(ref dst, 16));
+        StoreLanes(Avx.Shuffle(ab1, cd1, 0xEE), ref Unsafe.Add(ref dst, 24));
+    }
+
+    /// <summary>Four pixels' (A, B, C, D) → four 4-tuples at a stride of 8 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d, ref float dst)
+    {
+        var ab0 = Sse.UnpackLow(a, b);
+        var ab1 = Sse.UnpackHigh(a, b);
+        var cd0 = Sse.UnpackLow(c, d);
+        var cd1 = Sse.UnpackHigh(c, d);
+        Sse.Shuffle(ab0, cd0, 0x44).StoreUnsafe(ref dst);
+        Sse.Shuffle(ab0, cd0, 0xEE).StoreUnsafe(ref dst, 8);
+        Sse.Shuffle(ab1, cd1, 0x44).StoreUnsafe(ref dst, 16);
+        Sse.Shuffle(ab1, cd1, 0xEE).StoreUnsafe(ref dst, 24);
+    }
+
+    /// <summary>The two 128-bit lanes of <paramref name="r"/> are pixels 4 apart: lane 0 at dst, lane 1 at dst + 32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreLanes(Vector256<float> r, ref float dst)
+    {
+        r.GetLower().StoreUnsafe(ref dst);
+        r.GetUpper().StoreUnsafe(ref dst, 32);
     }
 
     /// <summary>
-    /// Stage 3 (bbox): two aligned 32-byte adds per pixel. Successive pixels alternate between histogram copies so
-    /// that pixels hitting the same bin (a row running along a ring) do not wait on each other's store.
+    /// Stage 3 (bbox): two 32-byte adds per pixel (4 floats widened to 4 doubles on the way). Successive pixels
+    /// alternate between two histogram copies so that pixels hitting the same bins (a row running along a ring) do
+    /// not wait on each other's store.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ScatterBBox(ref uint bins, int count, ref double t, ref double h0, int stride, int copiesMask)
+    private static void ScatterBBox(ref uint bins, int count, ref float t, ref double h0, int stride, int copiesMask)
     {
-        for (var i = 0; i < count; i++)
+        ref var h1 = ref Unsafe.Add(ref h0, copiesMask > 0 ? stride : 0);
+        var i = 0;
+        for (; i < count - 1; i += 2)
         {
-            ref var h = ref Unsafe.Add(ref h0, (i & copiesMask) * stride);
-            var b = Unsafe.Add(ref bins, i);
-            ref var first = ref Unsafe.Add(ref h, (nint)(b & 0xFFFF) * BinStride);
-            ref var last = ref Unsafe.Add(ref h, (nint)(b >> 16) * BinStride);
-            ref var src = ref Unsafe.Add(ref t, 8 * i);
-            if (Vector256.IsHardwareAccelerated)
-            {
-                (Vector256.LoadUnsafe(ref first) + Vector256.LoadUnsafe(ref src)).StoreUnsafe(ref first);
-                (Vector256.LoadUnsafe(ref last) + Vector256.LoadUnsafe(ref src, 4)).StoreUnsafe(ref last);
-            }
-            else
-            {
-                for (var k = 0; k < 4; k++)
-                {
-                    Unsafe.Add(ref first, k) += Unsafe.Add(ref src, k);
-                }
+            AddTuples(Unsafe.Add(ref bins, i), ref Unsafe.Add(ref t, 8 * i), ref h0);
+            AddTuples(Unsafe.Add(ref bins, i + 1), ref Unsafe.Add(ref t, 8 * i + 8), ref h1);
+        }
 
-                for (var k = 0; k < 4; k++)
-                {
-                    Unsafe.Add(ref last, k) += Unsafe.Add(ref src, 4 + k);
-                }
+        if (i < count)
+        {
+            AddTuples(Unsafe.Add(ref bins, i), ref Unsafe.Add(ref t, 8 * i), ref h0);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTuples(uint b, ref float src, ref double h)
+    {
+        ref var first = ref Unsafe.Add(ref h, (nint)(b & 0xFFFF) * BinStride);
+        ref var last = ref Unsafe.Add(ref h, (nint)(b >> 16) * BinStride);
+        if (Avx.IsSupported)
+        {
+            (Vector256.LoadUnsafe(ref first) + Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref src))).StoreUnsafe(ref first);
+            (Vector256.LoadUnsafe(ref last) + Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref src, 4))).StoreUnsafe(ref last);
+        }
+        else
+        {
+            for (var k = 0; k < 4; k++)
+            {
+                Unsafe.Add(ref first, k) += Unsafe.Add(ref src, k);
+            }
+
+            for (var k = 0; k < 4; k++)
+            {
+                Unsafe.Add(ref last, k) += Unsafe.Add(ref src, 4 + k);
             }
         }
     }
