@@ -232,11 +232,9 @@ internal sealed class FrameStack : IDisposable
     /// <summary>Reads frame <paramref name="frame"/> of this dataset as raw stored bytes into <paramref name="destination"/> (<see cref="FrameBytes"/> long).</summary>
     public void ReadRaw(int frame, Span<byte> destination)
     {
-        Open();
-        var dataset = _dataset!;
         if (_direct && ReadPath == FrameReadPath.Auto)
         {
-            ReadDirect(dataset, frame, destination);
+            ReadDirect(frame, destination);
             return;
         }
 
@@ -250,13 +248,16 @@ internal sealed class FrameStack : IDisposable
             _ => H5T.NATIVE_FLOAT,
         };
 
+        // Open (if another reader's file limit closed us) and read under the one lock, so that a concurrent Close,
+        // which also takes it, cannot fall between the two.
         lock (Hdf5Library.Sync)
         {
-            dataset.ReadHyperslabRaw(start, count, memType, destination[..FrameBytes]);
+            Open();
+            _dataset!.ReadHyperslabRaw(start, count, memType, destination[..FrameBytes]);
         }
     }
 
-    private void ReadDirect(Hdf5Dataset dataset, int frame, Span<byte> destination)
+    private void ReadDirect(int frame, Span<byte> destination)
     {
         Span<long> offset = [frame, 0, 0];
         byte[] chunk;
@@ -264,6 +265,8 @@ internal sealed class FrameStack : IDisposable
         uint mask;
         lock (Hdf5Library.Sync)
         {
+            Open();
+            var dataset = _dataset!;
             var info = dataset.GetChunkInfoLocked(offset)
                 ?? throw new FrameSourceException(File, DatasetPath, frame, "frame not written (its chunk does not exist)");
             if (info.Size > int.MaxValue)
@@ -295,10 +298,13 @@ internal sealed class FrameStack : IDisposable
 
     public void Close()
     {
-        _dataset?.Dispose();
-        _dataset = null;
-        _file?.Dispose();
-        _file = null;
+        lock (Hdf5Library.Sync)
+        {
+            _dataset?.Dispose();
+            _dataset = null;
+            _file?.Dispose();
+            _file = null;
+        }
     }
 
     /// <summary>The open file, for reading metadata next to the frames (times, exposure).</summary>

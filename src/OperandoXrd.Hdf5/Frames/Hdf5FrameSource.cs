@@ -276,10 +276,8 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
                 stack.LastUse = ++_useClock;
                 if (!stack.IsOpen)
                 {
-                    CloseLeastRecentlyUsed();
+                    CloseLeastRecentlyUsed(stack);
                 }
-
-                stack.Open();
             }
 
             try
@@ -310,9 +308,10 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
 
     private static string Local(int frame, int globalIndex) => frame == globalIndex ? "" : $"(frame {frame} of this dataset) ";
 
-    private void CloseLeastRecentlyUsed()
+    /// <summary>Keeps at most <see cref="MaxOpenFiles"/> files open for long series (the file limit, and HDF5's memory per file).</summary>
+    private void CloseLeastRecentlyUsed(FrameStack keep)
     {
-        var open = _segments.Where(s => s.Stack.IsOpen).Select(s => s.Stack).Distinct().ToList();
+        var open = _segments.Where(s => s.Stack.IsOpen && s.Stack != keep).Select(s => s.Stack).Distinct().ToList();
         if (open.Count < MaxOpenFiles)
         {
             return;

@@ -218,6 +218,29 @@ public sealed class WriterTests : IDisposable
     }
 
     [Fact]
+    public void A_long_series_is_read_in_parallel_with_a_bounded_number_of_open_files()
+    {
+        var folder = Path.Combine(_folder.Path, "long");
+        using (var w = new LimaSeriesWriter(folder, "many", Rows, Cols, 45, 1, new FrameWriterOptions { StartTime = Start, FlushEachFrame = false }))
+        {
+            for (var i = 0; i < 45; i++)
+            {
+                w.WriteFrame(i, Frame(i, FrameDType.Int32));
+            }
+        }
+
+        using var source = FrameSources.Open(folder);
+        Assert.Equal(45, source.FrameCount);
+        Parallel.For(0, 180, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        {
+            var i = (k * 17) % 45;
+            var frame = new int[Rows * Cols];
+            source.ReadFrame(i, frame);
+            Assert.True(Frame(i, FrameDType.Int32).AsSpan().SequenceEqual(frame), $"frame {i}");
+        });
+    }
+
+    [Fact]
     public void Dectris_writer_files_read_back_with_frame_time()
     {
         var master = _folder.File("d_master.h5");
