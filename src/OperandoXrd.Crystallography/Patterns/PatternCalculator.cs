@@ -89,7 +89,15 @@ public sealed class PatternJacobian
 
         Names = names;
         _data = new double[names.Count * points];
+        _touchedStart = new int[names.Count];
+        _touchedEnd = new int[names.Count];
+        _touchedStart.AsSpan().Fill(points);
     }
+
+    // Per column, the index range written since the last clear: a Pawley intensity column is non-zero only inside
+    // its peak's window, so clearing (and unit conversion) touch ~250 of 3000 points instead of all of them.
+    private readonly int[] _touchedStart;
+    private readonly int[] _touchedEnd;
 
     public int Points { get; }
 
@@ -100,6 +108,17 @@ public sealed class PatternJacobian
 
     /// <summary>Column c.</summary>
     public Span<double> Column(int c) => _data.AsSpan(c * Points, Points);
+
+    /// <summary>The index range [Start, End) of column c that the last evaluation may have made non-zero.</summary>
+    public (int Start, int End) NonZeroRange(int c) => _touchedStart[c] < _touchedEnd[c] ? (_touchedStart[c], _touchedEnd[c]) : (0, 0);
+
+    /// <summary>Column c restricted to [start, start+count), recording the range as written.</summary>
+    internal Span<double> Touch(int c, int start, int count)
+    {
+        _touchedStart[c] = Math.Min(_touchedStart[c], start);
+        _touchedEnd[c] = Math.Max(_touchedEnd[c], start + count);
+        return _data.AsSpan(c * Points + start, count);
+    }
 
     /// <summary>First column of phase p (its scale); lattice parameters follow, then U…Z, then intensities.</summary>
     public int PhaseOffset(int phase) => _phaseOffset[phase];
@@ -118,7 +137,19 @@ public sealed class PatternJacobian
         throw new KeyNotFoundException($"no Jacobian column '{name}'");
     }
 
-    internal void Clear() => Array.Clear(_data);
+    internal void Clear()
+    {
+        for (var c = 0; c < _touchedStart.Length; c++)
+        {
+            if (_touchedStart[c] < _touchedEnd[c])
+            {
+                _data.AsSpan(c * Points + _touchedStart[c], _touchedEnd[c] - _touchedStart[c]).Clear();
+            }
+
+            _touchedStart[c] = Points;
+            _touchedEnd[c] = 0;
+        }
+    }
 }
 
 /// <summary>
@@ -186,8 +217,9 @@ public sealed class PatternCalculator
             {
                 for (var c = 0; c < jacobian.Count; c++)
                 {
+                    var (start, end) = jacobian.NonZeroRange(c);
                     var col = jacobian.Column(c);
-                    for (var i = 0; i < n; i++)
+                    for (var i = start; i < end; i++)
                     {
                         col[i] *= density[i];
                     }
@@ -210,7 +242,7 @@ public sealed class PatternCalculator
 
             if (jacobian is not null)
             {
-                tmp.CopyTo(jacobian.Column(offset + c));
+                tmp.CopyTo(jacobian.Touch(offset + c, 0, n));
             }
         }
     }
@@ -304,11 +336,11 @@ public sealed class PatternCalculator
             // The zero shift moves the profile only; a cell change also moves the Lorentz-polarization factor
             // that sits in the area: area·dP/dpos + scale·dI/d2θ·P.
             var dAreadPos = phase.Scale * dIntensityDPos;
-            AddScaled(jac.Column(0).Slice(start, count), dp, area, default, 0);
-            AddScaled(jac.Column(first).Slice(start, count), v, intensity, default, 0);
+            AddScaled(jac.Touch(0, start, count), dp, area, default, 0);
+            AddScaled(jac.Touch(first, start, count), v, intensity, default, 0);
             for (var j = 0; j < np; j++)
             {
-                AddScaled(jac.Column(first + 1 + j).Slice(start, count), dp, area * dPosdP[j], v, dAreadPos * dPosdP[j]);
+                AddScaled(jac.Touch(first + 1 + j, start, count), dp, area * dPosdP[j], v, dAreadPos * dPosdP[j]);
             }
 
             var widthCol = first + 1 + np;
@@ -316,7 +348,7 @@ public sealed class PatternCalculator
             {
                 var g = shape.DHG(t);
                 var l = shape.DHL(t);
-                var col = jac.Column(widthCol + (int)t).Slice(start, count);
+                var col = jac.Touch(widthCol + (int)t, start, count);
                 if (g != 0)
                 {
                     AddScaled(col, dg, area * g, default, 0);
@@ -330,7 +362,7 @@ public sealed class PatternCalculator
 
             if (pawley is not null)
             {
-                AddScaled(jac.Column(widthCol + 6 + k).Slice(start, count), v, phase.Scale, default, 0);
+                AddScaled(jac.Touch(widthCol + 6 + k, start, count), v, phase.Scale, default, 0);
             }
         }
     }
@@ -402,7 +434,7 @@ public sealed class PatternCalculator
 
             if (jac is not null)
             {
-                tm.CopyTo(jac.Column(1 + m));
+                tm.CopyTo(jac.Touch(1 + m, 0, n));
             }
         }
     }
