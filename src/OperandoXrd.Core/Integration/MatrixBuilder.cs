@@ -453,29 +453,50 @@ public static class MatrixBuilder
 
     private static void FillStaticSums(IntegrationMatrix matrix)
     {
-        var visitor = new StaticSumVisitor { Norm = matrix.NormSum, Count = matrix.CountSum };
-        var contributing = 0;
-        long entries = 0;
-        for (var p = 0; p < matrix.PixelCount; p++)
+        // Bands of rows in parallel, each into its own sums, merged in band order (deterministic).
+        var bands = Math.Max(1, Math.Min(matrix.Rows, 4 * Environment.ProcessorCount));
+        var norm = new double[bands][];
+        var count = new double[bands][];
+        var contributing = new int[bands];
+        var entries = new long[bands];
+        Parallel.For(0, bands, band =>
         {
-            var n = matrix.PixelNorm[p];
-            if (n == 0f)
+            var visitor = new StaticSumVisitor { Norm = new double[matrix.Npt], Count = new double[matrix.Npt] };
+            var start = (int)((long)matrix.Rows * band / bands) * matrix.Columns;
+            var end = (int)((long)matrix.Rows * (band + 1) / bands) * matrix.Columns;
+            for (var p = start; p < end; p++)
             {
-                continue;
+                var n = matrix.PixelNorm[p];
+                if (n == 0f)
+                {
+                    continue;
+                }
+
+                visitor.PixelNorm = n;
+                visitor.Entries = 0;
+                matrix.ForEachEntry(p, ref visitor);
+                if (visitor.Entries > 0)
+                {
+                    contributing[band]++;
+                    entries[band] += visitor.Entries;
+                }
             }
 
-            visitor.PixelNorm = n;
-            visitor.Entries = 0;
-            matrix.ForEachEntry(p, ref visitor);
-            if (visitor.Entries > 0)
+            norm[band] = visitor.Norm;
+            count[band] = visitor.Count;
+        });
+
+        for (var band = 0; band < bands; band++)
+        {
+            for (var b = 0; b < matrix.Npt; b++)
             {
-                contributing++;
-                entries += visitor.Entries;
+                matrix.NormSum[b] += norm[band][b];
+                matrix.CountSum[b] += count[band][b];
             }
         }
 
-        matrix.ContributingPixels = contributing;
-        matrix.EntryCount = entries;
+        matrix.ContributingPixels = contributing.Sum();
+        matrix.EntryCount = entries.Sum();
     }
 
     private struct StaticSumVisitor : IEntryVisitor
