@@ -225,3 +225,19 @@ public class CifSymmetryConsistencyTests
         Assert.True(LatticeSystem.Triclinic.IsSatisfiedBy(cell));
     }
 }
+
+public class CifIncompleteOperatorTests
+{
+    [Fact]
+    public void Operators_without_centring_are_completed_from_the_symbol()
+    {
+        // The 48 point operators of Fm-3m without the F centring vectors, as some older files list them.
+        var ops = SpaceGroup.FromSymbol("Pm-3m")!.Operators.Select(o => $"'{o}'");
+        var text = "data_nacl\n_cell_length_a 5.64\n_cell_length_b 5.64\n_cell_length_c 5.64\n_cell_angle_alpha 90\n_cell_angle_beta 90\n" +
+                   "_cell_angle_gamma 90\n_symmetry_space_group_name_H-M 'F m -3 m'\nloop_\n_symmetry_equiv_pos_as_xyz\n" + string.Join("\n", ops) + "\n";
+        var phase = CifPhaseReader.Parse(text, "nacl.cif");
+        Assert.Equal(192, phase.SpaceGroup.Operators.Count);
+        Assert.Equal('F', phase.SpaceGroup.Centring);
+        Assert.True(phase.SpaceGroup.IsSystematicallyAbsent(1, 0, 0));
+    }
+}

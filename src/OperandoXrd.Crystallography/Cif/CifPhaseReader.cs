@@ -107,12 +107,18 @@ public static class CifPhaseReader
             try
             {
                 var group = SpaceGroup.FromOperators(ops, symbol);
-                // Name the group by the table's canonical symbol only if the operators really are that setting
-                // (an origin-1 Fd-3m listed under the bare symbol "F d -3 m" keeps the file's own text).
                 var builtIn = symbol is null ? null : SpaceGroupTable.TryCreate(symbol);
-                return builtIn is not null && builtIn.Operators.ToHashSet().SetEquals(group.Operators)
-                    ? SpaceGroup.FromOperators(ops, builtIn.Symbol)
-                    : group;
+                if (builtIn is null)
+                {
+                    return group;
+                }
+
+                // Name the group by the table's symbol only if the operators really are that setting (an origin-1
+                // Fd-3m listed under the bare symbol "F d -3 m" keeps the file's own text). A file that lists a
+                // proper subset of its symbol's operators (typically without the centring vectors, SHELX style)
+                // is completed from the symbol.
+                var table = builtIn.Operators.ToHashSet();
+                return table.IsSupersetOf(group.Operators) ? builtIn : group;
             }
             catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
             {
