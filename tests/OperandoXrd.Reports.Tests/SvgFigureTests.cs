@@ -274,3 +274,18 @@ public class DifferenceContourTests
         Assert.Equal(OperandoXrd.Reports.Color.ColorMap.CoolWarm.Map(0.5), image.Image[99, image.Image.Height - 1]);
     }
 }
+
+public class DegenerateInputTests
+{
+    [Fact]
+    public void A_single_frame_or_constant_series_still_draws()
+    {
+        var lattice = OperandoXrd.Reports.Figures.OperandoFigures.LatticeVersusTime([1.5], [new("NCA", "a", "Å", [2.86], [0.001])]);
+        Assert.Contains("<circle", lattice.ToSvg(), StringComparison.Ordinal);
+        var rwp = OperandoXrd.Reports.Figures.OperandoFigures.Rwp([0, 1, 2], [5, 5, 5]);
+        var (x, y) = rwp.Panels[0].ResolveScales();
+        Assert.True(y.Min < 5 && y.Max > 5 && x.Min < 0 && x.Max > 2);
+        var nan = OperandoXrd.Reports.Figures.OperandoFigures.Rwp([0, 1], [double.NaN, double.NaN]);
+        Assert.NotNull(System.Xml.Linq.XDocument.Parse(nan.ToSvg()));
+    }
+}

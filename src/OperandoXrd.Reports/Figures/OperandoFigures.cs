@@ -180,13 +180,13 @@ public static class OperandoFigures
 
     /// <summary>Lattice parameters (one panel each, sharing x) with esd error bars, against x(Li).</summary>
     public static Figure LatticeVersusXLi(double[] xLi, IReadOnlyList<ParameterSeries> parameters, string? title = null) =>
-        StackedParameters(xLi, "x(Li)", parameters, title, reverseX: true);
+        StackedParameters(xLi, "x(Li)", parameters, title);
 
     /// <summary>Lattice parameters (one panel each, sharing x) with esd error bars, against time in hours.</summary>
     public static Figure LatticeVersusTime(double[] timeHours, IReadOnlyList<ParameterSeries> parameters, string? title = null) =>
-        StackedParameters(timeHours, "Time (h)", parameters, title, reverseX: false);
+        StackedParameters(timeHours, "Time (h)", parameters, title);
 
-    private static Figure StackedParameters(double[] x, string xLabel, IReadOnlyList<ParameterSeries> parameters, string? title, bool reverseX)
+    private static Figure StackedParameters(double[] x, string xLabel, IReadOnlyList<ParameterSeries> parameters, string? title)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -212,12 +212,10 @@ public static class OperandoFigures
             {
                 panel.X.Label = xLabel;
                 double lo = x.Where(double.IsFinite).DefaultIfEmpty(0).Min(), hi = x.Where(double.IsFinite).DefaultIfEmpty(1).Max();
-                double pad = (hi - lo) * 0.03;
-                panel.X.Min = reverseX ? null : lo - pad;
-                panel.X.Max = reverseX ? null : hi + pad;
-                if (reverseX)
+                if (hi > lo)
                 {
-                    // x(Li) decreases on charge; keep the axis increasing and let the data run right to left.
+                    // Every panel gets the same fixed range, so shared ticks line up exactly.
+                    double pad = (hi - lo) * 0.03;
                     panel.X.Min = lo - pad;
                     panel.X.Max = hi + pad;
                 }
