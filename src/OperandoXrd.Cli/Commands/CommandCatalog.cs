@@ -9,8 +9,10 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Create();
         yield return SimulateCommand.Create();
+        yield return ReduceCommand.Create();
         yield return HklCommand.Create();
         yield return IntegrateCommand.Create();
+        yield return ViewCommand.Create();
         yield return BenchCommand.Create();
         yield return InspectCommand.Create();
     }

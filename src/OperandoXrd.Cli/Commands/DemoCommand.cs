@@ -1,11 +1,18 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
-using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Core.Integration;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Peek;
 using OperandoXrd.Simulation.Operando;
 
 namespace OperandoXrd.Cli.Commands;
 
-/// <summary><c>oxrd demo</c>: simulate a BM31-like operando run, then reduce it.</summary>
+/// <summary>
+/// <c>oxrd demo</c>: the whole job on an embedded default. Simulate a BM31-like first cycle (NCA | LPSCl | Li-In in a
+/// PEEK cell on Pilatus2M), build the PEEK model from its empty cell, reduce the run, and show the fitted lattice
+/// next to the simulator's truth.
+/// </summary>
 internal static class DemoCommand
 {
     public static Command Create()
@@ -15,19 +22,20 @@ internal static class DemoCommand
         var detector = new Option<string>("--detector") { Description = "pilatus2m (default) or pilatus300k for a quick look.", DefaultValueFactory = _ => "pilatus2m" };
         detector.AcceptOnlyFromAmong("pilatus2m", "pilatus300k");
         var command = new Command("demo", "Simulate a BM31-like operando run (NCA | LPSCl | Li-In, first cycle), then reduce it.") { frames, output, detector };
-        command.SetAction(parse => Run(parse.GetValue(output)!.FullName, parse.GetValue(frames), parse.GetValue(detector)!));
+        command.SetAction(async (parse, cancellation) => await Run(parse.GetValue(output)!.FullName, parse.GetValue(frames), parse.GetValue(detector)!, cancellation).ConfigureAwait(false));
         return command;
     }
 
-    private static int Run(string folder, int frames, string detector)
+    private static async Task<int> Run(string folder, int frames, string detector, CancellationToken cancellation)
     {
         if (frames <= 0)
         {
             throw new UsageException($"--frames must be positive (got {frames})");
         }
 
+        var watch = Stopwatch.StartNew();
         var dataFolder = Path.Combine(folder, "data");
-        Console.WriteLine($"demo: simulating {frames} {detector} frames of a BM31-like first cycle into {dataFolder}");
+        Console.WriteLine($"demo: 1/3 simulating {frames} {detector} frames of a BM31-like first cycle into {dataFolder}");
         var run = SimulateCommand.Simulate(new SimulationOptions
         {
             OutputFolder = dataFolder,
@@ -36,48 +44,67 @@ internal static class DemoCommand
             Detector = detector,
         });
 
-        // Read the run back the way the pipeline will: one frame sequence over the scan folder's LIMA files.
-        using var source = FrameSources.Open([run.ScanFolder]);
-        Console.WriteLine($"demo: read back {source.FrameCount} frames of {source.Rows} x {source.Columns} {source.DType} from {source.Layout}; times by rule {source.TimeRule}");
-        var truth = File.ReadAllLines(run.TruthPath).Skip(1).Select(l => l.Split(',')).ToArray();
-        var buffer = new int[source.Rows * source.Columns];
-        var worstTime = 0.0;
-        Console.WriteLine("frame  time_s     counts(>=0)     gaps(-1)  bad(-2)  x_Li    NCA_a    NCA_c");
-        for (var i = 0; i < source.FrameCount; i++)
+        Console.WriteLine("demo: 2/3 PEEK model from the empty cell");
+        var pipeline = PipelineConfig.Load(run.PipelinePath);
+        var integration = pipeline.Integration;
+        var (peek, emptyFrames) = PeekModelBuilder.Build(run.PoniPath, [run.EmptyCellFile], new IntegrationOptions
         {
-            source.ReadFrame(i, buffer);
-            long sum = 0;
-            int gaps = 0, bad = 0;
-            foreach (var v in buffer)
+            Npt = integration.Npt,
+            Unit = integration.Unit,
+            Split = integration.Split,
+            RadialRange = integration.Range,
+            PolarizationFactor = integration.Polarization,
+        }, (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax));
+        var peekPath = Path.Combine(dataFolder, "peek-model.json");
+        peek.Save(peekPath);
+        Console.WriteLine($"demo: {peek} from {emptyFrames} empty-cell frames -> {peekPath}");
+
+        Console.WriteLine("demo: 3/3 reducing (integrate, fit, correlate with the voltage log)");
+        var resultsFolder = Path.Combine(folder, "results");
+        var options = ReduceCommand.Options(run.PipelinePath, null, null, peekPath, null, resultsFolder);
+        var summary = await ReduceCommand.Run(options, cancellation).ConfigureAwait(false);
+
+        ShowAgainstTruth(Path.Combine(resultsFolder, "lattice.csv"), run.TruthPath);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo: done in {watch.Elapsed.TotalSeconds:F0} s. Figures: {Path.Combine(resultsFolder, "figures")}"));
+        return summary.Failed > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>A few rows of lattice.csv beside the simulator's truth, and the worst deviation over the run.</summary>
+    private static void ShowAgainstTruth(string latticePath, string truthPath)
+    {
+        var lattice = File.ReadAllLines(latticePath);
+        var header = lattice[0].Split(',');
+        int Column(string name) => Array.IndexOf(header, name);
+        var truth = File.ReadAllLines(truthPath).Skip(1).Select(l => l.Split(',')).ToArray();
+        int ia = Column("NCA_a"), ic = Column("NCA_c"), ix = Column("x_Li"), iv = Column("voltage_V"), ist = Column("status");
+        if (ia < 0 || ic < 0)
+        {
+            Console.WriteLine("demo: lattice.csv has no NCA columns (no frame was fitted)");
+            return;
+        }
+
+        static double D(string s) => s.Length == 0 ? double.NaN : double.Parse(s, CultureInfo.InvariantCulture);
+        Console.WriteLine("frame  x_Li(fit)  x_Li(true)  V       NCA_a fit  NCA_a true  NCA_c fit   NCA_c true  status");
+        double worstA = 0, worstC = 0;
+        var rows = lattice.Skip(1).Select(l => l.Split(',')).ToArray();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var r = rows[i];
+            var t = truth[int.Parse(r[0], CultureInfo.InvariantCulture)];
+            double a = D(r[ia]), c = D(r[ic]), ta = D(t[7]), tc = D(t[8]);
+            if (r[ist] == "ok")
             {
-                if (v >= 0)
-                {
-                    sum += v;
-                }
-                else if (v == -1)
-                {
-                    gaps++;
-                }
-                else
-                {
-                    bad++;
-                }
+                worstA = Math.Max(worstA, Math.Abs(a - ta));
+                worstC = Math.Max(worstC, Math.Abs(c - tc));
             }
 
-            var timing = source.GetTiming(i);
-            var t = truth[i];
-            worstTime = Math.Max(worstTime, Math.Abs(timing.StartUnixSeconds - double.Parse(t[1], CultureInfo.InvariantCulture)));
-            if (i % Math.Max(1, source.FrameCount / 10) == 0 || i == source.FrameCount - 1)
+            if (i % Math.Max(1, rows.Length / 8) == 0 || i == rows.Length - 1)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{i,5}  {timing.StartUnixSeconds - source.GetTiming(0).StartUnixSeconds,8:F0}  {sum,14}  {gaps,9}  {bad,7}  {double.Parse(t[4], CultureInfo.InvariantCulture),5:F3}  {double.Parse(t[7], CultureInfo.InvariantCulture),7:F4}  {double.Parse(t[8], CultureInfo.InvariantCulture),7:F4}"));
+                    $"{r[0],5}  {D(r[ix]),9:F4}  {D(t[4]),10:F4}  {D(r[iv]),6:F3}  {a,9:F5}  {ta,10:F5}  {c,10:F4}  {tc,10:F4}  {r[ist]}"));
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo: frame times agree with the simulator's truth to {worstTime:E1} s"));
-        Console.WriteLine($"demo: truth {run.TruthPath}");
-        Console.WriteLine($"demo: voltage log {run.VoltageLogPath}");
-        Console.WriteLine($"demo: pipeline {run.PipelinePath}");
-        return ExitCodes.Ok;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo: largest |fit - truth| over frames with status ok: NCA a {worstA:E2} Å, NCA c {worstC:E2} Å"));
     }
 }

@@ -1,0 +1,212 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Hosting;
+using OperandoXrd.Pipeline.Outputs;
+using Spectre.Console;
+
+namespace OperandoXrd.Cli.Commands;
+
+/// <summary><c>oxrd reduce</c>: the whole pipeline, offline on an archive or live beside the detector.</summary>
+internal static class ReduceCommand
+{
+    public static Command Create()
+    {
+        var pipeline = new Option<FileInfo>("--pipeline") { Description = "Pipeline config (JSON).", Required = true };
+        var input = new Option<string[]>("--input") { Description = "Frame files, scan folders or a Dectris master (default: the pipeline's \"input\").", AllowMultipleArgumentsPerToken = true };
+        var poni = new Option<FileInfo?>("--poni") { Description = "PONI file (default: the pipeline's \"poni\")." };
+        var peek = new Option<FileInfo?>("--peek") { Description = "PEEK model JSON (default: the pipeline's background.peek)." };
+        var echem = new Option<FileInfo?>("--echem") { Description = "Voltage log (default: the pipeline's echem.file)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder.", Required = true };
+        var follow = new Option<bool>("--follow") { Description = "Live: follow files as the detector writes them." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the output folder's checkpoint." };
+        var xye = new Option<bool>("--xye") { Description = "Also write patterns/frame_NNNNN.xye." };
+        var start = new Option<string?>("--start-time") { Description = "Start time (ISO 8601) when the files carry none." };
+        var period = new Option<double?>("--frame-period") { Description = "Seconds between frame starts when the files carry none." };
+        var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame.", DefaultValueFactory = _ => 60 };
+        var command = new Command("reduce", "Integrate, fit and correlate frames into lattice.csv, reduced.h5 and figures.")
+        {
+            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var options = Options(parse.GetValue(pipeline)!.FullName, parse.GetValue(input), parse.GetValue(poni)?.FullName, parse.GetValue(peek)?.FullName,
+                parse.GetValue(echem)?.FullName, parse.GetValue(output)!.FullName);
+            options.Follow = parse.GetValue(follow);
+            options.Resume = parse.GetValue(resume);
+            options.WriteXye = parse.GetValue(xye);
+            options.IdleTimeout_s = parse.GetValue(idle);
+            options.FramePeriod_s = parse.GetValue(period);
+            if (parse.GetValue(start) is { } text)
+            {
+                options.StartTime = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                    ? t : throw new UsageException($"--start-time: '{text}' is not an ISO 8601 time");
+            }
+
+            var summary = await Run(options, cancellation).ConfigureAwait(false);
+            return summary.Failed > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Reduce options from a pipeline file with the command line's overrides.</summary>
+    public static ReduceOptions Options(string pipelinePath, string[]? inputs, string? poni, string? peek, string? echem, string output)
+    {
+        PipelineConfig config;
+        try
+        {
+            config = PipelineConfig.Load(pipelinePath);
+        }
+        catch (PipelineConfigException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        byte[]? mask = null;
+        var poniPath = poni ?? config.Poni;
+        if (config.Mask is { } maskPath && poniPath is not null)
+        {
+            var detector = Core.Geometry.Poni.Load(poniPath).Detector;
+            mask = AuxiliaryImage.Read(maskPath, detector.Rows, detector.Columns, "mask").Select(v => v != 0 ? (byte)1 : (byte)0).ToArray();
+        }
+
+        return new ReduceOptions
+        {
+            Pipeline = config,
+            Inputs = inputs is { Length: > 0 } ? inputs.Select(Path.GetFullPath).ToList() : [.. config.Inputs],
+            PoniPath = poniPath,
+            PeekPath = peek ?? config.Fit.Fit.PeekModel,
+            EchemPath = echem ?? config.Echem.File,
+            OutputFolder = output,
+            MaskImage = mask,
+            MatrixCacheFolder = Path.Combine(Path.GetTempPath(), "oxrd-matrix-cache"),
+        };
+    }
+
+    /// <summary>Runs the host with a progress display on a terminal, or plain log lines when output is redirected.</summary>
+    public static async Task<RunSummary> Run(ReduceOptions options, CancellationToken cancellation)
+    {
+        RunSummary summary;
+        try
+        {
+            if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                summary = await RunWithProgressBar(options, cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                var observer = new LogLineObserver();
+                summary = await ReductionHost.RunAsync(options, observer, Logging, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is PipelineConfigException or OptionsValidationException or Fitting.Configuration.FitConfigurationException)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        PrintSummary(summary);
+        return summary;
+    }
+
+    private static async Task<RunSummary> RunWithProgressBar(ReduceOptions options, CancellationToken cancellation)
+    {
+        RunSummary? summary = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask("reducing", maxValue: 1);
+                var observer = new ProgressBarObserver(task);
+                summary = await ReductionHost.RunAsync(options, observer, Logging, cancellation).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+        return summary!;
+    }
+
+    private static void Logging(ILoggingBuilder builder)
+    {
+        builder.SetMinimumLevel(LogLevel.Information);
+        builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    private static void PrintSummary(RunSummary s)
+    {
+        var rates = s.StageRates;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reduce: {s.Frames} frames in {s.Elapsed.TotalSeconds:F1} s ({s.Frames / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F1} frames/s): {s.Ok} ok, {s.Gated} gated, {s.Failed} failed{(s.Cancelled ? " (stopped early)" : "")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"reduce: stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
+        foreach (var (frame, reason) in s.Failures.Take(20))
+        {
+            Console.WriteLine($"reduce: frame {frame} failed: {reason}");
+        }
+
+        if (s.Failures.Count > 20)
+        {
+            Console.WriteLine($"reduce: ... and {s.Failures.Count - 20} more failed frames (see lattice.csv status)");
+        }
+
+        foreach (var output in s.Outputs)
+        {
+            Console.WriteLine($"reduce: wrote {output}");
+        }
+    }
+
+    private sealed class LogLineObserver : IReductionObserver
+    {
+        private long _last;
+
+        public void OnProgress(RunProgress p)
+        {
+            var now = Environment.TickCount64;
+            if (now - _last < 2000)
+            {
+                return;
+            }
+
+            _last = now;
+            Console.Error.WriteLine(Describe(p));
+        }
+
+        public void OnFrame(FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated)
+        {
+        }
+
+        public void OnLog(string message) => Console.Error.WriteLine(message);
+    }
+
+    private sealed class ProgressBarObserver(ProgressTask task) : IReductionObserver
+    {
+        public void OnProgress(RunProgress p)
+        {
+            task.MaxValue = Math.Max(p.FramesKnown, 1);
+            task.Value = p.FramesWritten;
+            task.Description = Markup.Escape(Describe(p));
+        }
+
+        public void OnFrame(FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated)
+        {
+        }
+
+        public void OnLog(string message) => AnsiConsole.MarkupLine(Markup.Escape(message));
+    }
+
+    private static string Describe(RunProgress p)
+    {
+        var a = p.LastValues.TryGetValue("NCA_a", out var va) ? va : double.NaN;
+        var c = p.LastValues.TryGetValue("NCA_c", out var vc) ? vc : double.NaN;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"frame {p.FramesWritten}/{p.FramesKnown} {p.FramesPerSecond:F1} fps GoF {p.LastGoF:F2} NCA a {a:F4} c {c:F4} failed {p.FramesFailed}");
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using OperandoXrd.Core.Geometry;
+using OperandoXrd.Core.IO;
+using OperandoXrd.Hdf5;
+using OperandoXrd.Pipeline.Checkpoints;
+
+namespace OperandoXrd.Pipeline.Outputs;
+
+/// <summary>What goes into /entry/provenance.</summary>
+public sealed record Provenance(string PipelineJson, string PoniText, string ProgramVersion, IReadOnlyList<string> InputFiles);
+
+/// <summary>
+/// Writes reduced.h5 (NeXus) from the journal and the frame rows: /entry/integrated, /entry/fit, /entry/echem,
+/// /entry/contour, /entry/provenance. The file is built under a temporary name and renamed over the old one, so a
+/// viewer or a user opening it mid-run never sees half a file. Patterns stream from the journal row by row: memory
+/// does not grow with the number of frames.
+/// </summary>
+public static class ReducedFileWriter
+{
+    public static void Write(string path, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance)
+    {
+        ArgumentNullException.ThrowIfNull(radial);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(provenance);
+        var temp = AtomicFile.TemporaryPathFor(path);
+        try
+        {
+            using (var file = Hdf5File.Create(temp))
+            {
+                WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+            }
+
+            throw;
+        }
+    }
+
+    private static void WriteContent(Hdf5File file, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance)
+    {
+        var n = rows.Count;
+        var npt = radial.Length;
+        using var entry = file.CreateGroup("entry", "NXentry");
+        entry.WriteAttribute("default", "contour");
+        if (n > 0)
+        {
+            entry.WriteString("start_time", rows[0].Timing.Start.ToString("o", CultureInfo.InvariantCulture));
+        }
+
+        var t0 = n > 0 ? rows[0].Timing.StartUnixSeconds : 0;
+        var time = rows.Select(r => r.Timing.StartUnixSeconds).ToArray();
+        var midTime = rows.Select(r => r.Timing.MidExposureUnixSeconds - t0).ToArray();
+
+        using (var integrated = entry.CreateGroup("integrated", "NXdata"))
+        {
+            integrated.WriteAttribute("signal", "intensity");
+            integrated.WriteAttribute("axes", "frame,radial");
+            WriteVector(integrated, "radial", radial, RadialUnits.Name(unit));
+            WriteVector(integrated, "time", time, "s since 1970-01-01T00:00:00Z (frame start)");
+            WriteVector(integrated, "exposure", rows.Select(r => r.Timing.ExposureSeconds).ToArray(), "s");
+            WriteVector(integrated, "frame", rows.Select(r => (double)r.Index).ToArray());
+            using var intensity = integrated.CreateExtendable<double>("intensity", npt, rowsPerChunk: 16);
+            using var sigma = integrated.CreateExtendable<double>("sigma", npt, rowsPerChunk: 16);
+            var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
+            var written = 0;
+            foreach (var record in ResultsJournal.Read(journalPath, journalBytes))
+            {
+                if (written == n)
+                {
+                    break;
+                }
+
+                intensity.AppendRows<double>(record.Intensity ?? nan);
+                sigma.AppendRows<double>(record.Sigma ?? nan);
+                written++;
+            }
+
+            for (; written < n; written++)
+            {
+                intensity.AppendRows<double>(nan);
+                sigma.AppendRows<double>(nan);
+            }
+        }
+
+        using (var fit = entry.CreateGroup("fit", "NXcollection"))
+        {
+            WriteVector(fit, "rwp", rows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray());
+            WriteVector(fit, "gof", rows.Select(r => r.Fit?.GoF ?? double.NaN).ToArray());
+            WriteVector(fit, "iterations", rows.Select(r => (double)(r.Fit?.Iterations ?? 0)).ToArray());
+            WriteVector(fit, "PEEK_scale", rows.Select(r => r.Fit?.PeekScale ?? double.NaN).ToArray());
+            fit.WriteString("status", string.Join('\n', rows.Select(r => r.Status)));
+            fit.WriteString("reason", string.Join('\n', rows.Select(r => r.Reason.ReplaceLineEndings(" "))));
+            var phases = rows.FirstOrDefault(r => r.Fit is { Phases.Count: > 0 })?.Fit?.Phases ?? [];
+            foreach (var phase in phases)
+            {
+                using var group = fit.CreateGroup(phase.Name, "NXcollection");
+                foreach (var q in phase.Cell)
+                {
+                    var name = q.Name.Replace("/", "_over_", StringComparison.Ordinal);
+                    WriteVector(group, name, rows.Select(r => Quantity(r, phase.Name, q.Name).Value).ToArray());
+                    WriteVector(group, name + "_esd", rows.Select(r => Quantity(r, phase.Name, q.Name).Esd).ToArray());
+                }
+
+                WriteVector(group, "scale", rows.Select(r => r.Fit?.Phases.FirstOrDefault(p => p.Name == phase.Name)?.Scale ?? double.NaN).ToArray());
+            }
+        }
+
+        using (var echem = entry.CreateGroup("echem", "NXcollection"))
+        {
+            WriteVector(echem, "voltage", rows.Select(r => r.Echem.Voltage_V).ToArray(), "V");
+            WriteVector(echem, "current", rows.Select(r => r.Echem.Current_mA).ToArray(), "mA");
+            WriteVector(echem, "capacity", rows.Select(r => r.Echem.Capacity_mAh_g).ToArray(), "mAh/g");
+            WriteVector(echem, "x_li", rows.Select(r => r.Echem.XLi).ToArray());
+            echem.WriteString("status", string.Join('\n', rows.Select(r => r.Echem.Status)));
+        }
+
+        using (var contour = entry.CreateGroup("contour", "NXdata"))
+        {
+            // The contour plot of the seed paper: intensity against radial and time (or x(Li)). The intensity is the
+            // integrated one, linked rather than copied.
+            contour.WriteAttribute("signal", "intensity");
+            contour.WriteAttribute("axes", "time,radial");
+            contour.WriteAttribute("time_indices", 0L);
+            contour.WriteAttribute("x_li_indices", 0L);
+            contour.WriteAttribute("radial_indices", 1L);
+            contour.CreateSoftLink("intensity", "/entry/integrated/intensity");
+            contour.CreateSoftLink("radial", "/entry/integrated/radial");
+            WriteVector(contour, "time", midTime, "s (mid-exposure, from the first frame's start)");
+            WriteVector(contour, "x_li", rows.Select(r => r.Echem.XLi).ToArray());
+            WriteVector(contour, "voltage", rows.Select(r => r.Echem.Voltage_V).ToArray(), "V");
+        }
+
+        using (var prov = entry.CreateGroup("provenance", "NXcollection"))
+        {
+            prov.WriteString("pipeline", provenance.PipelineJson);
+            prov.WriteString("poni", provenance.PoniText);
+            prov.WriteString("program_version", provenance.ProgramVersion);
+            prov.WriteString("input_files", string.Join('\n', provenance.InputFiles));
+        }
+    }
+
+    private static Fitting.Parameters.DerivedQuantity Quantity(FrameRow row, string phase, string name)
+    {
+        var p = row.Fit?.Phases.FirstOrDefault(x => string.Equals(x.Name, phase, StringComparison.Ordinal));
+        var q = p?.Cell.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+        return q ?? new Fitting.Parameters.DerivedQuantity(name, double.NaN, double.NaN);
+    }
+
+    private static void WriteVector(Hdf5Group group, string name, double[] values, string? units = null)
+    {
+        using var dataset = group.CreateExtendable<double>(name);
+        if (values.Length > 0)
+        {
+            dataset.AppendRows<double>(values);
+        }
+
+        if (units is not null)
+        {
+            dataset.WriteAttribute("units", units);
+        }
+    }
+
+    /// <summary>"path size sha256" per input file, for /entry/provenance.</summary>
+    public static IReadOnlyList<string> DescribeInputs(IEnumerable<string> files)
+    {
+        var result = new List<string>();
+        foreach (var f in files.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                using var stream = File.OpenRead(f);
+                var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+                result.Add(string.Create(CultureInfo.InvariantCulture, $"{f} {stream.Length} sha256:{hash}"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                result.Add($"{f} unreadable: {e.Message}");
+            }
+        }
+
+        return result;
+    }
+
+    public static string ProgramVersion() =>
+        new StringBuilder("OperandoXrd ")
+            .Append(typeof(ReducedFileWriter).Assembly.GetName().Version?.ToString() ?? "?")
+            .Append(" (.NET ").Append(Environment.Version).Append(')').ToString();
+}

@@ -1,0 +1,132 @@
+using OperandoXrd.Core.Geometry;
+using OperandoXrd.Pipeline.Checkpoints;
+using OperandoXrd.Reports;
+using OperandoXrd.Reports.Figures;
+
+namespace OperandoXrd.Pipeline.Outputs;
+
+/// <summary>
+/// The figures a run ends with (figures/*.svg + .png): the contour beside the voltage (seed paper Fig. 4 style),
+/// lattice parameters with esd against x(Li) and time, Rwp per frame, and the last fitted pattern.
+/// </summary>
+public static class RunFigures
+{
+    /// <summary>At most this many frames go into the contour image; longer runs are thinned evenly.</summary>
+    private const int MaxContourRows = 1200;
+
+    public static IReadOnlyList<string> Write(string folder, string journalPath, long journalBytes, double[] radial, RadialUnit unit,
+        IReadOnlyList<FrameRow> rows, (double Min, double Max) fitRange, Func<int, double[], double[]?>? calculate = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        if (rows.Count == 0)
+        {
+            return written;
+        }
+
+        var radialLabel = RadialUnits.AxisLabel(unit);
+        var t0 = rows[0].Timing.StartUnixSeconds;
+        var time = rows.Select(r => r.Timing.MidExposureUnixSeconds - t0).ToArray();
+
+        // Contour: stream the journal, keep the thinned rows only.
+        var step = Math.Max(1, (rows.Count + MaxContourRows - 1) / MaxContourRows);
+        var keep = (rows.Count + step - 1) / step;
+        var intensity = new float[keep, radial.Length];
+        var keptTime = new double[keep];
+        var keptX = new double[keep];
+        double[]? lastObserved = null;
+        var lastIndex = -1;
+        var i = 0;
+        foreach (var record in ResultsJournal.Read(journalPath, journalBytes))
+        {
+            if (i >= rows.Count)
+            {
+                break;
+            }
+
+            if (i % step == 0)
+            {
+                var k = i / step;
+                for (var b = 0; b < radial.Length; b++)
+                {
+                    intensity[k, b] = record.Intensity is null ? float.NaN : (float)record.Intensity[b];
+                }
+
+                keptTime[k] = time[i];
+                keptX[k] = rows[i].Echem.XLi;
+            }
+
+            if (record.Intensity is not null && rows[i].Fit is not null)
+            {
+                lastObserved = record.Intensity;
+                lastIndex = i;
+            }
+
+            i++;
+        }
+
+        var voltage = rows.Select(r => r.Echem.Voltage_V).ToArray();
+        var hasEchem = voltage.Any(double.IsFinite);
+        var contour = new ContourData
+        {
+            Radial = radial,
+            Intensity = intensity,
+            TimeSeconds = keptTime,
+            XLi = hasEchem ? keptX : null,
+            VoltageTimeSeconds = hasEchem ? time : null,
+            Voltage = hasEchem ? voltage : null,
+            RadialLabel = radialLabel,
+        };
+        Add(written, folder, "contour", OperandoFigures.Contour(contour, new ContourOptions { RadialMin = fitRange.Min, RadialMax = fitRange.Max, IntensityScale = Reports.Plotting.ScaleKind.Log }));
+
+        var fitted = rows.FirstOrDefault(r => r.Fit is { Phases.Count: > 0 })?.Fit;
+        if (fitted is not null)
+        {
+            var series = new List<ParameterSeries>();
+            foreach (var phase in fitted.Phases)
+            {
+                foreach (var q in phase.Cell.Where(q => q.Name is "a" or "b" or "c" or "beta"))
+                {
+                    var values = rows.Select(r => Pick(r, phase.Name, q.Name).Value).ToArray();
+                    var esd = rows.Select(r => Pick(r, phase.Name, q.Name).Esd).ToArray();
+                    series.Add(new ParameterSeries(phase.Name, q.Name, q.Name == "beta" ? "°" : "Å", values, esd));
+                }
+            }
+
+            Add(written, folder, "lattice_vs_time", OperandoFigures.LatticeVersusTime(time.Select(t => t / 3600).ToArray(), series));
+            if (hasEchem)
+            {
+                Add(written, folder, "lattice_vs_xli", OperandoFigures.LatticeVersusXLi(rows.Select(r => r.Echem.XLi).ToArray(), series));
+            }
+
+            Add(written, folder, "rwp", OperandoFigures.Rwp(rows.Select(r => (double)r.Index).ToArray(), rows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray(),
+                rows.Select(r => r.Status == "failed").ToArray()));
+        }
+
+        if (calculate is not null && lastObserved is not null)
+        {
+            var calc = calculate(lastIndex, lastObserved);
+            if (calc is not null)
+            {
+                Add(written, folder, "last_pattern", OperandoFigures.Pattern(radial, lastObserved, calc, [], radialLabel, title: $"frame {rows[lastIndex].Index}"));
+            }
+        }
+
+        return written;
+    }
+
+    private static Fitting.Parameters.DerivedQuantity Pick(FrameRow row, string phase, string name)
+    {
+        var p = row.Fit?.Phases.FirstOrDefault(x => string.Equals(x.Name, phase, StringComparison.Ordinal));
+        return p?.Cell.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal)) ?? new Fitting.Parameters.DerivedQuantity(name, double.NaN, double.NaN);
+    }
+
+    private static void Add(List<string> written, string folder, string name, Reports.Plotting.Figure figure)
+    {
+        var path = Path.Combine(folder, name);
+        FigureWriter.Write(figure, path);
+        written.Add(path + ".svg");
+        written.Add(path + ".png");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OperandoXrd.Core.Frames;
+using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Hosting;
+
+namespace OperandoXrd.Pipeline.Stages;
+
+/// <summary>
+/// Reads frames in order into pooled buffers. Offline it reads every frame of the inputs; live it follows the files
+/// (and new files in the scan folders) until the idle timeout or a stop. A frame that cannot be read goes downstream
+/// as an error: it is reported in lattice.csv and the summary, and the run goes on.
+/// </summary>
+public sealed class FrameSourceStage(ReductionContext context, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var writer = context.Frames.Writer;
+        try
+        {
+            var o = context.Options;
+            var fallback = new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s };
+            using var source = o.Follow ? FrameSources.Follow(o.Inputs, o.Dataset, fallback) : FrameSources.Open(o.Inputs, o.Dataset, fallback);
+            var detector = context.Poni.Detector;
+            if (source.Rows != detector.Rows || source.Columns != detector.Columns)
+            {
+                throw new PipelineConfigException($"{source.Description}: frames are {source.Rows} x {source.Columns} but the PONI's detector {detector.Name} is {detector.Rows} x {detector.Columns}");
+            }
+
+            log.LogInformation("frames: {Description}, {Count} frames of {Rows} x {Columns} {DType}; times by rule {Rule}", source.Description, source.FrameCount, source.Rows, source.Columns, source.DType, source.TimeRule);
+            var pixels = source.Rows * source.Columns;
+            var next = context.FirstFrame;
+            var idle = Stopwatch.StartNew();
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                context.Statistics.FramesKnown = source.FrameCount;
+                while (next < source.FrameCount && !stoppingToken.IsCancellationRequested)
+                {
+                    await writer.WriteAsync(Read(source, next, pixels), stoppingToken).ConfigureAwait(false);
+                    next++;
+                    idle.Restart();
+                }
+
+                if (!o.Follow)
+                {
+                    break;
+                }
+
+                if (source.Refresh() > next)
+                {
+                    continue;
+                }
+
+                if (idle.Elapsed.TotalSeconds > o.IdleTimeout_s)
+                {
+                    log.LogInformation("live: no new frame for {Seconds:F0} s, stopping", idle.Elapsed.TotalSeconds);
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(o.PollInterval_s), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            log.LogInformation("stop requested: finishing the frames in flight");
+        }
+        catch (Exception e) when (e is PipelineConfigException or FrameSourceException or IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            context.Completion.TrySetException(e);
+            lifetime.StopApplication();
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    private RawFrame Read(IFrameSource source, int index, int pixels)
+    {
+        var started = Stopwatch.GetTimestamp();
+        FrameTiming timing = default;
+        var buffer = ArrayPool<int>.Shared.Rent(pixels);
+        try
+        {
+            timing = source.GetTiming(index);
+            source.ReadFrame(index, buffer.AsSpan(0, pixels));
+            context.Statistics.Read(Stopwatch.GetTimestamp() - started);
+            return new RawFrame(index, timing, buffer, null);
+        }
+        catch (Exception e) when (e is FrameSourceException or InvalidDataException or IOException)
+        {
+            ArrayPool<int>.Shared.Return(buffer);
+            log.LogWarning("frame {Frame} skipped: {Reason}", index, e.Message);
+            return new RawFrame(index, timing, null, e.Message);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OperandoXrd.Core.Integration;
+using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Fitting.Sequential;
+using OperandoXrd.Pipeline.Checkpoints;
+using OperandoXrd.Pipeline.Hosting;
+using OperandoXrd.Pipeline.Outputs;
+
+namespace OperandoXrd.Pipeline.Stages;
+
+/// <summary>
+/// Puts integrated frames back in frame order, fits them one after another (frame n starts from frame n−1, so this
+/// part is sequential by nature), adds the electrochemistry, appends to the journal and writes the outputs:
+/// lattice.csv and the checkpoint at every checkpoint interval, reduced.h5 and the figures at the end (and now and then
+/// in a live run). Finishing the channel — end of input or a stop request upstream — ends the run cleanly.
+/// </summary>
+public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime lifetime, ILogger<SinkStage> log) : BackgroundService
+{
+    private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
+    private readonly Stopwatch _sinceResults = Stopwatch.StartNew();
+    private int _failed;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var o = context.Options;
+            var reorder = new ReorderBuffer<IntegratedFrame>(context.FirstFrame);
+            var ready = new List<IntegratedFrame>();
+            var patternsFolder = Path.Combine(context.OutputFolder, "patterns");
+            if (o.WriteXye)
+            {
+                Directory.CreateDirectory(patternsFolder);
+            }
+
+            var xye = o.WriteXye ? context.Integrator.CreatePattern() : null;
+            await foreach (var frame in context.Patterns.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                ready.Clear();
+                reorder.Add(frame.Index, frame, ready);
+                foreach (var f in ready)
+                {
+                    Process(f, xye, patternsFolder);
+                }
+
+                if (_sinceCheckpoint.Elapsed.TotalSeconds >= o.CheckpointInterval_s)
+                {
+                    SaveCheckpoint(finalOutputs: o.Follow && _sinceResults.Elapsed.TotalSeconds >= o.ResultsInterval_s);
+                }
+            }
+
+            SaveCheckpoint(finalOutputs: true);
+            var outputs = new List<string> { LatticePath, ReducedPath };
+            outputs.AddRange(WriteFigures());
+            var summary = Summarize(outputs, stoppingToken.IsCancellationRequested);
+            context.Completion.TrySetResult(summary);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
+        {
+            // Disk full, a folder gone: the checkpoint on disk still names only data that was flushed before.
+            log.LogError("writing results failed: {Message}", e.Message);
+            context.Completion.TrySetException(e);
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private string LatticePath => Path.Combine(context.OutputFolder, "lattice.csv");
+
+    private string ReducedPath => Path.Combine(context.OutputFolder, "reduced.h5");
+
+    private void Process(IntegratedFrame frame, Pattern1D? xye, string patternsFolder)
+    {
+        var row = context.CompleteFrame(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma, out _);
+        context.Journal.Append(new JournalRecord(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma));
+        context.Rows.Add(row);
+        context.Statistics.Written();
+        if (row.Status == "failed")
+        {
+            _failed++;
+            log.LogWarning("frame {Frame} failed: {Reason}", row.Index, row.Reason);
+        }
+
+        if (xye is not null && frame.Intensity is not null && frame.Sigma is not null)
+        {
+            frame.Intensity.CopyTo(xye.Intensity, 0);
+            frame.Sigma.CopyTo(xye.Sigma, 0);
+            XyeWriter.Write(Path.Combine(patternsFolder, XyeWriter.FileName(frame.Index)), xye, context.Pipeline.Integration.Unit,
+                [string.Create(CultureInfo.InvariantCulture, $"frame {frame.Index}, start {frame.Timing.Start:o}, exposure {frame.Timing.ExposureSeconds} s"),
+                 $"pipeline {context.Pipeline.Name}"]);
+        }
+
+        if (context.Observer is { } observer)
+        {
+            var calculated = frame.Intensity is not null && row.Fit is not null ? Calculated(row.Fit) : [];
+            observer.OnFrame(row, context.Radial, frame.Intensity ?? [], calculated);
+            observer.OnProgress(Progress(row));
+        }
+    }
+
+    /// <summary>The fitted curve on the full radial grid (NaN outside the fit range), for the viewer and the last-pattern figure.</summary>
+    private double[] Calculated(FrameFit fit)
+    {
+        var model = context.Fitter.Model;
+        var inRange = new double[model.PointCount];
+        model.Evaluate(fit.Values, inRange, null);
+        var full = Enumerable.Repeat(double.NaN, context.Radial.Length).ToArray();
+        var x = model.X;
+        var offset = Array.IndexOf(context.Radial, x[0]);
+        if (offset >= 0)
+        {
+            inRange.CopyTo(full, offset);
+        }
+
+        return full;
+    }
+
+    private RunProgress Progress(FrameRow row)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (row.Fit is { } fit)
+        {
+            foreach (var phase in fit.Phases)
+            {
+                foreach (var q in phase.Cell)
+                {
+                    values[$"{phase.Name}_{q.Name}"] = q.Value;
+                }
+            }
+        }
+
+        var s = context.Statistics;
+        return new RunProgress(s.FramesWritten, Math.Max(s.FramesKnown, s.FramesWritten), _failed, s.FramesWritten / Math.Max(s.Wall.Elapsed.TotalSeconds, 1e-9), row.Fit?.GoF ?? double.NaN, values);
+    }
+
+    private void SaveCheckpoint(bool finalOutputs)
+    {
+        var bytes = context.Journal.Flush();
+        new Checkpoint(Checkpoint.CurrentVersion, context.Rows.Count, bytes, context.Radial.Length, context.InputsKey, DateTimeOffset.UtcNow).Save(context.CheckpointPath);
+        LatticeTable.Write(LatticePath, context.Rows);
+        _sinceCheckpoint.Restart();
+        if (finalOutputs)
+        {
+            WriteReduced(bytes);
+            _sinceResults.Restart();
+        }
+
+        context.VoltageLog?.Refresh();
+    }
+
+    private void WriteReduced(long journalBytes)
+    {
+        var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles()));
+        ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance);
+    }
+
+    private IEnumerable<string> InputFiles()
+    {
+        foreach (var input in context.Options.Inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                foreach (var f in Directory.GetFiles(input, "*.h5").Order(StringComparer.Ordinal))
+                {
+                    yield return f;
+                }
+            }
+            else if (File.Exists(input))
+            {
+                yield return input;
+            }
+        }
+    }
+
+    private IReadOnlyList<string> WriteFigures()
+    {
+        try
+        {
+            var fit = context.Pipeline.Fit.Fit;
+            return RunFigures.Write(Path.Combine(context.OutputFolder, "figures"), context.JournalPath, context.Journal.Length, context.Radial,
+                context.Pipeline.Integration.Unit, context.Rows, (fit.RangeMin, fit.RangeMax),
+                (i, _) => context.Rows[i].Fit is { } f ? Calculated(f) : null);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            log.LogWarning("figures not written: {Message}", e.Message);
+            return [];
+        }
+    }
+
+    private RunSummary Summarize(List<string> outputs, bool cancelled)
+    {
+        var rows = context.Rows;
+        var failures = rows.Where(r => r.Status == "failed").Select(r => (r.Index, r.Reason)).ToList();
+        return new RunSummary(rows.Count, rows.Count(r => r.Status == "ok"), rows.Count(r => r.Status == "gated"), failures.Count, failures,
+            context.Statistics.Wall.Elapsed, context.Statistics.StageRates(), outputs, cancelled);
+    }
+}
