@@ -45,8 +45,19 @@ public sealed unsafe class IntegrationEngine : IDisposable
         }
 
         _validity = new FrameValidity(dummy.HasValue, (float)(dummy ?? 0), (float)deltaDummy);
-        _intKernel = new IntegrationKernel<int, Int32Pixels>(matrix, _histograms, _dropped, vectorBits);
-        _floatKernel = new IntegrationKernel<float, Float32Pixels>(matrix, _histograms, _dropped, vectorBits);
+        // One bit per pixel the matrix uses, so that frames' gap markers (−1 in every Pilatus frame, already masked)
+        // skip the dropped-pixel path.
+        var contributes = new ulong[(matrix.PixelCount + 63) / 64 + 1];
+        for (var p = 0; p < matrix.PixelCount; p++)
+        {
+            if (matrix.PixelNorm[p] != 0f)
+            {
+                contributes[p >> 6] |= 1UL << (p & 63);
+            }
+        }
+
+        _intKernel = new IntegrationKernel<int, Int32Pixels>(matrix, _histograms, _dropped, contributes, vectorBits);
+        _floatKernel = new IntegrationKernel<float, Float32Pixels>(matrix, _histograms, _dropped, contributes, vectorBits);
     }
 
     public IntegrationMatrix Matrix { get; }

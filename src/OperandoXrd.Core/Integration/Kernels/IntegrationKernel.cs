@@ -43,14 +43,16 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     private readonly IntegrationMatrix _matrix;
     private readonly double[][] _histograms;
     private readonly double[][] _dropped;
+    private readonly ulong[] _contributes;
 
     private readonly int _bits;
     private T* _frame;
     private float* _dark;
     private FrameValidity _validity;
 
-    public IntegrationKernel(IntegrationMatrix matrix, double[][] histograms, double[][] dropped, int vectorBits)
+    public IntegrationKernel(IntegrationMatrix matrix, double[][] histograms, double[][] dropped, ulong[] contributes, int vectorBits)
     {
+        _contributes = contributes;
         _matrix = matrix;
         _histograms = histograms;
         _dropped = dropped;
@@ -98,7 +100,8 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
             var n = Math.Min(Block, end - p);
             ref var darkP = ref hasDark ? ref Unsafe.Add(ref dark0, p) : ref Unsafe.NullRef<float>();
             var invalid = Prepare(ref Unsafe.Add(ref raw0, p), ref darkP, hasDark, n, _validity, ref x, ref v, _bits);
-            if (invalid != 0)
+            // Only pixels the matrix uses need a correction: Pilatus gaps are −1 in every frame but already excluded.
+            if (invalid != 0 && (invalid &= ContributingBits(_contributes, p)) != 0)
             {
                 Drop(p, invalid, dropped);
             }
@@ -512,6 +515,16 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
             target += signal;
             Unsafe.Add(ref target, 1) += variance;
         }
+    }
+
+    /// <summary>64 bits of the contributing-pixel bitmap starting at pixel <paramref name="p"/> (any alignment).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ContributingBits(ulong[] bits, int p)
+    {
+        var word = p >> 6;
+        var shift = p & 63;
+        var low = bits[word] >> shift;
+        return shift == 0 || word + 1 >= bits.Length ? low : low | (bits[word + 1] << (64 - shift));
     }
 
     /// <summary>Rare path: pixels dropped in this frame take their share out of the bins' normalization and count.</summary>
