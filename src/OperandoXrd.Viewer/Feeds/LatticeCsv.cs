@@ -1,0 +1,199 @@
+using System.Globalization;
+
+namespace OperandoXrd.Viewer.Feeds;
+
+/// <summary>One data row of <c>lattice.csv</c>.</summary>
+public sealed record LatticeRow(
+    int Frame,
+    double Time,
+    double Voltage,
+    double Current,
+    double Capacity,
+    double XLi,
+    IReadOnlyList<LatticeValue> Lattice,
+    IReadOnlyList<LatticeValue> Scales,
+    double Rwp,
+    double GoF,
+    string Status);
+
+/// <summary>What could be read from a <c>lattice.csv</c>: the rows that are data, and why the others are not.</summary>
+public sealed record LatticeTable(IReadOnlyList<string> Columns, IReadOnlyList<LatticeRow> Rows, IReadOnlyList<string> Rejected)
+{
+    public static LatticeTable Empty { get; } = new([], [], []);
+}
+
+/// <summary>
+/// Reads the pipeline's <c>lattice.csv</c>
+/// (<c>frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li,&lt;phase&gt;_&lt;param&gt;,&lt;phase&gt;_&lt;param&gt;_esd,...,&lt;phase&gt;_scale,PEEK_scale,Rwp,GoF,status</c>)
+/// defensively: the file may be caught mid-write, so a row is data only when it has exactly the header's field
+/// count, every number parses, and its line was terminated (unless the caller knows the file is settled).
+/// An empty cell is a missing value (NaN), except in <c>frame</c> and <c>time_s</c>.
+/// </summary>
+public static class LatticeCsv
+{
+    private static readonly string[] Leading = ["frame", "time_s", "voltage_V", "current_mA", "capacity_mAh_g", "x_Li"];
+    private static readonly string[] Trailing = ["Rwp", "GoF", "status"];
+
+    /// <param name="text">The whole file.</param>
+    /// <param name="source">File name for messages.</param>
+    /// <param name="acceptUnterminatedLastLine">
+    /// True when the file has been seen unchanged for a while, so a last line without a newline is finished, not
+    /// caught mid-write.
+    /// </param>
+    /// <exception cref="FormatException">The header is complete but is not a lattice.csv header (names the file and the column).</exception>
+    public static LatticeTable Parse(string text, string source, bool acceptUnterminatedLastLine = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var lines = text.Split('\n');
+
+        // Split leaves one element after the last '\n': empty when the file ends with a newline, else a line that
+        // may still be growing.
+        int complete = lines.Length - 1;
+        if (acceptUnterminatedLastLine && lines[^1].Length > 0)
+        {
+            complete = lines.Length;
+        }
+
+        if (complete < 1)
+        {
+            return LatticeTable.Empty; // not even a whole header yet
+        }
+
+        var columns = lines[0].TrimEnd('\r').Split(',');
+        var layout = Layout.FromHeader(columns, source);
+        var rows = new List<LatticeRow>();
+        var rejected = new List<string>();
+        for (int i = 1; i < complete; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var problem = layout.TryParse(line, out var row);
+            if (problem is null)
+            {
+                rows.Add(row!);
+            }
+            else
+            {
+                rejected.Add($"{source}: line {i + 1}: {problem}");
+            }
+        }
+
+        return new LatticeTable(columns, rows, rejected);
+    }
+
+    private sealed class Layout
+    {
+        private readonly string[] _columns;
+        private readonly List<(string Name, int Value, int Esd)> _lattice = [];
+        private readonly List<(string Name, int Value)> _scales = [];
+
+        private Layout(string[] columns) => _columns = columns;
+
+        public static Layout FromHeader(string[] columns, string source)
+        {
+            if (columns.Length < Leading.Length + Trailing.Length)
+            {
+                throw new FormatException($"{source}: header has {columns.Length} columns; a lattice.csv header starts with {string.Join(',', Leading)} and ends with {string.Join(',', Trailing)}");
+            }
+
+            for (int i = 0; i < Leading.Length; i++)
+            {
+                if (!string.Equals(columns[i], Leading[i], StringComparison.Ordinal))
+                {
+                    throw new FormatException($"{source}: header column {i + 1} is '{columns[i]}', expected '{Leading[i]}'");
+                }
+            }
+
+            for (int i = 0; i < Trailing.Length; i++)
+            {
+                int c = columns.Length - Trailing.Length + i;
+                if (!string.Equals(columns[c], Trailing[i], StringComparison.Ordinal))
+                {
+                    throw new FormatException($"{source}: header column {c + 1} is '{columns[c]}', expected '{Trailing[i]}'");
+                }
+            }
+
+            var layout = new Layout(columns);
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int c = Leading.Length; c < columns.Length - Trailing.Length; c++)
+            {
+                index[columns[c]] = c;
+            }
+
+            foreach (var (name, c) in index.OrderBy(p => p.Value))
+            {
+                if (name.EndsWith("_esd", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (index.TryGetValue(name + "_esd", out var esd))
+                {
+                    layout._lattice.Add((name, c, esd));
+                }
+                else
+                {
+                    layout._scales.Add((name, c));
+                }
+            }
+
+            return layout;
+        }
+
+        public string? TryParse(string line, out LatticeRow? row)
+        {
+            row = null;
+            var fields = line.Split(',');
+            if (fields.Length != _columns.Length)
+            {
+                return $"{fields.Length} fields, header has {_columns.Length}";
+            }
+
+            if (!int.TryParse(fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var frame) || frame < 0)
+            {
+                return $"frame '{fields[0]}' is not a frame index";
+            }
+
+            var values = new double[fields.Length - 1];
+            for (int c = 1; c < fields.Length - 1; c++)
+            {
+                var f = fields[c].Trim();
+                if (f.Length == 0 && c > 1)
+                {
+                    values[c] = double.NaN;
+                }
+                else if (!double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out values[c]))
+                {
+                    return $"frame {frame}: {_columns[c]} '{fields[c]}' is not a number";
+                }
+            }
+
+            if (!double.IsFinite(values[1]))
+            {
+                return $"frame {frame}: time_s '{fields[1]}' is not a finite number";
+            }
+
+            var lattice = new LatticeValue[_lattice.Count];
+            for (int i = 0; i < lattice.Length; i++)
+            {
+                var (name, v, e) = _lattice[i];
+                lattice[i] = new LatticeValue(name, values[v], values[e]);
+            }
+
+            var scales = new LatticeValue[_scales.Count];
+            for (int i = 0; i < scales.Length; i++)
+            {
+                scales[i] = new LatticeValue(_scales[i].Name, values[_scales[i].Value], double.NaN);
+            }
+
+            int n = fields.Length;
+            row = new LatticeRow(frame, values[1], values[2], values[3], values[4], values[5], lattice, scales,
+                values[n - 3], values[n - 2], fields[n - 1].Trim());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,372 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using OperandoXrd.Hdf5;
+
+namespace OperandoXrd.Viewer.Feeds;
+
+/// <summary>
+/// Follows the result files of a run written by another process: <c>reduced.h5</c> (patterns, fits, ticks, voltage)
+/// and <c>lattice.csv</c> (cell parameters, voltage, Rwp). Both are replaced atomically by the writer; this polls
+/// their length and modification time every <see cref="DefaultPollInterval"/> on a background task and hands new
+/// frames over in frame order. Frame <c>k</c> is row <c>k</c> of <c>/entry/integrated/intensity</c> and the
+/// lattice.csv row whose <c>frame</c> is <c>k</c>. A frame whose lattice row has not arrived is held back until a
+/// later row is there or lattice.csv has stopped changing, so a pattern is not shown without its fit only because
+/// the two files are replaced at different moments.
+/// </summary>
+public sealed class RunFolderFeed : IRunFeed
+{
+    public const string ReducedFileName = "reduced.h5";
+    public const string LatticeFileName = "lattice.csv";
+
+    /// <summary>How often the folder is looked at.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
+
+    // Polls without a change after which lattice.csv counts as settled (its last line finished, missing rows not coming).
+    private const int SettledPolls = 3;
+
+    private readonly string _reducedPath;
+    private readonly string _latticePath;
+    private readonly Channel<ViewerFrame> _ready = Channel.CreateBounded<ViewerFrame>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+    private readonly Queue<ViewerFrame> _pending = new();
+    private readonly Dictionary<int, LatticeRow> _rows = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly object _pollLock = new();
+
+    private (long Length, DateTime Modified)? _h5Stamp, _csvStamp;
+    private int _csvUnchangedPolls;
+    private bool _csvTerminated = true;
+    private int _maxRowFrame = -1;
+    private int _framesRead;
+    private double[]? _radial;
+    private volatile int _available;
+    private volatile string? _status;
+
+    /// <param name="folder">The run folder (must exist; it may still be empty).</param>
+    /// <param name="pollInterval">Defaults to <see cref="DefaultPollInterval"/>; tests shorten it.</param>
+    public RunFolderFeed(string folder, TimeSpan? pollInterval = null)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"run folder {folder} does not exist");
+        }
+
+        Folder = Path.GetFullPath(folder);
+        _reducedPath = Path.Combine(Folder, ReducedFileName);
+        _latticePath = Path.Combine(Folder, LatticeFileName);
+
+        // One look at once, so that AvailableFrames is right before the window opens.
+        PollOnce();
+        var interval = pollInterval ?? DefaultPollInterval;
+        _loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(interval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                {
+                    PollOnce();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    public string Folder { get; }
+
+    public string Description => Folder;
+
+    public long Dropped => 0; // frames wait in the files; nothing is lost when the viewer is slow
+
+    public int AvailableFrames => _available;
+
+    public bool IsComplete => false; // a followed run may always grow
+
+    public string? Status => _status;
+
+    /// <summary>lattice.csv rows that were not data at the last read (wrong field count, unparsable number), with reasons.</summary>
+    public IReadOnlyList<string> RejectedRows { get; private set; } = [];
+
+    public bool TryRead([MaybeNullWhen(false)] out ViewerFrame frame) => _ready.Reader.TryRead(out frame);
+
+    /// <summary>Looks at the folder now (the background loop calls this; tests may too).</summary>
+    public void PollOnce()
+    {
+        lock (_pollLock)
+        {
+            try
+            {
+                _status = null;
+                ReadLattice();
+                ReadReduced();
+                Emit();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // A replaced file can vanish between stat and open, or a foreign file can sit there: say so and
+                // try again at the next poll.
+                _status = e.Message;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private static (long, DateTime)? Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : null;
+    }
+
+    private void ReadLattice()
+    {
+        var stamp = Stamp(_latticePath);
+        if (stamp == _csvStamp)
+        {
+            _csvUnchangedPolls++;
+            if (_csvTerminated || _csvUnchangedPolls != SettledPolls)
+            {
+                return;
+            }
+        }
+        else
+        {
+            _csvStamp = stamp;
+            _csvUnchangedPolls = 0;
+        }
+
+        if (stamp is null)
+        {
+            return;
+        }
+
+        string text;
+        using (var stream = new FileStream(_latticePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var reader = new StreamReader(stream))
+        {
+            text = reader.ReadToEnd();
+        }
+
+        _csvTerminated = text.Length == 0 || text[^1] == '\n';
+        var table = LatticeCsv.Parse(text, _latticePath, acceptUnterminatedLastLine: _csvUnchangedPolls >= SettledPolls);
+        foreach (var row in table.Rows)
+        {
+            _rows[row.Frame] = row;
+            _maxRowFrame = Math.Max(_maxRowFrame, row.Frame);
+        }
+
+        RejectedRows = table.Rejected;
+    }
+
+    private void ReadReduced()
+    {
+        var stamp = Stamp(_reducedPath);
+        if (stamp is null)
+        {
+            _status = $"waiting for {ReducedFileName} in {Folder}";
+            return;
+        }
+
+        if (stamp == _h5Stamp)
+        {
+            return;
+        }
+
+        using var file = Hdf5File.Open(_reducedPath, new Hdf5OpenOptions { DisableFileLocking = true });
+        const string integrated = "/entry/integrated";
+        if (!file.Exists(integrated + "/intensity") || !file.Exists(integrated + "/radial"))
+        {
+            _status = $"{_reducedPath}: no {integrated}/intensity yet";
+            _h5Stamp = stamp;
+            return;
+        }
+
+        using var intensity = file.OpenDataset(integrated + "/intensity");
+        if (intensity.Rank != 2)
+        {
+            throw new FormatException($"{_reducedPath}:{integrated}/intensity has rank {intensity.Rank}, expected [frames, npt]");
+        }
+
+        int frames = checked((int)intensity.Dims[0]), npt = checked((int)intensity.Dims[1]);
+        string unit;
+        using (var radialSet = file.OpenDataset(integrated + "/radial"))
+        {
+            if (radialSet.ElementCount != npt)
+            {
+                throw new FormatException($"{_reducedPath}:{integrated}/radial has {radialSet.ElementCount} bins, intensity has {npt}");
+            }
+
+            unit = radialSet.ReadStringAttribute("units") ?? "2th_deg";
+        }
+
+        _radial ??= file.Read<double>(integrated + "/radial");
+        if (_radial.Length != npt)
+        {
+            throw new FormatException($"{_reducedPath}:{integrated}/radial changed from {_radial.Length} to {npt} bins during the run");
+        }
+
+        _h5Stamp = stamp;
+        if (frames < _framesRead)
+        {
+            _status = $"{_reducedPath}: now holds {frames} frames, fewer than the {_framesRead} already shown";
+            return;
+        }
+
+        _available = frames;
+        int first = _framesRead, count = frames - first;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var block = new double[(long)count * npt];
+        intensity.ReadHyperslab<double>([first, 0], [count, npt], block);
+        var calculated = ReadRows(file, "/entry/fit/calculated", first, count, npt);
+        var times = ReadRows(file, integrated + "/time", first, count, 1);
+        var voltage = ReadRows(file, "/entry/echem/voltage", first, count, 1);
+        var ticks = ReadTicks(file, first, count);
+        for (int i = 0; i < count; i++)
+        {
+            int k = first + i;
+            List<PhaseTicks>? frameTicks = null;
+            foreach (var (phase, values, nref) in ticks)
+            {
+                var positions = values.AsSpan(i * nref, nref).ToArray().Where(double.IsFinite).ToArray();
+                (frameTicks ??= []).Add(new PhaseTicks(phase, positions));
+            }
+
+            _pending.Enqueue(new ViewerFrame(
+                k,
+                times?[i] ?? double.NaN,
+                _radial,
+                block.AsSpan(i * npt, npt).ToArray(),
+                calculated?.AsSpan(i * npt, npt).ToArray(),
+                frameTicks,
+                [],
+                voltage?[i] ?? double.NaN,
+                double.NaN,
+                unit));
+        }
+
+        _framesRead = frames;
+    }
+
+    private double[]? ReadRows(Hdf5File file, string path, int first, int count, int width)
+    {
+        if (!file.Exists(path))
+        {
+            return null;
+        }
+
+        using var set = file.OpenDataset(path);
+        long needed = (long)(first + count) * width;
+        if (set.ElementCount < needed)
+        {
+            return null; // written for fewer frames than the patterns: treat as absent for these frames
+        }
+
+        var values = new double[(long)count * width];
+        if (set.Rank == 1)
+        {
+            set.ReadHyperslab<double>([first], [count], values);
+        }
+        else
+        {
+            set.ReadHyperslab<double>([first, 0], [count, width], values);
+        }
+
+        return values;
+    }
+
+    private List<(string Phase, double[] Values, int Nref)> ReadTicks(Hdf5File file, int first, int count)
+    {
+        var result = new List<(string, double[], int)>();
+        if (file.GetObjectKind("/entry/fit") != Hdf5ObjectKind.Group)
+        {
+            return result;
+        }
+
+        using var fit = file.OpenGroup("/entry/fit");
+        foreach (var phase in fit.LinkNames())
+        {
+            var path = $"/entry/fit/{phase}/ticks";
+            if (file.GetObjectKind($"/entry/fit/{phase}") != Hdf5ObjectKind.Group || file.GetObjectKind(path) != Hdf5ObjectKind.Dataset)
+            {
+                continue;
+            }
+
+            using var set = file.OpenDataset(path);
+            if (set.Rank != 2 || set.Dims[0] < first + count)
+            {
+                continue;
+            }
+
+            int nref = checked((int)set.Dims[1]);
+            var values = new double[(long)count * nref];
+            if (nref > 0)
+            {
+                set.ReadHyperslab<double>([first, 0], [count, nref], values);
+            }
+
+            result.Add((phase, values, nref));
+        }
+
+        return result;
+    }
+
+    // reduced.h5 lists phases in name order; lattice.csv in the pipeline's order (its <phase>_scale columns), which is
+    // the order the user wrote the phases in: use that, so that colours and rows follow the config.
+    private static IReadOnlyList<PhaseTicks>? InPhaseOrder(IReadOnlyList<PhaseTicks>? ticks, LatticeRow row)
+    {
+        if (ticks is null)
+        {
+            return null;
+        }
+
+        var order = row.Scales.Select(s => s.Name.EndsWith("_scale", StringComparison.Ordinal) ? s.Name[..^"_scale".Length] : s.Name).ToList();
+        return ticks.OrderBy(t => order.IndexOf(t.Phase) is var i && i >= 0 ? i : int.MaxValue).ToArray();
+    }
+
+    private void Emit()
+    {
+        bool latticeExists = _csvStamp is not null;
+        bool settled = _csvUnchangedPolls >= SettledPolls;
+        while (_pending.TryPeek(out var frame))
+        {
+            _rows.TryGetValue(frame.Index, out var row);
+            if (row is null && latticeExists && _maxRowFrame <= frame.Index && !settled)
+            {
+                break; // its fit is probably on the way
+            }
+
+            var merged = row is null ? frame : frame with
+            {
+                StartTime = double.IsFinite(frame.StartTime) ? frame.StartTime : row.Time,
+                Ticks = InPhaseOrder(frame.Ticks, row),
+                Lattice = row.Lattice,
+                Voltage = double.IsFinite(row.Voltage) ? row.Voltage : frame.Voltage,
+                Rwp = row.Rwp,
+            };
+            if (!_ready.Writer.TryWrite(merged))
+            {
+                break; // the viewer has 256 frames unread: keep the rest here, they are not lost
+            }
+
+            _pending.Dequeue();
+        }
+    }
+}

@@ -1,0 +1,595 @@
+using System.Globalization;
+using OperandoXrd.Reports.Axes;
+using OperandoXrd.Reports.Color;
+using OperandoXrd.Reports.Png;
+using OperandoXrd.Viewer.Feeds;
+using OperandoXrd.Viewer.Native;
+
+namespace OperandoXrd.Viewer.Rendering;
+
+/// <summary>What the header reports besides the state: the feed and the drop count.</summary>
+internal readonly record struct FeedInfo(string Description, long Dropped, string? Status);
+
+/// <summary>Draws the four panels of a <see cref="ViewerState"/> into the current framebuffer.</summary>
+internal sealed class ViewerRenderer : IDisposable
+{
+    public static readonly Rgba Background = new(255, 255, 255);
+    public static readonly Rgba Ink = new(20, 20, 20);
+    public static readonly Rgba Grid = new(150, 150, 150);
+    public static readonly Rgba HeaderBackground = new(232, 236, 242);
+    public static readonly Rgba Observed = new(31, 119, 180);
+    public static readonly Rgba Calculated = new(214, 39, 40);
+    public static readonly Rgba Difference = new(110, 110, 110);
+    public static readonly Rgba Marker = new(255, 127, 14);
+
+    // matplotlib's tab10 after blue and red, for phase ticks and lattice series.
+    private static readonly Rgba[] PhaseColors = [new(44, 160, 44), new(148, 103, 189), new(140, 86, 75), new(227, 119, 194), new(188, 189, 34), new(23, 190, 207)];
+
+    private const int S = ViewerLayout.TextScale;
+    private const int CharWidth = ViewerFont.Advance * S;
+    private const int CharHeight = ViewerFont.GlyphHeight * S;
+
+    private readonly Batch2D _batch = new();
+    private readonly ContourLayer _contour;
+    private readonly ColorMap _map;
+
+    public ViewerRenderer(ColorMap map)
+    {
+        _map = map;
+        _contour = new ContourLayer(map);
+    }
+
+    /// <summary>Uploads frames the contour has not got yet (one texture row each).</summary>
+    public void Sync(ViewerState state)
+    {
+        while (_contour.Rows < state.Frames.Count && _contour.AddRow(state.Frames[_contour.Rows].Intensity))
+        {
+        }
+    }
+
+    /// <summary>The frame-counter text of the header, e.g. "frame 30/30".</summary>
+    public static string FrameCounter(ViewerState state) =>
+        string.Create(CultureInfo.InvariantCulture, $"frame {state.Selected + 1}/{state.Frames.Count}");
+
+    public void Render(ViewerState state, FeedInfo feed, int width, int height)
+    {
+        var layout = new ViewerLayout(width, height);
+        GL.Viewport(0, 0, width, height);
+        GL.ClearColor(Background.R / 255f, Background.G / 255f, Background.B / 255f, 1f);
+        GL.Clear(ClearBufferMask.ColorBufferBit);
+        GL.Enable(EnableCap.Blend);
+        GL.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
+
+        var (low, high) = ColorRange(state);
+        double bins = state.Frames.Count > 0 ? state.Frames[0].Radial.Length : 1;
+        var (bin0, bin1) = BinWindow(state, bins);
+        _contour.Draw(layout.Contour, width, height, bin0, bin1, low, high, state.LogScale);
+
+        DrawHeader(layout, state, feed);
+        DrawContourPanel(layout, state, low, high);
+        DrawPatternPanel(layout, state);
+        DrawVoltagePanel(layout, state);
+        DrawLatticePanel(layout, state);
+        _batch.Flush(width, height);
+    }
+
+    public void Dispose()
+    {
+        _batch.Dispose();
+        _contour.Dispose();
+    }
+
+    /// <summary>Colour-scale limits: data min..max, or log10 of (max·1e-4 or the smallest positive value)..max.</summary>
+    internal static (double Low, double High) ColorRange(ViewerState state)
+    {
+        var (min, max, pos) = state.Intensity;
+        if (!double.IsFinite(max))
+        {
+            return (0, 1);
+        }
+
+        if (state.LogScale)
+        {
+            double top = Math.Log10(Math.Max(max, 1e-30));
+            double bottom = Math.Log10(Math.Max(double.IsFinite(pos) ? pos : max * 1e-4, max * 1e-4));
+            return (bottom, Math.Max(top, bottom + 1e-6));
+        }
+
+        return (min, Math.Max(max, min + 1e-12));
+    }
+
+    /// <summary>The view's radial window as fractional bin coordinates (bin i covers [i, i+1)).</summary>
+    internal static (double Bin0, double Bin1) BinWindow(ViewerState state, double bins)
+    {
+        var (lo, hi) = state.FullRange;
+        var (v0, v1) = state.View;
+        return ((v0 - lo) / (hi - lo) * bins, (v1 - lo) / (hi - lo) * bins);
+    }
+
+    private void DrawHeader(ViewerLayout layout, ViewerState state, FeedInfo feed)
+    {
+        _batch.Rect(layout.Header, HeaderBackground);
+        var right = new List<string>
+        {
+            FrameCounter(state),
+            state.Current is { } f ? string.Create(CultureInfo.InvariantCulture, $"#{f.Index}") : "#-",
+            string.Create(CultureInfo.InvariantCulture, $"dropped {feed.Dropped}"),
+            state.LogScale ? "log" : "linear",
+        };
+        if (state.Current is { Rwp: var rwp } && double.IsFinite(rwp))
+        {
+            right.Add(string.Create(CultureInfo.InvariantCulture, $"Rwp {rwp:F2} %"));
+        }
+
+        string rightText = string.Join("   ", right);
+        int y = (ViewerLayout.HeaderHeight - CharHeight) / 2;
+        int rightX = layout.Width - 10 - ViewerFont.Measure(rightText, S);
+        _batch.Text(rightText, rightX, y, S, Ink);
+        string left = "oxrd view  " + feed.Description;
+        int room = Math.Max(0, (rightX - 30) / CharWidth);
+        if (left.Length > room)
+        {
+            left = room > 1 ? "…" + left[^(room - 1)..] : "";
+        }
+
+        _batch.Text(left, 10, y, S, Ink);
+    }
+
+    private void DrawContourPanel(ViewerLayout layout, ViewerState state, double low, double high)
+    {
+        var plot = layout.Contour;
+        Title(plot, "(a) intensity vs 2θ vs frame");
+        _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
+        XAxis(plot, state.View, RadialLabel(state));
+
+        int rows = state.Frames.Count;
+        if (rows == 0)
+        {
+            const string waiting = "waiting for frames…";
+            _batch.Text(waiting, plot.X + (plot.Width - ViewerFont.Measure(waiting, S)) / 2, plot.Y + plot.Height / 2 - CharHeight, S, Ink);
+            return;
+        }
+
+        // Frame axis: row p of the texture is the p-th frame seen; label with the frames' own indices.
+        foreach (var tick in NiceTicks.Linear(0, Math.Max(1, rows - 1), Math.Max(2, plot.Height / 45)))
+        {
+            int p = (int)Math.Round(tick.Value);
+            if (p < 0 || p >= rows)
+            {
+                continue;
+            }
+
+            double yy = plot.Bottom - (p + 0.5) / rows * plot.Height;
+            _batch.Rect(plot.X - 6, (int)yy, 5, 1, Ink);
+            string label = state.Frames[p].Index.ToString(CultureInfo.InvariantCulture);
+            _batch.Text(label, plot.X - 10 - ViewerFont.Measure(label, S), (int)yy - CharHeight / 2, S, Ink);
+        }
+
+        // The selected frame: a marker beside the image, never over it.
+        double sy = plot.Bottom - (state.Selected + 0.5) / rows * plot.Height;
+        _batch.Triangle(plot.Right + 2, sy, plot.Right + 10, sy - 5, plot.Right + 10, sy + 5, Marker);
+
+        // Colour scale: the 256 entries the shader indexes, bottom to top, with the data values they stand for.
+        var bar = layout.ColorBar;
+        for (int i = 0; i < 256; i++)
+        {
+            double y0 = bar.Bottom - (i + 1) * bar.Height / 256.0, y1 = bar.Bottom - i * bar.Height / 256.0;
+            _batch.Rect(bar.X, y0, bar.Width, y1 - y0, _map[i]);
+        }
+
+        _batch.Frame(new PixelRect(bar.X - 1, bar.Y - 1, bar.Width + 2, bar.Height + 2), Ink);
+        var ticks = state.LogScale
+            ? NiceTicks.Log(Math.Pow(10, low), Math.Pow(10, high), Math.Max(2, bar.Height / 40))
+            : NiceTicks.Linear(low, high, Math.Max(2, bar.Height / 40));
+        foreach (var tick in ticks)
+        {
+            double t = state.LogScale ? (Math.Log10(tick.Value) - low) / (high - low) : (tick.Value - low) / (high - low);
+            if (t < -1e-9 || t > 1 + 1e-9)
+            {
+                continue;
+            }
+
+            int yy = (int)Math.Round(bar.Bottom - t * bar.Height);
+            _batch.Rect(bar.Right, yy, tick.Major ? 5 : 3, 1, Ink);
+            if (tick.Major)
+            {
+                _batch.Text(tick.Label, bar.Right + 8, yy - ViewerFont.GlyphHeight / 2, 1, Ink);
+            }
+        }
+
+        _batch.Text(state.LogScale ? "I (log)" : "I", bar.X, bar.Y - 12, 1, Ink);
+    }
+
+    private void DrawPatternPanel(ViewerLayout layout, ViewerState state)
+    {
+        var plot = layout.Pattern;
+        _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
+        XAxis(plot, state.View, RadialLabel(state));
+        var frame = state.Current;
+        if (frame is null)
+        {
+            Title(plot, "(b) latest pattern, fit, difference");
+            return;
+        }
+
+        string title = string.Create(CultureInfo.InvariantCulture, $"(b) frame #{frame.Index}");
+        if (double.IsFinite(frame.Voltage))
+        {
+            title += string.Create(CultureInfo.InvariantCulture, $"   {frame.Voltage:F3} V");
+        }
+
+        if (double.IsFinite(frame.Rwp))
+        {
+            title += string.Create(CultureInfo.InvariantCulture, $"   Rwp {frame.Rwp:F2} %");
+        }
+
+        Title(plot, title);
+
+        // Phase tick rows take a strip at the bottom of the plot; the curves use the rest.
+        var phases = frame.Ticks ?? [];
+        int strip = phases.Count * 12 + (phases.Count > 0 ? 4 : 0);
+        var curves = new PixelRect(plot.X, plot.Y, plot.Width, plot.Height - strip);
+        var (v0, v1) = state.View;
+        var r = frame.Radial;
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity, dmax = 0, pos = double.PositiveInfinity;
+        for (int i = 0; i < r.Length; i++)
+        {
+            if (r[i] < v0 || r[i] > v1)
+            {
+                continue;
+            }
+
+            Extend(frame.Intensity[i]);
+            if (frame.Calculated is { } c)
+            {
+                Extend(c[i]);
+                if (double.IsFinite(c[i]) && double.IsFinite(frame.Intensity[i]))
+                {
+                    dmax = Math.Max(dmax, Math.Abs(frame.Intensity[i] - c[i]));
+                }
+            }
+        }
+
+        void Extend(double v)
+        {
+            if (double.IsFinite(v))
+            {
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+                if (v > 0)
+                {
+                    pos = Math.Min(pos, v);
+                }
+            }
+        }
+
+        if (!double.IsFinite(lo))
+        {
+            return;
+        }
+
+        bool showDiff = frame.Calculated is not null && !state.LogScale;
+        double span = Math.Max(hi - lo, 1e-12), baseline = lo - dmax - 0.05 * span;
+        AxisScale y = state.LogScale
+            ? new LogScale(Math.Max(double.IsFinite(pos) ? pos : hi * 1e-4, hi * 1e-4) / 1.2, hi * 1.3)
+            : new LinearScale(showDiff ? baseline - dmax - 0.02 * span : lo - 0.05 * span, hi + 0.05 * span);
+        YAxis(curves, y);
+
+        double X(double radial) => curves.X + (radial - v0) / (v1 - v0) * curves.Width;
+        double Y(double value) => curves.Bottom - y.Normalize(value) * curves.Height;
+
+        if (showDiff)
+        {
+            _batch.Rect(curves.X, (int)Y(baseline), curves.Width, 1, Grid);
+            Curve(curves, r, i => frame.Intensity[i] - frame.Calculated![i] + baseline, X, Y, Difference, 1.2);
+        }
+
+        Curve(curves, r, i => frame.Intensity[i], X, Y, Observed, 2.0);
+        if (frame.Calculated is { } calc)
+        {
+            Curve(curves, r, i => calc[i], X, Y, Calculated, 1.2);
+        }
+
+        for (int p = 0; p < phases.Count; p++)
+        {
+            var color = PhaseColor(state, phases[p].Phase);
+            int top = curves.Bottom + 4 + p * 12;
+            foreach (var t in phases[p].TwoTheta)
+            {
+                if (t >= v0 && t <= v1)
+                {
+                    _batch.Rect((int)X(t), top, 1, 9, color);
+                }
+            }
+        }
+
+        // Legend, top right: the curves, then the phases in their tick colours.
+        var entries = new List<(string, Rgba)> { ("obs", Observed) };
+        if (frame.Calculated is not null)
+        {
+            entries.Add(("calc", Calculated));
+            if (showDiff)
+            {
+                entries.Add(("diff", Difference));
+            }
+        }
+
+        for (int p = 0; p < phases.Count; p++)
+        {
+            entries.Add((phases[p].Phase, PhaseColor(state, phases[p].Phase)));
+        }
+
+        int lx = plot.Right - 10 - entries.Max(e => ViewerFont.Measure(e.Item1, S)) - 26, ly = plot.Y + 8;
+        foreach (var (name, color) in entries)
+        {
+            _batch.Rect(lx, ly + CharHeight / 2 - 1, 18, 3, color);
+            _batch.Text(name, lx + 24, ly, S, Ink);
+            ly += CharHeight + 6;
+        }
+    }
+
+    private void DrawVoltagePanel(ViewerLayout layout, ViewerState state)
+    {
+        var plot = layout.Voltage;
+        Title(plot, "(c) voltage (V)");
+        _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
+        var time = TimeAxis(state);
+        XAxis(plot, time.Range, time.Label);
+        var values = state.Frames.Select(f => f.Voltage).ToArray();
+        if (!values.Any(double.IsFinite))
+        {
+            _batch.Text("no voltage", plot.X + 10, plot.Y + 10, S, Grid);
+            return;
+        }
+
+        var y = PaddedScale(values, values.Select(_ => 0.0).ToArray());
+        YAxis(plot, y);
+        Series(plot, state, time, values, null, y, Observed);
+    }
+
+    private void DrawLatticePanel(ViewerLayout layout, ViewerState state)
+    {
+        var area = layout.Lattice;
+        Title(area, "(d) lattice parameters ± esd");
+        var names = LatticeNames(state);
+        var time = TimeAxis(state);
+        if (names.Count == 0)
+        {
+            _batch.Frame(new PixelRect(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2), Ink);
+            XAxis(area, time.Range, time.Label);
+            _batch.Text("no lattice values", area.X + 10, area.Y + 10, S, Grid);
+            return;
+        }
+
+        for (int n = 0; n < names.Count; n++)
+        {
+            var plot = layout.LatticeRow(n, names.Count);
+            _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
+            XAxis(plot, time.Range, n == names.Count - 1 ? time.Label : null);
+            var values = new double[state.Frames.Count];
+            var esd = new double[state.Frames.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                (values[i], esd[i]) = (double.NaN, double.NaN);
+                foreach (var v in state.Frames[i].Lattice)
+                {
+                    if (string.Equals(v.Name, names[n], StringComparison.Ordinal))
+                    {
+                        (values[i], esd[i]) = (v.Value, v.Esd);
+                    }
+                }
+            }
+
+            var color = PhaseColor(state, PhaseOf(names[n]));
+            _batch.Text(names[n], plot.Right - ViewerFont.Measure(names[n], S), plot.Y - CharHeight - 6, S, color);
+            if (!values.Any(double.IsFinite))
+            {
+                continue;
+            }
+
+            var y = PaddedScale(values, esd);
+            YAxis(plot, y, maxTicks: Math.Max(2, plot.Height / 32));
+            Series(plot, state, time, values, esd, y, color);
+        }
+    }
+
+    /// <summary>
+    /// One colour per phase, the same for its tick marks and its lattice parameters: phases in the order of the current
+    /// frame's tick sets, then of the lattice names.
+    /// </summary>
+    private static Rgba PhaseColor(ViewerState state, string phase)
+    {
+        var order = new List<string>();
+        foreach (var t in state.Current?.Ticks ?? [])
+        {
+            order.Add(t.Phase);
+        }
+
+        foreach (var v in state.Current?.Lattice ?? [])
+        {
+            var p = PhaseOf(v.Name);
+            if (!order.Contains(p))
+            {
+                order.Add(p);
+            }
+        }
+
+        int i = order.IndexOf(phase);
+        return PhaseColors[(i < 0 ? order.Count : i) % PhaseColors.Length];
+    }
+
+    private static string PhaseOf(string parameter) =>
+        parameter.LastIndexOf('_') is var i && i > 0 ? parameter[..i] : parameter;
+
+    /// <summary>Up to four refined parameters to plot: cell lengths and angles in the order of the file, volumes left out.</summary>
+    private static List<string> LatticeNames(ViewerState state)
+    {
+        var names = new List<string>();
+        for (int i = state.Frames.Count - 1; i >= 0 && names.Count == 0; i--)
+        {
+            foreach (var v in state.Frames[i].Lattice)
+            {
+                if (!v.Name.EndsWith("_V", StringComparison.Ordinal) && names.Count < 4)
+                {
+                    names.Add(v.Name);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private readonly record struct TimeAxisInfo((double Min, double Max) Range, string Label, double Origin, double Unit, bool ByIndex);
+
+    /// <summary>Time since the first frame in minutes (hours past two hours); frame index when frames carry no time.</summary>
+    private static TimeAxisInfo TimeAxis(ViewerState state)
+    {
+        var frames = state.Frames;
+        if (frames.Count == 0)
+        {
+            return new((0, 1), "time (min)", 0, 60, false);
+        }
+
+        if (frames.Any(f => !double.IsFinite(f.StartTime)))
+        {
+            return new((frames[0].Index - 0.5, frames[^1].Index + 0.5), "frame", 0, 1, true);
+        }
+
+        double t0 = frames[0].StartTime, span = frames[^1].StartTime - t0;
+        double unit = span > 7200 ? 3600 : 60;
+        double max = Math.Max(span / unit, 1e-6);
+        return new((-0.02 * max, max * 1.02), unit == 3600 ? "time (h)" : "time (min)", t0, unit, false);
+    }
+
+    private static LinearScale PaddedScale(double[] values, double[] esd)
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (double.IsFinite(values[i]))
+            {
+                double e = double.IsFinite(esd[i]) ? Math.Abs(esd[i]) : 0;
+                lo = Math.Min(lo, values[i] - e);
+                hi = Math.Max(hi, values[i] + e);
+            }
+        }
+
+        double pad = Math.Max((hi - lo) * 0.08, Math.Max(Math.Abs(hi), 1e-9) * 1e-6);
+        return new LinearScale(lo - pad, hi + pad);
+    }
+
+    private void Series(PixelRect plot, ViewerState state, TimeAxisInfo time, double[] values, double[]? esd, AxisScale y, Rgba color)
+    {
+        var (t0, t1) = time.Range;
+        double X(int i) => plot.X + ((time.ByIndex ? state.Frames[i].Index : (state.Frames[i].StartTime - time.Origin) / time.Unit) - t0) / (t1 - t0) * plot.Width;
+        double Y(double v) => plot.Bottom - y.Normalize(v) * plot.Height;
+
+        double sx = X(state.Selected);
+        _batch.Rect((int)sx, plot.Y, 1, plot.Height, Marker);
+        int previous = -1;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                continue;
+            }
+
+            double x = X(i), yy = Y(values[i]);
+            if (previous >= 0)
+            {
+                _batch.Segment(X(previous), Y(values[previous]), x, yy, 1.2, color, plot);
+            }
+
+            if (esd is not null && double.IsFinite(esd[i]) && esd[i] > 0)
+            {
+                _batch.Segment(x, Y(values[i] - esd[i]), x, Y(values[i] + esd[i]), 1.0, color, plot);
+            }
+
+            if (plot.Contains(x, yy))
+            {
+                _batch.Rect(x - 2, yy - 2, 5, 5, color);
+            }
+
+            previous = i;
+        }
+    }
+
+    private void Curve(PixelRect plot, double[] radial, Func<int, double> value, Func<double, double> x, Func<double, double> y, Rgba color, double width)
+    {
+        double px = double.NaN, py = double.NaN;
+        for (int i = 0; i < radial.Length; i++)
+        {
+            double v = value(i);
+            double cx = x(radial[i]), cy = double.IsFinite(v) ? y(v) : double.NaN;
+            if (double.IsFinite(px) && double.IsFinite(cy))
+            {
+                _batch.Segment(px, py, cx, cy, width, color, plot);
+            }
+
+            (px, py) = (cx, cy);
+        }
+    }
+
+    private void Title(PixelRect plot, string text) => _batch.Text(text, plot.X, plot.Y - CharHeight - 8, S, Ink);
+
+    private void XAxis(PixelRect plot, (double Min, double Max) range, string? label)
+    {
+        var (lo, hi) = range;
+        var ticks = NiceTicks.Linear(lo, hi, Math.Max(2, plot.Width / 90));
+        int lastRight = int.MinValue;
+        foreach (var tick in ticks)
+        {
+            int x = (int)Math.Round(plot.X + (tick.Value - lo) / (hi - lo) * plot.Width);
+            if (x < plot.X || x >= plot.Right)
+            {
+                continue;
+            }
+
+            _batch.Rect(x, plot.Bottom + 1, 1, 5, Ink);
+            if (label is null)
+            {
+                continue;
+            }
+
+            int w = ViewerFont.Measure(tick.Label, S), left = x - w / 2;
+            if (left > lastRight + 8)
+            {
+                _batch.Text(tick.Label, left, plot.Bottom + 9, S, Ink);
+                lastRight = left + w;
+            }
+        }
+
+        if (label is not null)
+        {
+            _batch.Text(label, plot.Right - ViewerFont.Measure(label, S), plot.Bottom + 9 + CharHeight + 6, S, Grid);
+        }
+    }
+
+    private void YAxis(PixelRect plot, AxisScale scale, int maxTicks = 0)
+    {
+        maxTicks = maxTicks > 0 ? maxTicks : Math.Max(2, plot.Height / 40);
+        foreach (var tick in scale.Ticks(maxTicks))
+        {
+            double t = scale.Normalize(tick.Value);
+            if (t < -1e-9 || t > 1 + 1e-9)
+            {
+                continue;
+            }
+
+            int y = (int)Math.Round(plot.Bottom - t * plot.Height);
+            _batch.Rect(plot.X - (tick.Major ? 6 : 3), y, tick.Major ? 5 : 2, 1, Ink);
+            if (tick.Major)
+            {
+                _batch.Text(tick.Label, plot.X - 10 - ViewerFont.Measure(tick.Label, S), y - CharHeight / 2, S, Ink);
+            }
+        }
+    }
+
+    private static string RadialLabel(ViewerState state) => state.Current?.RadialUnit switch
+    {
+        "q_A^-1" => "q (Å⁻¹)",
+        "q_nm^-1" => "q (nm⁻¹)",
+        "r_mm" => "r (mm)",
+        _ => "2θ (°)",
+    };
+}

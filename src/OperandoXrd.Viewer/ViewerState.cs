@@ -1,0 +1,112 @@
+using OperandoXrd.Viewer.Feeds;
+
+namespace OperandoXrd.Viewer;
+
+/// <summary>
+/// What the viewer shows, independent of GL: the frames seen, which one is selected, the 2θ window, log/linear and
+/// the intensity range. Keys and the mouse change this; the renderer only reads it.
+/// </summary>
+public sealed class ViewerState
+{
+    private readonly List<ViewerFrame> _frames = [];
+    private int _selected = -1; // -1: follow the latest frame
+
+    public IReadOnlyList<ViewerFrame> Frames => _frames;
+
+    /// <summary>Frames refused because their bin count differs from the first frame's.</summary>
+    public int Refused { get; private set; }
+
+    public bool FollowLatest => _selected < 0;
+
+    /// <summary>Position in <see cref="Frames"/> of the frame shown in the pattern panel (-1 when there is none).</summary>
+    public int Selected => _selected < 0 ? _frames.Count - 1 : _selected;
+
+    public ViewerFrame? Current => Selected >= 0 ? _frames[Selected] : null;
+
+    public bool LogScale { get; private set; }
+
+    /// <summary>Radial range of the data.</summary>
+    public (double Min, double Max) FullRange { get; private set; } = (0, 1);
+
+    /// <summary>Radial range on screen (zoom/pan).</summary>
+    public (double Min, double Max) View { get; private set; } = (0, 1);
+
+    /// <summary>Smallest and largest intensity seen, and the smallest positive one (the floor of the log scale).</summary>
+    public (double Min, double Max, double MinPositive) Intensity { get; private set; } = (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity);
+
+    /// <summary>Adds a frame; false (and counted in <see cref="Refused"/>) when its bins do not match the first frame's.</summary>
+    public bool Add(ViewerFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Intensity.Length == 0 || frame.Radial.Length != frame.Intensity.Length ||
+            (_frames.Count > 0 && frame.Intensity.Length != _frames[0].Intensity.Length))
+        {
+            Refused++;
+            return false;
+        }
+
+        if (_frames.Count == 0)
+        {
+            var r = frame.Radial;
+            double half = r.Length > 1 ? 0.5 * Math.Abs(r[1] - r[0]) : 0.5;
+            FullRange = (Math.Min(r[0], r[^1]) - half, Math.Max(r[0], r[^1]) + half);
+            View = FullRange;
+        }
+
+        var (min, max, pos) = Intensity;
+        foreach (var v in frame.Intensity)
+        {
+            if (double.IsFinite(v))
+            {
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+                if (v > 0)
+                {
+                    pos = Math.Min(pos, v);
+                }
+            }
+        }
+
+        Intensity = (min, max, pos);
+        _frames.Add(frame);
+        return true;
+    }
+
+    public void ToggleLog() => LogScale = !LogScale;
+
+    /// <summary>Moves the selection by <paramref name="delta"/> frames; reaching the latest frame resumes following.</summary>
+    public void Step(int delta)
+    {
+        if (_frames.Count == 0)
+        {
+            return;
+        }
+
+        int next = Math.Clamp(Selected + delta, 0, _frames.Count - 1);
+        _selected = next == _frames.Count - 1 ? -1 : next;
+    }
+
+    public void First() => _selected = _frames.Count > 1 ? 0 : -1;
+
+    public void Latest() => _selected = -1;
+
+    /// <summary>Zooms the radial window by <paramref name="factor"/> (&lt;1 zooms in) keeping <paramref name="anchor"/> fixed on screen.</summary>
+    public void Zoom(double factor, double anchor)
+    {
+        var (lo, hi) = View;
+        double width = Math.Clamp((hi - lo) * factor, (FullRange.Max - FullRange.Min) / 2000, FullRange.Max - FullRange.Min);
+        double f = (anchor - lo) / (hi - lo);
+        SetView(anchor - f * width, width);
+    }
+
+    /// <summary>Shifts the radial window by <paramref name="delta"/> (radial units).</summary>
+    public void Pan(double delta) => SetView(View.Min + delta, View.Max - View.Min);
+
+    public void ResetZoom() => View = FullRange;
+
+    private void SetView(double lo, double width)
+    {
+        lo = Math.Clamp(lo, FullRange.Min, FullRange.Max - width);
+        View = (lo, lo + width);
+    }
+}

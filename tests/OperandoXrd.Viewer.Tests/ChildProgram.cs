@@ -1,0 +1,62 @@
+using System.Globalization;
+using OperandoXrd.Viewer;
+using OperandoXrd.Viewer.Feeds;
+using OperandoXrd.Viewer.Native;
+
+namespace OperandoXrd.Viewer.Tests;
+
+/// <summary>
+/// Entry point of this assembly when a test starts it as a child process (<c>dotnet OperandoXrd.Viewer.Tests.dll ...</c>):
+/// <c>glinfo</c> prints the GL strings of a fresh 3.3 core context; <c>view --run DIR [--screenshot F] [--after-frames N]
+/// [--width W] [--height H] [--poll S]</c> runs the viewer exactly as <c>oxrd view</c> does.
+/// </summary>
+public static class ChildProgram
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "glinfo")
+        {
+            using var window = new GameWindow(GameWindowSettings.Default, new NativeWindowSettings { StartVisible = false, ClientSize = (64, 64) });
+            Console.WriteLine($"GL_VERSION={GL.GetString(StringName.Version)}");
+            Console.WriteLine($"GL_RENDERER={GL.GetString(StringName.Renderer)}");
+            Console.WriteLine($"GL_SHADING_LANGUAGE_VERSION={GL.GetString(StringName.ShadingLanguageVersion)}");
+            Console.WriteLine($"GL_ERROR={GL.GetError()}");
+            return 0;
+        }
+
+        if (args.Length > 0 && args[0] == "view")
+        {
+            string? run = null, screenshot = null;
+            int? after = null;
+            int width = 1400, height = 900;
+            double poll = 0.5;
+            for (int i = 1; i + 1 < args.Length; i += 2)
+            {
+                var value = args[i + 1];
+                switch (args[i])
+                {
+                    case "--run": run = value; break;
+                    case "--screenshot": screenshot = value; break;
+                    case "--after-frames": after = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--width": width = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--height": height = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--poll": poll = double.Parse(value, CultureInfo.InvariantCulture); break;
+                    default: Console.Error.WriteLine($"unknown option {args[i]}"); return 3;
+                }
+            }
+
+            using var feed = new RunFolderFeed(run ?? throw new ArgumentException("--run is required"), TimeSpan.FromSeconds(poll));
+            return ViewerApp.Run(feed, new ViewerOptions
+            {
+                Width = width,
+                Height = height,
+                ScreenshotPath = screenshot,
+                AfterFrames = after,
+                ScreenshotTimeout = TimeSpan.FromSeconds(60),
+            }, Console.Error);
+        }
+
+        Console.Error.WriteLine("usage: glinfo | view --run DIR ...");
+        return 3;
+    }
+}
