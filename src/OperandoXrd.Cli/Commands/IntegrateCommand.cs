@@ -9,6 +9,7 @@ using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.Integration.Output;
 using OperandoXrd.Hdf5;
 using OperandoXrd.Hdf5.Frames;
+using Spectre.Console;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -157,47 +158,67 @@ internal static class IntegrateCommand
         var floats = source.DType == FrameDType.Float32 ? new float[pixels] : null;
         using (var writer = new PatternFileWriter(r.OutputPath, integrator, poni, r))
         {
-            var lastLog = 0L;
-            for (var i = 0; i < source.FrameCount; i++)
+            void Frames(Action<int> progress)
             {
-                FrameTiming timing;
-                try
+                for (var i = 0; i < source.FrameCount; i++)
                 {
-                    timing = source.GetTiming(i);
-                    if (ints is not null)
+                    FrameTiming timing;
+                    try
                     {
-                        source.ReadFrame(i, ints);
-                        integrator.Integrate(ints, pattern, darkImage);
+                        timing = source.GetTiming(i);
+                        if (ints is not null)
+                        {
+                            source.ReadFrame(i, ints);
+                            integrator.Integrate(ints, pattern, darkImage);
+                        }
+                        else
+                        {
+                            source.ReadFrame(i, floats!);
+                            integrator.Integrate(floats, pattern, darkImage);
+                        }
                     }
-                    else
+                    catch (FrameSourceException e)
                     {
-                        source.ReadFrame(i, floats!);
-                        integrator.Integrate(floats, pattern, darkImage);
+                        failed.Add(e.Message);
+                        continue;
                     }
-                }
-                catch (FrameSourceException e)
-                {
-                    failed.Add(e.Message);
-                    Log($"integrate: frame {i} failed: {e.Message}");
-                    continue;
-                }
 
-                writer.Append(i, timing, pattern);
-                if (r.XyeFolder is not null)
-                {
-                    XyeWriter.Write(Path.Combine(r.XyeFolder, XyeWriter.FileName(i)), pattern, r.Unit,
-                    [
-                        string.Create(CultureInfo.InvariantCulture, $"frame {i} of {source.Description}"),
-                        string.Create(CultureInfo.InvariantCulture, $"start {timing.Start:O}, exposure {timing.ExposureSeconds:G6} s"),
-                        $"poni {r.PoniPath}",
-                    ]);
-                }
+                    writer.Append(i, timing, pattern);
+                    if (r.XyeFolder is not null)
+                    {
+                        XyeWriter.Write(Path.Combine(r.XyeFolder, XyeWriter.FileName(i)), pattern, r.Unit,
+                        [
+                            string.Create(CultureInfo.InvariantCulture, $"frame {i} of {source.Description}"),
+                            string.Create(CultureInfo.InvariantCulture, $"start {timing.Start:O}, exposure {timing.ExposureSeconds:G6} s"),
+                            $"poni {r.PoniPath}",
+                        ]);
+                    }
 
-                if (clock.ElapsedMilliseconds - lastLog > 2000)
-                {
-                    lastLog = clock.ElapsedMilliseconds;
-                    Log(string.Create(CultureInfo.InvariantCulture, $"integrate: {i + 1}/{source.FrameCount} frames ({(i + 1) / clock.Elapsed.TotalSeconds:F1} frames/s)"));
+                    progress(i + 1);
                 }
+            }
+
+            if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                AnsiConsole.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("integrating", maxValue: Math.Max(1, source.FrameCount));
+                        Frames(done => task.Value = done);
+                    });
+            }
+            else
+            {
+                var lastLog = 0L;
+                Frames(done =>
+                {
+                    if (clock.ElapsedMilliseconds - lastLog > 2000)
+                    {
+                        lastLog = clock.ElapsedMilliseconds;
+                        Log(string.Create(CultureInfo.InvariantCulture, $"integrate: {done}/{source.FrameCount} frames ({done / clock.Elapsed.TotalSeconds:F1} frames/s)"));
+                    }
+                });
             }
         }
 
