@@ -1,0 +1,187 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using OperandoXrd.Core.Geometry;
+using OperandoXrd.Core.Integration;
+using OperandoXrd.Hdf5;
+using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Hosting;
+
+namespace OperandoXrd.Pipeline.Tests;
+
+public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
+{
+    public sealed class Shared : IDisposable
+    {
+        public Shared()
+        {
+            Data = new SmallRun();
+            Summary = ReductionHost.RunAsync(Data.Options("offline")).GetAwaiter().GetResult();
+            Output = Path.Combine(Data.Folder, "offline");
+        }
+
+        public SmallRun Data { get; }
+
+        public RunSummary Summary { get; }
+
+        public string Output { get; }
+
+        public void Dispose() => Data.Dispose();
+    }
+
+    private readonly Shared _shared;
+
+    public ReductionTests(Shared shared) => _shared = shared;
+
+    private static string[][] Csv(string path) => File.ReadAllLines(path).Select(l => l.Split(',')).ToArray();
+
+    [Fact]
+    public void Every_frame_has_a_row_with_the_briefs_columns_and_the_truths_electrochemistry()
+    {
+        var lattice = Csv(Path.Combine(_shared.Output, "lattice.csv"));
+        var header = lattice[0];
+        Assert.Equal(["frame", "time_s", "voltage_V", "current_mA", "capacity_mAh_g", "x_Li"], header[..6]);
+        Assert.Equal(["PEEK_scale", "Rwp", "GoF", "status"], header[^4..]);
+        foreach (var column in new[] { "NCA_a", "NCA_a_esd", "NCA_c", "NCA_c_esd", "LPSCl_a", "LIC_a", "LIC_b", "LIC_c", "LIC_beta", "NCA_scale" })
+        {
+            Assert.Contains(column, header);
+        }
+
+        var truth = Csv(_shared.Data.Run.TruthPath).Skip(1).ToArray();
+        Assert.Equal(truth.Length, lattice.Length - 1);
+        Assert.Equal(truth.Length, _shared.Summary.Frames);
+        int ix = Array.IndexOf(header, "x_Li"), iv = Array.IndexOf(header, "voltage_V");
+        for (var i = 0; i < truth.Length; i++)
+        {
+            var row = lattice[i + 1];
+            Assert.Equal(header.Length, row.Length);
+            Assert.Equal(i, int.Parse(row[0], CultureInfo.InvariantCulture));
+            Assert.Equal(double.Parse(truth[i][4], CultureInfo.InvariantCulture), double.Parse(row[ix], CultureInfo.InvariantCulture), 1e-3);
+            Assert.Equal(double.Parse(truth[i][5], CultureInfo.InvariantCulture), double.Parse(row[iv], CultureInfo.InvariantCulture), 2e-3);
+        }
+    }
+
+    [Fact]
+    public void Reduced_h5_holds_the_integrated_patterns_of_the_frames()
+    {
+        using var file = Hdf5File.Open(Path.Combine(_shared.Output, "reduced.h5"));
+        using var intensity = file.OpenDataset("/entry/integrated/intensity");
+        var radial = file.Read<double>("/entry/integrated/radial");
+        var frames = _shared.Summary.Frames;
+        Assert.Equal([frames, radial.Length], intensity.Dims);
+        Assert.Equal(frames, file.Read<double>("/entry/echem/x_li").Length);
+        Assert.Equal(frames, file.Read<double>("/entry/fit/NCA/a").Length);
+        Assert.True(file.Exists("/entry/contour/intensity"));
+        Assert.Contains("geometry", file.ReadString("/entry/provenance/input_files") + "geometry", StringComparison.Ordinal);
+
+        // Independent check of one row: integrate frame 3 again, straight from the file, with the same settings.
+        var config = PipelineConfig.Load(_shared.Data.Run.PipelinePath);
+        using var integrator = AzimuthalIntegrator.Create(new PixelGeometry(Poni.Load(config.Poni!)), new IntegrationOptions
+        {
+            Npt = config.Integration.Npt,
+            Unit = config.Integration.Unit,
+            Split = config.Integration.Split,
+            RadialRange = config.Integration.Range,
+            PolarizationFactor = config.Integration.Polarization,
+        });
+        using var source = FrameSources.Open([_shared.Data.Run.ScanFolder]);
+        var frame = new int[source.Rows * source.Columns];
+        source.ReadFrame(3, frame);
+        var pattern = integrator.CreatePattern();
+        integrator.Integrate(frame, pattern);
+        var row = new double[radial.Length];
+        intensity.ReadHyperslab<double>([3, 0], [1, radial.Length], row);
+        for (var b = 0; b < row.Length; b++)
+        {
+            Assert.Equal(pattern.Intensity[b], row[b]);
+        }
+    }
+
+    [Fact]
+    public void The_figures_are_written()
+    {
+        foreach (var name in new[] { "contour", "lattice_vs_time", "lattice_vs_xli", "rwp" })
+        {
+            Assert.True(new FileInfo(Path.Combine(_shared.Output, "figures", name + ".png")).Length > 1000, name);
+            Assert.True(File.Exists(Path.Combine(_shared.Output, "figures", name + ".svg")), name);
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_frame_is_reported_and_skipped_and_the_others_are_reduced()
+    {
+        // Copy the scan and overwrite the chunk header of frame 5 (second file, second frame) with garbage.
+        var data = _shared.Data;
+        var scan = Path.Combine(data.Folder, "corrupt-scan");
+        Directory.CreateDirectory(scan);
+        foreach (var f in Directory.GetFiles(data.Run.ScanFolder))
+        {
+            File.Copy(f, Path.Combine(scan, Path.GetFileName(f)));
+        }
+
+        var target = Path.Combine(scan, "operando_0001.h5");
+        ulong address;
+        using (var file = Hdf5File.Open(target))
+        using (var dataset = file.OpenDataset("/entry_0000/measurement/data"))
+        {
+            address = dataset.GetChunkInfo([1, 0, 0])!.Value.Address;
+        }
+
+        using (var stream = new FileStream(target, FileMode.Open, FileAccess.Write))
+        {
+            stream.Seek((long)address, SeekOrigin.Begin);
+            stream.Write(Enumerable.Repeat((byte)0xFF, 16).ToArray());
+        }
+
+        var summary = await ReductionHost.RunAsync(data.Options("corrupt", [scan]));
+        Assert.Equal(_shared.Summary.Frames, summary.Frames);
+        // Only frame 5 fails for want of data, and its reason names the file; every other frame was read and integrated.
+        var unreadable = summary.Failures.Where(f => f.Reason.Contains(".h5", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, Assert.Single(unreadable).Frame);
+        Assert.Contains("operando_0001.h5", unreadable[0].Reason, StringComparison.Ordinal);
+        var lattice = Csv(Path.Combine(data.Folder, "corrupt", "lattice.csv"));
+        Assert.Equal("failed", lattice[6][^1]);
+        using var reduced = Hdf5File.Open(Path.Combine(data.Folder, "corrupt", "reduced.h5"));
+        var intensity = reduced.Read<double>("/entry/integrated/intensity");
+        var npt = reduced.Read<double>("/entry/integrated/radial").Length;
+        for (var frame = 0; frame < summary.Frames; frame++)
+        {
+            var finite = intensity.Skip(frame * npt).Take(npt).Count(double.IsFinite);
+            Assert.True(frame == 5 ? finite == 0 : finite > npt / 2, $"frame {frame}: {finite} finite bins");
+        }
+    }
+
+    [Fact]
+    public void A_pipeline_with_an_unknown_key_is_refused_naming_the_key()
+    {
+        var path = Path.Combine(_shared.Data.Folder, "bad.json");
+        File.WriteAllText(path, File.ReadAllText(_shared.Data.Run.PipelinePath).Replace("\"mask\"", "\"maks\"", StringComparison.Ordinal));
+        var e = Assert.Throws<PipelineConfigException>(() => PipelineConfig.Load(path));
+        Assert.Contains("'maks'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("bad.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_poni_fails_validation_before_any_frame()
+    {
+        var options = _shared.Data.Options("no-poni");
+        options.PoniPath = Path.Combine(_shared.Data.Folder, "nowhere.poni");
+        var e = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => ReductionHost.RunAsync(options));
+        Assert.Contains("nowhere.poni", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_shared.Data.Folder, "no-poni", "lattice.csv")));
+    }
+
+    [Fact]
+    public async Task A_detector_shape_that_differs_from_the_poni_is_refused()
+    {
+        var options = _shared.Data.Options("wrong-detector");
+        var poni = Poni.Load(options.PoniPath!) is var p ? new Poni
+        {
+            Detector = Detector.Pilatus2M, Distance = p.Distance, Poni1 = p.Poni1, Poni2 = p.Poni2, Rot1 = p.Rot1, Rot2 = p.Rot2, Rot3 = p.Rot3, Wavelength = p.Wavelength,
+        } : null;
+        options.PoniPath = Path.Combine(_shared.Data.Folder, "pilatus2m.poni");
+        poni!.Save(options.PoniPath);
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => ReductionHost.RunAsync(options));
+        Assert.Contains("1679 x 1475", e.Message, StringComparison.Ordinal);
+    }
+}
