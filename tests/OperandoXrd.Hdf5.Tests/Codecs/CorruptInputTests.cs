@@ -92,6 +92,13 @@ public class CorruptInputTests
         Assert.Throws<InvalidDataException>(() => Lz4Block.Decode([0xF0, 255, 255, 255], output));
         // Offset cut off by the end of the block.
         Assert.Throws<InvalidDataException>(() => Lz4Block.Decode([0x10, (byte)'A', 1], output));
+        // Far from both ends (the decoder's shortcut path): 14 literals, then offset 20 > 14 bytes written.
+        byte[] shortcut = new byte[40];
+        shortcut[0] = 0xE0;
+        shortcut[15] = 20;
+        Assert.Throws<InvalidDataException>(() => Lz4Block.Decode(shortcut, new byte[200]));
+        shortcut[15] = 8; // offset 8 is fine: 14 literals, a 4-byte match, then the zero tokens run out of input
+        Assert.Throws<InvalidDataException>(() => Lz4Block.Decode(shortcut, new byte[200]));
         // The well-formed version of the second case decodes: 'A' then 4 more 'A' then literal-only tail.
         Assert.Equal(6, Lz4Block.Decode([0x10, (byte)'A', 1, 0, 0x10, (byte)'B'], output));
         Assert.Equal("AAAAAB"u8.ToArray(), output.AsSpan(0, 6).ToArray());
