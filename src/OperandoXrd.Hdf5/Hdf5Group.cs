@@ -471,7 +471,7 @@ public sealed class Hdf5File : Hdf5Group
             }
 
             var id = Hdf5Library.Check(H5F.open(path, flags, fapl.Value), "H5Fopen", path, null);
-            var file = new Hdf5File(new H5Id(id, H5IdKind.File), path);
+            var file = new Hdf5File(new H5Id(id, H5IdKind.File), path) { IsSwmrRead = options.SwmrRead };
             if (options.SwmrRead && file.SuperblockVersion < 3)
             {
                 // 1.10 lets an old-format file be opened "SWMR read", but nothing in it is SWMR-safe and H5Drefresh
@@ -483,6 +483,12 @@ public sealed class Hdf5File : Hdf5Group
             return file;
         }
     }
+
+    /// <summary>
+    /// Opened with <c>H5F_ACC_SWMR_READ</c>. Such a reader keeps every object's metadata cached as first read: call
+    /// <see cref="Hdf5Dataset.Refresh"/> on a dataset before reading what a writer may have changed since.
+    /// </summary>
+    public bool IsSwmrRead { get; private init; }
 
     /// <summary>Superblock version: 0–1 for files written with the default (earliest) format, 2–3 for 1.8/1.10 formats; SWMR needs 3.</summary>
     public unsafe int SuperblockVersion

@@ -17,8 +17,32 @@ public static class Hdf5Library
 
     private static int s_pluginsAdded;
 
-    /// <summary>Held around every native call.</summary>
-    public static Lock Sync { get; } = new();
+    private static readonly Lock SyncLock = new();
+
+    [ThreadStatic]
+    private static bool t_quiet;
+
+    /// <summary>
+    /// Held around every native call. Taking it also silences the library's own error printing for the calling thread:
+    /// Debian's build keeps that setting per thread, and our exceptions carry the same text.
+    /// </summary>
+    public static Lock Sync
+    {
+        get
+        {
+            if (!t_quiet)
+            {
+                t_quiet = true;
+                Hdf5Native.EnsureInitialized();
+                lock (SyncLock)
+                {
+                    _ = H5E.set_auto(H5E.DEFAULT, 0, 0);
+                }
+            }
+
+            return SyncLock;
+        }
+    }
 
     /// <summary>"1.10.8" for Debian 12's library.</summary>
     public static unsafe string Version

@@ -12,6 +12,9 @@ public static partial class FrameSources
 {
     private static readonly string[] FrameFileExtensions = [".h5", ".hdf5", ".nxs"];
 
+    /// <summary>How long <see cref="Follow"/> retries a file that looks half-written before reporting it.</summary>
+    public static TimeSpan FollowOpenPatience { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Opens <paramref name="inputs"/> for reading finished files.</summary>
     /// <param name="dataset">Frame dataset path (or a group of links to such datasets) overriding layout detection.</param>
     /// <param name="fallback">Rule 4 of the frame-time rules, used when the files say nothing about time.</param>
@@ -28,7 +31,22 @@ public static partial class FrameSources
     /// </summary>
     public static Hdf5FrameSource Follow(IReadOnlyList<string> inputs, string? dataset = null, FrameTimeOptions? fallback = null)
     {
-        var source = OpenCore(inputs, dataset, fallback, follow: true);
+        // A file caught in the middle of the writer's flush looks truncated or inconsistent for a moment: try again
+        // for a little while before calling it bad.
+        Hdf5FrameSource source;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                source = OpenCore(inputs, dataset, fallback, follow: true);
+                break;
+            }
+            catch (FrameSourceException e) when (e.InnerException is Hdf5Exception && clock.Elapsed < FollowOpenPatience)
+            {
+                Thread.Sleep(25);
+            }
+        }
 
         // Detection looked at the files through several handles opened one after another; HDF5 shares one cache per
         // file while any handle is open, so counts and times may come from different moments. Look once more through
@@ -152,7 +170,7 @@ public static partial class FrameSources
     }
 
     /// <summary>LIMA series share the acquisition's start_time: number rule-3 frames from the acquisition start, not the file.</summary>
-    private static void LinkAcquisition(List<FrameSegment> before, IReadOnlyList<FrameSegment> added)
+    internal static void LinkAcquisition(List<FrameSegment> before, IReadOnlyList<FrameSegment> added)
     {
         foreach (var s in added)
         {
@@ -382,7 +400,8 @@ public static partial class FrameSources
 
         var stack = new FrameStack(h5.FilePath, resolved, follow);
         stack.Open();
-        var written = follow ? stack.CountWrittenFrames(0) : stack.Extent;
+        // In follow mode frames are counted by the source's first Refresh, through this stack's handle alone.
+        var written = follow ? 0 : stack.Extent;
         return [new FrameSegment { Stack = stack, DatasetStart = 0, Count = written, Candidates = shared ?? CandidatesFor(h5, resolved) }];
     }
 
@@ -437,7 +456,7 @@ public static partial class FrameSources
                         $"virtual dataset source {m.SourceFile}:{m.SourceDataset} has {stack.Extent} frames, the mapping needs {start + count}");
                 }
 
-                var written = follow ? Math.Clamp(stack.CountWrittenFrames(start) - start, 0, count) : count;
+                var written = follow ? 0 : count;
                 segments.Add(new FrameSegment
                 {
                     Stack = stack,
@@ -642,6 +661,12 @@ public static partial class FrameSources
             if (!(d.ElementType.IsInteger || d.ElementType.IsFloat))
             {
                 return null;
+            }
+
+            if (h5.IsSwmrRead)
+            {
+                // A SWMR reader would otherwise keep the dataset's layout (and its fill values) as first seen.
+                d.Refresh();
             }
 
             var values = new double[d.ElementCount];

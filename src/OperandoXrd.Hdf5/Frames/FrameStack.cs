@@ -229,6 +229,13 @@ internal sealed class FrameStack : IDisposable
         Open();
     }
 
+    /// <summary>Closes and opens again: a fresh view of the file whatever the mode.</summary>
+    public void Reopen()
+    {
+        Close();
+        Open();
+    }
+
     /// <summary>Reads frame <paramref name="frame"/> of this dataset as raw stored bytes into <paramref name="destination"/> (<see cref="FrameBytes"/> long).</summary>
     public void ReadRaw(int frame, Span<byte> destination)
     {

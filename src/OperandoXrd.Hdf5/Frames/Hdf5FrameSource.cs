@@ -23,6 +23,9 @@ internal sealed class FrameSegment
     public int AcquisitionOffset { get; set; }
 
     public int Capacity => FixedCount ?? Stack.Extent;
+
+    /// <summary>When the count last grew (or the file was last re-opened), for the SWMR stale-cache safety net.</summary>
+    public long LastProgress { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
 }
 
 /// <summary>
@@ -200,58 +203,80 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
         {
             foreach (var s in _segments)
             {
-                if (s.Count >= s.Capacity && !s.Stack.IsSwmr)
+                if (s.Count < s.Capacity || s.Stack.IsSwmr)
                 {
-                    continue;
-                }
-
-                try
-                {
-                    s.Stack.Refresh();
-                    var written = Math.Min(s.Stack.CountWrittenFrames(s.DatasetStart + s.Count) - s.DatasetStart, s.Capacity);
-
-                    // Times are re-read on every look. Without SWMR nothing orders the writer's flushes for a reader, and
-                    // a chunk can be on disk before its time_of_frame entry: a frame whose relative time is not yet
-                    // larger than its predecessor's is held back until the next look.
-                    s.Candidates = FrameSources.CandidatesFor(s.Stack.OpenedFile, s.Stack.DatasetPath, s.Candidates);
-                    if (s.Candidates.Relative is { } relative)
-                    {
-                        while (written > s.Count && written > 1 && s.DatasetStart + written - 1 < relative.Length
-                               && relative[s.DatasetStart + written - 1] <= relative[s.DatasetStart + written - 2])
-                        {
-                            written--;
-                        }
-                    }
-
-                    s.Count = Math.Max(s.Count, written);
-                }
-                catch (Exception e) when (e is Hdf5Exception or FrameSourceException or InvalidDataException)
-                {
-                    s.Stack.Close();
+                    Update(s);
                 }
             }
 
             if (_discover is not null && _segments.TrueForAll(s => s.Count >= s.Capacity))
             {
                 var known = _segments.ConvertAll(s => s.Stack.File);
-                foreach (var added in _discover(known))
+                var added = _discover(known);
+                FrameSources.LinkAcquisition(_segments, added);
+                foreach (var segment in added)
                 {
                     try
                     {
-                        CheckCompatible(added);
-                        added.Stack.ReadPath = _readPath;
-                        _segments.Add(added);
+                        CheckCompatible(segment);
+                        segment.Stack.ReadPath = _readPath;
+                        _segments.Add(segment);
                         Layout = FrameSources.SeriesName(Layout, _segments);
+                        Update(segment);
                     }
                     catch (FrameSourceException)
                     {
-                        added.Stack.Dispose();
+                        segment.Stack.Dispose();
                     }
                 }
             }
 
             Rebuild();
             return FrameCount;
+        }
+    }
+
+    /// <summary>Re-reads one segment's written-frame count and times; transient errors leave it as it was.</summary>
+    private static void Update(FrameSegment s)
+    {
+        try
+        {
+            // H5Drefresh is what SWMR readers are meant to use, but a reader's cache can still hold an object as first
+            // seen; after a second without news, a full re-open (cheap) settles it.
+            if (s.Stack.IsSwmr && System.Diagnostics.Stopwatch.GetElapsedTime(s.LastProgress) > TimeSpan.FromSeconds(1))
+            {
+                s.Stack.Reopen();
+                s.LastProgress = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+            else
+            {
+                s.Stack.Refresh();
+            }
+
+            var written = Math.Min(s.Stack.CountWrittenFrames(s.DatasetStart + s.Count) - s.DatasetStart, s.Capacity);
+
+            // Times are re-read on every look. Without SWMR nothing orders the writer's flushes for a reader, and a
+            // chunk can be on disk before its time_of_frame entry: a frame whose relative time is not yet larger than
+            // its predecessor's is held back until the next look.
+            s.Candidates = FrameSources.CandidatesFor(s.Stack.OpenedFile, s.Stack.DatasetPath, s.Candidates);
+            if (s.Candidates.Relative is { } relative)
+            {
+                while (written > s.Count && written > 1 && s.DatasetStart + written - 1 < relative.Length
+                       && relative[s.DatasetStart + written - 1] <= relative[s.DatasetStart + written - 2])
+                {
+                    written--;
+                }
+            }
+
+            if (written > s.Count)
+            {
+                s.Count = written;
+                s.LastProgress = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+        }
+        catch (Exception e) when (e is Hdf5Exception or FrameSourceException or InvalidDataException)
+        {
+            s.Stack.Close();
         }
     }
 

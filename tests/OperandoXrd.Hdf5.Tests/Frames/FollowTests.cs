@@ -17,6 +17,90 @@ public sealed class FollowTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    [Fact]
+    public async Task A_series_folder_is_followed_across_files_as_they_appear()
+    {
+        const int files = 3, perFile = 6, total = files * perFile;
+        var folder = Path.Combine(_folder.Path, "series");
+        Directory.CreateDirectory(folder);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var writers = Task.Run(() =>
+        {
+            for (var k = 0; k < files; k++)
+            {
+                using var w = Python.Start("follow_writer.py", Path.Combine(folder, $"scan_{k:D4}.h5"), perFile.ToString(inv), Rows.ToString(inv),
+                    Cols.ToString(inv), "0.03", "0", "bslz4", total.ToString(inv), (k * perFile).ToString(inv));
+                w.StandardOutput.ReadToEnd();
+                w.WaitForExit();
+                if (w.ExitCode != 0)
+                {
+                    throw new InvalidOperationException("writer " + k + " failed: " + w.StandardError.ReadToEnd());
+                }
+            }
+        });
+
+        Hdf5FrameSource? source = null;
+        var clock = Stopwatch.StartNew();
+        while (source is null && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            try
+            {
+                source = FrameSources.Follow([folder]);
+            }
+            catch (Core.Frames.FrameSourceException)
+            {
+                // No file yet, or the first one not yet readable.
+                Thread.Sleep(20);
+            }
+        }
+
+        Assert.NotNull(source);
+        using (source)
+        {
+            var seen = FollowToTheEnd(source, total);
+            Assert.Equal(Enumerable.Range(0, total), seen);
+            Assert.Equal("LIMA series (3 files)", source.Layout);
+        }
+
+        await writers.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    private static List<int> FollowToTheEnd(Hdf5FrameSource source, int expected)
+    {
+        var start = new DateTimeOffset(2024, 3, 5, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var seen = new List<int>();
+        var frame = new int[Rows * Cols];
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var count = source.Refresh();
+            for (; next < count; next++)
+            {
+                source.ReadFrame(next, frame);
+                for (var k = 0; k < frame.Length; k++)
+                {
+                    if (frame[k] != (k * 7L + next * 13) % 5000)
+                    {
+                        Assert.Fail($"frame {next} pixel {k}: {frame[k]}");
+                    }
+                }
+
+                Assert.Equal(start + 0.1 * next, source.GetTiming(next).StartUnixSeconds, 6);
+                seen.Add(next);
+            }
+
+            if (source.IsComplete && next == count && count == expected)
+            {
+                break;
+            }
+
+            Thread.Sleep(15);
+        }
+
+        return seen;
+    }
+
     [Theory]
     [InlineData(false, "bslz4")]
     [InlineData(true, "bslz4")]
