@@ -144,6 +144,11 @@ internal static class IntegrateCommand
         }
 
         using var _ = integrator;
+        if (integrator.CacheWarning is { } warning)
+        {
+            Log("integrate: " + warning);
+        }
+
         Log(string.Create(CultureInfo.InvariantCulture,
             $"integrate: {source.FrameCount} frames from {source.Description} ({source.DType}, times by {source.TimeRule}); {r.Npt} bins in {RadialUnits.Name(r.Unit)}, {PixelSplits.Name(r.Split)} split; matrix {(integrator.LoadedFromCache ? "from cache" : "built")} in {integrator.BuildTime.TotalMilliseconds:F0} ms"));
         if (r.XyeFolder is not null)

@@ -49,6 +49,9 @@ public sealed class AzimuthalIntegrator : IDisposable
     /// <summary>True if the matrix came from the disk cache.</summary>
     public bool LoadedFromCache { get; }
 
+    /// <summary>Why the matrix could not be cached, or null.</summary>
+    public string? CacheWarning { get; private init; }
+
     /// <summary>Time to build (or load) the matrix, including the geometry arrays.</summary>
     public TimeSpan BuildTime { get; }
 
@@ -77,6 +80,7 @@ public sealed class AzimuthalIntegrator : IDisposable
         }
 
         var fromCache = matrix is not null;
+        string? cacheWarning = null;
         if (matrix is null)
         {
             var needCorners = options.Split != PixelSplit.None;
@@ -101,12 +105,20 @@ public sealed class AzimuthalIntegrator : IDisposable
             matrix = MatrixBuilder.Build(input);
             if (cacheFolder is not null)
             {
-                MatrixCache.Save(cacheFolder, key!, matrix);
+                try
+                {
+                    MatrixCache.Save(cacheFolder, key!, matrix);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A cache that cannot be written only costs the next run a rebuild.
+                    cacheWarning = $"matrix cache not written to {cacheFolder}: {e.Message}";
+                }
             }
         }
 
         var engine = new IntegrationEngine(matrix, options.Dummy, options.DeltaDummy, options.Threads);
-        return new AzimuthalIntegrator(engine, options, detector, source, fromCache, clock.Elapsed);
+        return new AzimuthalIntegrator(engine, options, detector, source, fromCache, clock.Elapsed) { CacheWarning = cacheWarning };
     }
 
     /// <summary>A result buffer with the bin centres filled in; reuse it for every frame.</summary>
