@@ -8,7 +8,7 @@ namespace OperandoXrd.Viewer.Tests;
 /// <summary>
 /// Entry point of this assembly when a test starts it as a child process (<c>dotnet OperandoXrd.Viewer.Tests.dll ...</c>):
 /// <c>glinfo</c> prints the GL strings of a fresh 3.3 core context; <c>view --run DIR [--screenshot F] [--after-frames N]
-/// [--width W] [--height H] [--poll S]</c> runs the viewer exactly as <c>oxrd view</c> does.
+/// [--width W] [--height H] [--poll S] [--log 1]</c> runs the viewer exactly as <c>oxrd view</c> does.
 /// </summary>
 public static class ChildProgram
 {
@@ -30,6 +30,7 @@ public static class ChildProgram
             int? after = null;
             int width = 1400, height = 900;
             double poll = 0.5;
+            bool log = false;
             for (int i = 1; i + 1 < args.Length; i += 2)
             {
                 var value = args[i + 1];
@@ -41,6 +42,7 @@ public static class ChildProgram
                     case "--width": width = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--height": height = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--poll": poll = double.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--log": log = value == "1"; break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}"); return 3;
                 }
             }
@@ -53,6 +55,7 @@ public static class ChildProgram
                 ScreenshotPath = screenshot,
                 AfterFrames = after,
                 ScreenshotTimeout = TimeSpan.FromSeconds(60),
+                LogScale = log,
             }, Console.Error);
         }
 

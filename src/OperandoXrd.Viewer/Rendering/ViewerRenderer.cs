@@ -70,6 +70,13 @@ internal sealed class ViewerRenderer : IDisposable
         DrawPatternPanel(layout, state);
         DrawVoltagePanel(layout, state);
         DrawLatticePanel(layout, state);
+        if (feed.Status is { Length: > 0 } status)
+        {
+            // Small, bottom left: the feed's own note (waiting for a file, a file it could not read and will retry).
+            int room = Math.Max(0, (width - 20) / ViewerFont.Advance);
+            _batch.Text(status.Length > room ? status[..room] : status, 10, height - ViewerFont.GlyphHeight - 4, 1, Calculated);
+        }
+
         _batch.Flush(width, height);
     }
 
@@ -140,9 +147,8 @@ internal sealed class ViewerRenderer : IDisposable
         var plot = layout.Contour;
         Title(plot, "(a) intensity vs 2θ vs frame");
         _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
-        XAxis(plot, state.View, RadialLabel(state));
-
         int rows = state.Frames.Count;
+        XAxis(plot, state.View, rows > 0 ? RadialLabel(state) : null);
         if (rows == 0)
         {
             const string waiting = "waiting for frames…";
@@ -204,13 +210,14 @@ internal sealed class ViewerRenderer : IDisposable
     {
         var plot = layout.Pattern;
         _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
-        XAxis(plot, state.View, RadialLabel(state));
         var frame = state.Current;
         if (frame is null)
         {
             Title(plot, "(b) latest pattern, fit, difference");
             return;
         }
+
+        XAxis(plot, state.View, RadialLabel(state));
 
         string title = string.Create(CultureInfo.InvariantCulture, $"(b) frame #{frame.Index}");
         if (double.IsFinite(frame.Voltage))
@@ -334,7 +341,7 @@ internal sealed class ViewerRenderer : IDisposable
         Title(plot, "(c) voltage (V)");
         _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
         var time = TimeAxis(state);
-        XAxis(plot, time.Range, time.Label);
+        XAxis(plot, time.Range, state.Frames.Count > 0 ? time.Label : null);
         var values = state.Frames.Select(f => f.Voltage).ToArray();
         if (!values.Any(double.IsFinite))
         {
@@ -356,7 +363,7 @@ internal sealed class ViewerRenderer : IDisposable
         if (names.Count == 0)
         {
             _batch.Frame(new PixelRect(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2), Ink);
-            XAxis(area, time.Range, time.Label);
+            XAxis(area, time.Range, state.Frames.Count > 0 ? time.Label : null);
             _batch.Text("no lattice values", area.X + 10, area.Y + 10, S, Grid);
             return;
         }
@@ -381,7 +388,7 @@ internal sealed class ViewerRenderer : IDisposable
             }
 
             var color = PhaseColor(state, PhaseOf(names[n]));
-            _batch.Text(names[n], plot.Right - ViewerFont.Measure(names[n], S), plot.Y - CharHeight - 6, S, color);
+            _batch.Text(names[n], plot.Right - ViewerFont.Measure(names[n], S), plot.Y - CharHeight - 3, S, color);
             if (!values.Any(double.IsFinite))
             {
                 continue;
