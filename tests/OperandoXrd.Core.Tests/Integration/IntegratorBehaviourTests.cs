@@ -245,8 +245,9 @@ public sealed class IntegratorBehaviourTests
     [Fact]
     public void A_mask_or_flat_of_the_wrong_shape_is_refused_naming_it()
     {
-        var e = Assert.Throws<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { Mask = new byte[100] }));
+        var e = Assert.Throws<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { Mask = new byte[100] }, null, "bm31.poni"));
         Assert.Contains("mask has 100 pixels", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("bm31.poni: ", e.Message, StringComparison.Ordinal);
         Assert.Contains("Pilatus300k", e.Message, StringComparison.OrdinalIgnoreCase);
         e = Assert.Throws<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { Flat = new float[5] }));
         Assert.Contains("flat has 5 pixels", e.Message, StringComparison.Ordinal);
@@ -258,8 +259,9 @@ public sealed class IntegratorBehaviourTests
     [InlineData(70000)]
     public void An_impossible_npt_is_refused(int npt)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { Npt = npt }));
+        var e = Assert.ThrowsAny<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { Npt = npt }, null, "bm31.poni"));
         Assert.Contains("npt", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("bm31.poni: ", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -268,7 +270,8 @@ public sealed class IntegratorBehaviourTests
     [InlineData(5.0, 5.0)]
     public void A_range_outside_the_detector_is_refused(double min, double max)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { RadialRange = (min, max) }));
+        var e = Assert.ThrowsAny<ArgumentException>(() => AzimuthalIntegrator.Create(Geometry, new IntegrationOptions { RadialRange = (min, max) }, null, "bm31.poni"));
         Assert.Contains("radial range", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("bm31.poni: ", e.Message, StringComparison.Ordinal);
     }
 }
