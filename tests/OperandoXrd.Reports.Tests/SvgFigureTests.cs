@@ -138,6 +138,11 @@ public class SvgFigureTests
         Assert.Contains("monotonic", error.Message, StringComparison.Ordinal);
 
         var (radial, intensity, times, xli) = ExampleData.Run(40, 200);
+        double[] gapXli = (double[])xli.Clone();
+        gapXli[3] = double.NaN;
+        var missing = Assert.Throws<ArgumentException>(() => OperandoFigures.Contour(
+            new ContourData { Radial = radial, Intensity = intensity, TimeSeconds = times, XLi = gapXli }, new ContourOptions { Vertical = ContourAxis.XLi }));
+        Assert.Contains("frame 3", missing.Message, StringComparison.Ordinal);
         var charge = new float[20, 200];
         for (int f = 0; f < 20; f++)
             for (int b = 0; b < 200; b++)

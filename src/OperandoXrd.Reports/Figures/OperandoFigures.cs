@@ -54,6 +54,9 @@ public static class OperandoFigures
             rowCoordinate = data.TimeSeconds.Select(t => (t - t0) / 3600.0).ToArray();
             verticalLabel = "Time (h)";
         }
+        for (int i = 0; i < frames; i++)
+            if (!double.IsFinite(rowCoordinate[i]))
+                throw new ArgumentException($"contour: frame {i} has no {verticalLabel} ({rowCoordinate[i]}); leave such frames out or plot against the other axis");
         int[] order = Enumerable.Range(0, frames).OrderBy(i => rowCoordinate[i]).ToArray();
         for (int k = 1; k < frames; k++)
             if (!(rowCoordinate[order[k]] > rowCoordinate[order[k - 1]]))
