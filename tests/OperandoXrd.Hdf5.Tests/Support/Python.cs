@@ -29,6 +29,10 @@ internal static class Python
         }
 
         info.Environment["HDF5_PLUGIN_PATH"] = Hdf5Library.DebianPluginFolder;
+
+        // HDF5 opens files without close-on-exec, so a child started while another test has a file open inherits the
+        // descriptor and with it the file's lock, until the child exits. The scripts must not trip over such a lock.
+        info.Environment["HDF5_USE_FILE_LOCKING"] = "FALSE";
         return Process.Start(info) ?? throw new InvalidOperationException("cannot start " + Exe);
     }
 
