@@ -14,9 +14,12 @@ public static class Program
             root.Subcommands.Add(command);
         }
 
+        // System.CommandLine's own handler would print a stack trace and exit 1 for a bad argument found inside an
+        // action; the contract says one clear line and exit 2.
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         try
         {
-            return root.Parse(args).Invoke();
+            return root.Parse(args).Invoke(configuration);
         }
         catch (UsageException e)
         {

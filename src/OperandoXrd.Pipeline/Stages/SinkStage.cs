@@ -37,18 +37,50 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
             }
 
             var xye = o.WriteXye ? context.Integrator.CreatePattern() : null;
-            await foreach (var frame in context.Patterns.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            var reader = context.Patterns.Reader;
+            var interval = TimeSpan.FromSeconds(o.CheckpointInterval_s);
+            var saved = context.Rows.Count;
+            while (true)
             {
-                ready.Clear();
-                reorder.Add(frame.Index, frame, ready);
-                foreach (var f in ready)
+                // Wait for the next frame, but never longer than a checkpoint interval while rows are unsaved: the
+                // last frame of a burst must reach lattice.csv without waiting for the next one to arrive.
+                bool more;
+                using (var wait = new CancellationTokenSource(interval))
                 {
-                    Process(f, xye, patternsFolder);
+                    try
+                    {
+                        more = await reader.WaitToReadAsync(context.Rows.Count > saved ? wait.Token : CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        more = true;
+                    }
                 }
 
-                if (_sinceCheckpoint.Elapsed.TotalSeconds >= o.CheckpointInterval_s)
+                while (reader.TryRead(out var frame))
+                {
+                    ready.Clear();
+                    reorder.Add(frame.Index, frame, ready);
+                    foreach (var f in ready)
+                    {
+                        Process(f, xye, patternsFolder);
+                    }
+
+                    if (_sinceCheckpoint.Elapsed >= interval)
+                    {
+                        break;
+                    }
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                if (context.Rows.Count > saved && _sinceCheckpoint.Elapsed >= interval)
                 {
                     SaveCheckpoint(finalOutputs: o.Follow && _sinceResults.Elapsed.TotalSeconds >= o.ResultsInterval_s);
+                    saved = context.Rows.Count;
                 }
             }
 

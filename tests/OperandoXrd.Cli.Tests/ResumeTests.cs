@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using OperandoXrd.Core.Integration;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Peek;
+using OperandoXrd.Simulation.Operando;
+using Xunit.Abstractions;
+
+namespace OperandoXrd.Cli.Tests;
+
+public sealed class ResumeTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "oxrd-resume-" + Guid.NewGuid().ToString("N"));
+    private readonly ITestOutputHelper _output;
+
+    public ResumeTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private (string Pipeline, string Peek) Simulate(int frames)
+    {
+        var run = new OperandoSimulator(new SimulationOptions
+        {
+            OutputFolder = Path.Combine(_folder, "data"),
+            PhaseFolder = Path.Combine(AppContext.BaseDirectory, "calibration", "phases"),
+            Frames = frames,
+            FramesPerFile = 5,
+            Detector = "pilatus300k",
+            Seed = 11,
+            EmptyCellFrames = 1,
+        }).Run();
+        var pipeline = PipelineConfig.Load(run.PipelinePath);
+        var (model, _) = PeekModelBuilder.Build(run.PoniPath, [run.EmptyCellFile], new IntegrationOptions
+        {
+            Npt = pipeline.Integration.Npt,
+            Split = pipeline.Integration.Split,
+            RadialRange = pipeline.Integration.Range,
+            PolarizationFactor = pipeline.Integration.Polarization,
+        }, (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax));
+        var peek = Path.Combine(run.Folder, "peek-model.json");
+        model.Save(peek);
+        return (run.PipelinePath, peek);
+    }
+
+    [Fact]
+    public void Killing_the_run_with_sigkill_and_resuming_gives_the_same_results_as_an_uninterrupted_run()
+    {
+        var (pipeline, peek) = Simulate(20);
+        var reference = Path.Combine(_folder, "reference");
+        var done = OxrdProcess.Run(TimeSpan.FromMinutes(5), "reduce", "--pipeline", pipeline, "--peek", peek, "--out", reference);
+        Assert.True(done.ExitCode is 0 or 1, done.Error);
+
+        // Kill at random moments (the seed is printed so a failure can be replayed), resume each time.
+        var seed = Environment.TickCount;
+        _output.WriteLine($"kill schedule seed {seed}");
+        var random = new Random(seed);
+        var resumed = Path.Combine(_folder, "resumed");
+        var kills = 0;
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            using var child = OxrdProcess.Start("reduce", "--pipeline", pipeline, "--peek", peek, "--out", resumed, "--resume");
+            var delay = TimeSpan.FromSeconds(0.8 + 3.0 * random.NextDouble());
+            if (attempt < 4 && !child.WaitForExit(delay))
+            {
+                child.Kill();
+                child.WaitForExit();
+                kills++;
+                _output.WriteLine($"killed after {delay.TotalSeconds:F2} s");
+                continue;
+            }
+
+            Assert.True(child.WaitForExit(TimeSpan.FromMinutes(5)));
+            Assert.True(child.ExitCode is 0 or 1, $"exit {child.ExitCode}");
+            break;
+        }
+
+        Assert.True(kills > 0, "no run was interrupted: the test proved nothing");
+        Assert.Equal(File.ReadAllText(Path.Combine(reference, "lattice.csv")), File.ReadAllText(Path.Combine(resumed, "lattice.csv")));
+        var diff = Process.Start(new ProcessStartInfo("h5diff", [Path.Combine(reference, "reduced.h5"), Path.Combine(resumed, "reduced.h5")]) { RedirectStandardOutput = true })!;
+        var text = diff.StandardOutput.ReadToEnd();
+        diff.WaitForExit();
+        Assert.True(diff.ExitCode == 0, "reduced.h5 differs:\n" + text);
+    }
+
+    [Fact]
+    public void Bad_arguments_exit_with_code_2_and_one_line()
+    {
+        var result = OxrdProcess.Run(TimeSpan.FromMinutes(1), "simulate", "--frames", "0", "--out", _folder);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--frames must be positive", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", result.Error, StringComparison.Ordinal);
+    }
+}
