@@ -26,7 +26,7 @@ public class LatticeCsvTests
         Assert.Equal(0.001, row.Lattice[1].Esd);
         Assert.Equal(["NCA_scale", "LPSCl_scale", "PEEK_scale"], row.Scales.Select(v => v.Name));
         Assert.Equal(0.2, row.Scales[2].Value);
-        Assert.Equal(4.07, row.Rwp, 12);
+        Assert.Equal(0.0407, row.Rwp, 12);
         Assert.Equal(1.2, row.GoF);
         Assert.Equal("ok", row.Status);
     }

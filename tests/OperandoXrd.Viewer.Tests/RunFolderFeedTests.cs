@@ -38,7 +38,7 @@ public class RunFolderFeedTests
         Assert.Equal(SyntheticRun.Model(17, 1000), f17.Calculated![1000]);
         Assert.Equal("2th_deg", f17.RadialUnit);
         Assert.Equal(SyntheticRun.Voltage(17), f17.Voltage);
-        Assert.Equal(4.17, f17.Rwp, 12);
+        Assert.Equal(0.0417, f17.Rwp, 12);
         Assert.Equal(["LPSCl", "NCA"], f17.Ticks!.Select(t => t.Phase).Order(StringComparer.Ordinal));
         Assert.Equal([SyntheticRun.StrongPeak(17), SyntheticRun.ThirdPeak(17)], f17.Ticks!.Single(t => t.Phase == "NCA").TwoTheta);
         var a = f17.Lattice.Single(v => v.Name == "NCA_a");
@@ -84,7 +84,7 @@ public class RunFolderFeedTests
         var last = Assert.Single(Drain(feed));
         Assert.Equal(9, last.Index);
         Assert.Equal(SyntheticRun.NcaC(9), last.Lattice.Single(v => v.Name == "NCA_c").Value);
-        Assert.Equal(4.09, last.Rwp, 12);
+        Assert.Equal(0.0409, last.Rwp, 12);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ internal static class SyntheticRun
         "frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li,NCA_a,NCA_a_esd,NCA_c,NCA_c_esd,NCA_V,NCA_V_esd,LPSCl_a,LPSCl_a_esd,NCA_scale,LPSCl_scale,PEEK_scale,Rwp,GoF,status";
 
     public static string LatticeLine(int k) => string.Create(CultureInfo.InvariantCulture,
-        $"{k},{k * Period},{Voltage(k):R},0.084,{k * 0.4:R},{1 - k * 0.0014:R},{NcaA(k):R},0.0002,{NcaC(k):R},0.001,{100.8 - 0.01 * k:R},0.02,{LpsclA(k):R},0.0005,1.5,0.6,0.2,{4 + 0.01 * k:R},1.2,ok");
+        $"{k},{k * Period},{Voltage(k):R},0.084,{k * 0.4:R},{1 - k * 0.0014:R},{NcaA(k):R},0.0002,{NcaC(k):R},0.001,{100.8 - 0.01 * k:R},0.02,{LpsclA(k):R},0.0005,1.5,0.6,0.2,{0.04 + 0.0001 * k:R},1.2,ok");
 
     /// <summary>Writes (replacing atomically) the files of a run that has reached <paramref name="frames"/> frames.</summary>
     /// <param name="latticeTail">Raw text appended after the complete lattice rows (e.g. a half-written row).</param>

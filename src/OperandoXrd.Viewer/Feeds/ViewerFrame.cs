@@ -18,7 +18,7 @@ public sealed record PhaseTicks(string Phase, double[] TwoTheta);
 /// <param name="Ticks">Per-phase reflection positions, or null.</param>
 /// <param name="Lattice">Refined cell parameters with esd (may be empty).</param>
 /// <param name="Voltage">Cell voltage at the frame (V), NaN when unknown.</param>
-/// <param name="Rwp">Weighted-profile R factor of the fit (percent), NaN when not fitted.</param>
+/// <param name="Rwp">Weighted-profile R factor of the fit as a fraction (as the fitter and lattice.csv give it; shown ×100 in %), NaN when not fitted.</param>
 /// <param name="RadialUnit">pyFAI unit name of <paramref name="Radial"/>, e.g. <c>2th_deg</c>.</param>
 public sealed record ViewerFrame(
     int Index,

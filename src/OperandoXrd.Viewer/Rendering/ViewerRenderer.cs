@@ -125,7 +125,7 @@ internal sealed class ViewerRenderer : IDisposable
         };
         if (state.Current is { Rwp: var rwp } && double.IsFinite(rwp))
         {
-            right.Add(string.Create(CultureInfo.InvariantCulture, $"Rwp {rwp:F2} %"));
+            right.Add(string.Create(CultureInfo.InvariantCulture, $"Rwp {100 * rwp:F2} %"));
         }
 
         string rightText = string.Join("   ", right);
@@ -227,7 +227,7 @@ internal sealed class ViewerRenderer : IDisposable
 
         if (double.IsFinite(frame.Rwp))
         {
-            title += string.Create(CultureInfo.InvariantCulture, $"   Rwp {frame.Rwp:F2} %");
+            title += string.Create(CultureInfo.InvariantCulture, $"   Rwp {100 * frame.Rwp:F2} %");
         }
 
         Title(plot, title);
