@@ -11,8 +11,8 @@ internal static class KernelPaths
     /// <summary>Widest SIMD path by default; an engine can be limited to 256, 128 or 0 (scalar) to test each path.</summary>
     public const int MaxVectorBits = 512;
 
-    /// <summary>Histogram copies per partition (power of two): pixel i scatters into copy i mod Copies.</summary>
-    public static int Copies { get; set; } = 2;
+    /// <summary>Histogram copies per partition: bbox pixels alternate between two (4 measured no better).</summary>
+    public const int Copies = 2;
 }
 
 /// <summary>Per-frame pixel validity: pyFAI's dummy/delta-dummy test on the raw value, plus non-finite values.</summary>
@@ -23,10 +23,10 @@ internal readonly record struct FrameValidity(bool CheckDummy, float Dummy, floa
 /// blocks of <see cref="Block"/>:
 /// (1) SIMD: raw → signal (raw − dark) and Poisson variance max(raw, 1), zeroed where the pixel is a dummy or not
 /// finite (those pixels also take their share out of the bins' normalization, on a rare slow path);
-/// (2) SIMD, bbox only: the pixel's weights in double and two 4-double tuples per pixel, transposed in registers;
+/// (2) SIMD, bbox only: the pixel's weights in float32 and two 4-float tuples per pixel, transposed in registers;
 /// (3) scatter into the partition's own histogram, whose bins are 4 doubles [ΔS, ΔV, S, V]: a bbox pixel adds
 /// (a·x, a²·v, (w₀−a)·x, (w₀²−a²)·v) at its first bin and (−a·x, −a²·v, w₁·x, w₁²·v) at its last, i.e. a uniform
-/// run held as a difference plus exact end corrections: two aligned 32-byte adds per pixel whatever its span.
+/// run held as a difference plus exact end corrections: two aligned 32-byte double adds per pixel whatever its span.
 /// Bins are later S + prefix-sum(ΔS). Nothing is allocated per frame.
 /// </summary>
 [SkipLocalsInit]
