@@ -472,6 +472,7 @@ public sealed class Hdf5File : Hdf5Group
 
             var id = Hdf5Library.Check(H5F.open(path, flags, fapl.Value), "H5Fopen", path, null);
             var file = new Hdf5File(new H5Id(id, H5IdKind.File), path) { IsSwmrRead = options.SwmrRead };
+            CloseOnExec(id);
             if (options.SwmrRead && file.SuperblockVersion < 3)
             {
                 // 1.10 lets an old-format file be opened "SWMR read", but nothing in it is SWMR-safe and H5Drefresh
@@ -521,7 +522,37 @@ public sealed class Hdf5File : Hdf5Group
             }
 
             var id = Hdf5Library.Check(H5F.create(path, H5F.ACC_TRUNC, H5P.DEFAULT, fapl.Value), "H5Fcreate", path, null);
-            return new Hdf5File(new H5Id(id, H5IdKind.File), path);
+            var file = new Hdf5File(new H5Id(id, H5IdKind.File), path);
+            CloseOnExec(id);
+            return file;
+        }
+    }
+
+    /// <summary>
+    /// HDF5 opens files without close-on-exec: every child process started while the file is open (a plotting tool, a
+    /// test's Python) would inherit the descriptor, and with it HDF5's lock on the file, until it exits. Set the flag
+    /// on the sec2 driver's descriptor.
+    /// </summary>
+    private static unsafe void CloseOnExec(long fileId)
+    {
+        // Linux only: fcntl is variadic, which P/Invoke matches on x86-64 and arm64 Linux but not on Apple arm64.
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        void* handle;
+        if (H5F.get_vfd_handle(fileId, H5P.DEFAULT, &handle) < 0 || handle is null)
+        {
+            _ = H5E.clear(H5E.DEFAULT);
+            return;
+        }
+
+        var fd = *(int*)handle;
+        var flags = Libc.fcntl(fd, Libc.F_GETFD, 0);
+        if (flags >= 0)
+        {
+            _ = Libc.fcntl(fd, Libc.F_SETFD, flags | Libc.FD_CLOEXEC);
         }
     }
 
@@ -553,4 +584,14 @@ public sealed class Hdf5File : Hdf5Group
             }
         }
     }
+}
+
+internal static partial class Libc
+{
+    public const int F_GETFD = 1;
+    public const int F_SETFD = 2;
+    public const int FD_CLOEXEC = 1;
+
+    [LibraryImport("libc", EntryPoint = "fcntl")]
+    public static partial int fcntl(int fd, int command, int argument);
 }

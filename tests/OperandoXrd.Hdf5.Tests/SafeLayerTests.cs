@@ -110,6 +110,27 @@ public sealed class SafeLayerTests : IDisposable
     }
 
     [Fact]
+    public unsafe void Files_are_not_inherited_by_child_processes()
+    {
+        var path = _folder.File("cloexec.h5");
+        foreach (var create in new[] { true, false })
+        {
+            using var file = create ? Hdf5File.Create(path) : Hdf5File.Open(path);
+            void* handle;
+            lock (Hdf5Library.Sync)
+            {
+                Assert.True(H5F.get_vfd_handle(file.Id.Value, H5P.DEFAULT, &handle) >= 0);
+            }
+
+            var fd = *(int*)handle;
+            var flagsLine = File.ReadAllLines($"/proc/self/fdinfo/{fd}").Single(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            var flags = Convert.ToInt32(flagsLine["flags:".Length..].Trim(), 8);
+            const int O_CLOEXEC = 0x80000;
+            Assert.True((flags & O_CLOEXEC) != 0, flagsLine);
+        }
+    }
+
+    [Fact]
     public void Errors_carry_the_library_message_and_the_path()
     {
         var path = _folder.File("e.h5");

@@ -43,25 +43,32 @@ internal static class ChunkDecoder
     public static void Decode(IReadOnlyList<Hdf5Filter> filters, uint filterMask, byte[] chunk, int length, Span<byte> destination, int elementSize)
     {
         // Work from the last filter applied back to the first. Intermediate results ping-pong between two pooled
-        // buffers; the last step writes straight into the caller's frame.
-        var active = new List<Hdf5Filter>(filters.Count);
+        // buffers; the last step writes straight into the caller's frame. No allocation per frame: the pipeline is
+        // walked by index, skipping filters the writer did not apply.
+        var remaining = 0;
         for (var i = 0; i < filters.Count; i++)
         {
             if ((filterMask & (1u << i)) == 0)
             {
-                active.Add(filters[i]);
+                remaining++;
             }
         }
 
+        var activeCount = remaining;
         byte[]? scratch = null;
         byte[]? scratch2 = null;
         try
         {
             ReadOnlySpan<byte> current = chunk.AsSpan(0, length);
-            for (var k = active.Count - 1; k >= 0; k--)
+            for (var i = filters.Count - 1; i >= 0; i--)
             {
-                var last = k == 0;
-                var f = active[k];
+                if ((filterMask & (1u << i)) != 0)
+                {
+                    continue;
+                }
+
+                var last = --remaining == 0;
+                var f = filters[i];
                 Span<byte> target;
                 if (last)
                 {
@@ -82,7 +89,7 @@ internal static class ChunkDecoder
                 }
             }
 
-            if (active.Count == 0)
+            if (activeCount == 0)
             {
                 if (length != destination.Length)
                 {

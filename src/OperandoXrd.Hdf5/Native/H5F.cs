@@ -64,6 +64,10 @@ public static unsafe partial class H5F
     [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Fget_info2")]
     public static partial int get_info(long objectId, byte* info);
 
+    /// <summary><c>H5Fget_vfd_handle</c>: for the default sec2 driver, <paramref name="handle"/> points at the POSIX file descriptor.</summary>
+    [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Fget_vfd_handle")]
+    public static partial int get_vfd_handle(long fileId, long faplId, void** handle);
+
     [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Fget_filesize")]
     public static partial int get_filesize(long fileId, ulong* size);
 }
