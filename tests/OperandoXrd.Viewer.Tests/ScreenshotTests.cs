@@ -296,9 +296,11 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     [Fact]
     public void The_viewer_follows_a_run_as_it_is_written_and_waits_for_the_frames_asked_for()
     {
-        using var dir = new TempFolder();
-        var png = Path.Combine(dir.Path, "live.png");
-        using var process = Xvfb.Start("view", "--run", dir.Path, "--screenshot", png, "--after-frames", "30", "--poll", "0.2");
+        using var temp = new TempFolder();
+        var run = Path.Combine(temp.Path, "synthetic-run");
+        Directory.CreateDirectory(run);
+        var png = Path.Combine(temp.Path, "live.png");
+        using var process = Xvfb.Start("view", "--run", run, "--screenshot", png, "--after-frames", "30", "--poll", "0.2");
 
         // An empty folder first, then the writer's checkpoints, each with the next lattice row half written.
         foreach (var frames in new[] { 0, 6, 13, 21, 30 })
@@ -306,7 +308,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
             Thread.Sleep(700);
             if (frames > 0)
             {
-                SyntheticRun.Write(dir.Path, frames, latticeTail: frames < 30 ? SyntheticRun.LatticeLine(frames)[..17] : "");
+                SyntheticRun.Write(run, frames, latticeTail: frames < 30 ? SyntheticRun.LatticeLine(frames)[..17] : "");
             }
 
             Assert.False(process.HasExited && frames < 30 && process.ExitCode != 0, "viewer exited early");
@@ -318,6 +320,8 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         var image = PngImage.Read(png);
         Assert.Equal(30, Bands(image, Layout.Contour).Count);
         Assert.NotNull(FindText(image, "frame 30/30", Layout.Header));
+        var (min, max) = DataRange(30);
+        CheckContourColours(image, 30, v => (v - min) / (max - min));
     }
 
     /// <summary>The texel under a pixel centre at cell coordinate <paramref name="at"/>; both neighbours when the centre sits on an edge (the GPU's interpolation may land on either side).</summary>
