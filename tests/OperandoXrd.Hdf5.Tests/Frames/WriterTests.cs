@@ -193,6 +193,34 @@ public sealed class WriterTests : IDisposable
     }
 
     [Fact]
+    public void A_swmr_writer_file_uses_the_swmr_format_and_reads_back_through_h5py_and_our_reader()
+    {
+        var path = _folder.File("swmr.h5");
+        using (var w = new LimaFileWriter(path, Rows, Cols, 3, new FrameWriterOptions { Swmr = true, StartTime = Start, ExposureTime = 0.1 }))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                w.WriteFrame(i, Frame(i, FrameDType.Int32));
+            }
+        }
+
+        using (var file = Hdf5File.Open(path))
+        {
+            Assert.Equal(3, file.SuperblockVersion);
+        }
+
+        File.WriteAllText(_folder.File("swmr.json"), JsonSerializer.Serialize(new[] { new { name = "swmr", file = "swmr.h5", kind = "lima" } }));
+        Python.Run("read_ours.py", _folder.File("swmr.json"));
+        var expected = Enumerable.Range(0, 3).SelectMany(i => Stored(Frame(i, FrameDType.Int32), FrameDType.Int32)).ToArray();
+        Assert.Equal(expected, File.ReadAllBytes(_folder.File("swmr.h5py.bin")));
+
+        using var source = FrameSources.Open(path);
+        var frame = new int[Rows * Cols];
+        source.ReadFrame(2, frame);
+        Assert.Equal(Frame(2, FrameDType.Int32), frame);
+    }
+
+    [Fact]
     public void A_series_writer_produces_a_folder_read_as_one_acquisition()
     {
         var folder = Path.Combine(_folder.Path, "series");
