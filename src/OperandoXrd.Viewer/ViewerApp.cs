@@ -62,7 +62,9 @@ public static class ViewerApp
             if (options.ScreenshotPath is not null && window.ScreenshotComplete == false)
             {
                 error.WriteLine($"oxrd view: wrote {options.ScreenshotPath} with {window.State.Frames.Count} frames; " +
-                    $"{options.AfterFrames} did not arrive within {options.ScreenshotTimeout.TotalSeconds:0} s");
+                    (feed.IsComplete
+                        ? $"the feed ended before {options.AfterFrames} frames"
+                        : $"{options.AfterFrames} frames did not arrive within {options.ScreenshotTimeout.TotalSeconds:0} s"));
                 return ExitIncomplete;
             }
         }

@@ -152,7 +152,9 @@ public sealed class ViewerWindow : GameWindow
 
         if (_options.ScreenshotPath is { } path)
         {
-            int seen = _state.Frames.Count + _state.Refused;
+            // Frames the producer dropped were handed over all the same: they count towards --after-frames, and the
+            // header says how many there were.
+            long seen = _state.Frames.Count + _state.Refused + _feed.Dropped;
             bool enough = seen >= _target;
             if (enough || _feed.IsComplete || _clock.Elapsed > _options.ScreenshotTimeout)
             {

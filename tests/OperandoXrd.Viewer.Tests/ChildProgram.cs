@@ -7,7 +7,8 @@ namespace OperandoXrd.Viewer.Tests;
 
 /// <summary>
 /// Entry point of this assembly when a test starts it as a child process (<c>dotnet OperandoXrd.Viewer.Tests.dll ...</c>):
-/// <c>glinfo</c> prints the GL strings of a fresh 3.3 core context; <c>view --run DIR [--screenshot F] [--after-frames N]
+/// <c>glinfo</c> prints the GL strings of a fresh 3.3 core context; <c>channel FRAMES CAPACITY PNG</c> feeds the viewer
+/// in-process through a <see cref="ViewerChannel"/>; <c>view --run DIR [--screenshot F] [--after-frames N]
 /// [--width W] [--height H] [--poll S] [--log 1]</c> runs the viewer exactly as <c>oxrd view</c> does.
 /// </summary>
 public static class ChildProgram
@@ -22,6 +23,29 @@ public static class ChildProgram
             Console.WriteLine($"GL_SHADING_LANGUAGE_VERSION={GL.GetString(StringName.ShadingLanguageVersion)}");
             Console.WriteLine($"GL_ERROR={GL.GetError()}");
             return 0;
+        }
+
+        if (args.Length == 4 && args[0] == "channel")
+        {
+            // In-process feed: a producer pushes every frame of a synthetic run into a small DropOldest channel
+            // before the viewer takes any, as a pipeline outrunning the viewer would; the viewer then shows what is left.
+            int frames = int.Parse(args[1], CultureInfo.InvariantCulture), capacity = int.Parse(args[2], CultureInfo.InvariantCulture);
+            var channel = new ViewerChannel(capacity);
+            var radial = Enumerable.Range(0, SyntheticRun.Npt).Select(SyntheticRun.Radial).ToArray();
+            int accepted = 0;
+            for (int k = 0; k < frames; k++)
+            {
+                var obs = Enumerable.Range(0, SyntheticRun.Npt).Select(i => SyntheticRun.Observed(k, i)).ToArray();
+                var calc = Enumerable.Range(0, SyntheticRun.Npt).Select(i => SyntheticRun.Model(k, i)).ToArray();
+                accepted += channel.Writer.TryWrite(new ViewerFrame(k, SyntheticRun.StartTime + k * SyntheticRun.Period, radial, obs, calc,
+                    [new PhaseTicks("NCA", [SyntheticRun.StrongPeak(k)])], [new LatticeValue("NCA_a", SyntheticRun.NcaA(k), 2e-4)],
+                    SyntheticRun.Voltage(k), 0.05)) ? 1 : 0;
+            }
+
+            channel.Writer.Complete();
+            Console.WriteLine($"accepted={accepted} dropped={channel.Dropped}");
+            using var feed = channel.ToFeed();
+            return ViewerApp.Run(feed, new ViewerOptions { ScreenshotPath = args[3], AfterFrames = frames }, Console.Error);
         }
 
         if (args.Length > 0 && args[0] == "view")

@@ -339,6 +339,29 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
 
     private static int Entry(double t) => Math.Clamp((int)Math.Floor(t * 256), 0, 255);
 
+    [Fact]
+    public void Fed_in_process_faster_than_it_draws_the_viewer_drops_the_oldest_frames_and_says_how_many()
+    {
+        using var dir = new TempFolder();
+        var png = Path.Combine(dir.Path, "channel.png");
+        var result = Xvfb.Run("channel", "200", "8", png);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("accepted=200 dropped=192", result.Stdout, StringComparison.Ordinal); // the writer never waited or failed
+        var image = PngImage.Read(png);
+        Assert.Equal(8, Bands(image, Layout.Contour).Count);
+        Assert.NotNull(FindText(image, "dropped 192", Layout.Header));
+        Assert.NotNull(FindText(image, "frame 8/8", Layout.Header));
+        Assert.NotNull(FindText(image, "#199", Layout.Header)); // the newest survived, the oldest went
+
+        // The bottom band is frame 192: its brightest pixel is on that frame's strongest peak.
+        var c = Layout.Contour;
+        var index = ViridisIndex();
+        int y = c.Bottom - 3, bestX = Enumerable.Range(c.X, c.Width).MaxBy(x => index[image[x, y]]);
+        double expectedX = c.X + (SyntheticRun.StrongPeak(192) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * c.Width;
+        Assert.True(Math.Abs(bestX + 0.5 - expectedX) <= 2, $"brightest at {bestX}, frame 192's peak at {expectedX:F1}");
+    }
+
     internal static Dictionary<(byte, byte, byte), int> ViridisIndex()
     {
         var map = new Dictionary<(byte, byte, byte), int>();
