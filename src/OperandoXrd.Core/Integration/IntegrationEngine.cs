@@ -126,6 +126,7 @@ public sealed unsafe class IntegrationEngine : IDisposable
     }
 
     /// <summary>Merges the partitions' histograms (prefix-summing bbox's differences) and forms I and σ.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Finish(Pattern1D result)
     {
         var m = Matrix;

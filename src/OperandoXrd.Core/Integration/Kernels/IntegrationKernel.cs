@@ -66,6 +66,8 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
         _validity = validity;
     }
 
+    // Fully optimized from the first call: a run of 20 frames otherwise spends most of its time in tier-0 and OSR code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunPartition(int partition, int partitions)
     {
         var m = _matrix;
@@ -246,6 +248,7 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     /// in the double prefix sum. The SIMD paths compute 16/8/4 pixels per vector and transpose the tuples in
     /// registers (x86 shuffles: the portable Vector API has no two-source shuffle).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void BBoxTuples(ref uint bins, ref float lo, ref float hi, int count, ref float x, ref float v, ref float t, int bits)
     {
         var i = 0;
@@ -401,7 +404,7 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     /// alternate between two histogram copies so that pixels hitting the same bins (a row running along a ring) do
     /// not wait on each other's store.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ScatterBBox(ref uint bins, int count, ref float t, ref double h0, int stride, int copiesMask)
     {
         ref var h1 = ref Unsafe.Add(ref h0, copiesMask > 0 ? stride : 0);
@@ -442,7 +445,7 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ScatterSingle(ref ushort bins, int count, ref double x, ref double v, ref double h0, int stride, int copiesMask)
     {
         for (var i = 0; i < count; i++)
@@ -452,6 +455,7 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScatterEntries(IntegrationMatrix m, int p, int count, ref double x, ref double v, ref double h)
     {
         var starts = m.EntryStart!;
