@@ -12,6 +12,8 @@ internal static class CommandCatalog
         yield return ReduceCommand.Create();
         yield return HklCommand.Create();
         yield return IntegrateCommand.Create();
+        yield return PeekModelCommand.Create();
+        yield return FitCommand.Create();
         yield return ViewCommand.Create();
         yield return BenchCommand.Create();
         yield return InspectCommand.Create();

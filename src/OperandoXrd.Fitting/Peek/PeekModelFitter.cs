@@ -47,30 +47,20 @@ internal static class PeekModelFitter
 
         double min = x[0], max = x[^1];
         var background = LowerEnvelope(x, y, sigma, valid, min, max, backgroundTerms);
-        var candidates = FindPeaks(x, y, sigma, valid, background, min, max);
+        var net = new double[x.Length];
+        for (var i = 0; i < x.Length; i++)
+        {
+            net[i] = valid[i] ? y[i] - Chebyshev.Evaluate(background, x[i], min, max) : 0;
+        }
+
+        var candidates = FindPeaks(x, net, sigma, valid);
         if (candidates.Count == 0)
         {
-            throw new ArgumentException("No peak rises above the noise of the empty-cell pattern (nothing > 5σ over the background).", nameof(y));
+            throw new ArgumentException("No peak rises above the noise of the empty-cell pattern (nothing 4σ above the background after smoothing).", nameof(y));
         }
 
         var chosen = candidates.OrderByDescending(c => c.Height * c.Fwhm).Take(peakCount).OrderBy(c => c.Position).ToList();
-        var parameters = new ParameterSet();
-        for (var k = 0; k < backgroundTerms; k++)
-        {
-            parameters.Add($"bkg{k}", background[k], free: true);
-        }
-
         var step = (max - min) / (x.Length - 1);
-        foreach (var (c, k) in chosen.Select((c, k) => (c, k)))
-        {
-            var h = Math.Max(c.Fwhm, 2 * step);
-            parameters.Add($"pos{k}", c.Position, free: true, c.Position - h, c.Position + h);
-            parameters.Add($"hg{k}", 0.85 * h, free: true, 0.3 * step, 5 * h);
-            parameters.Add($"hl{k}", 0.15 * h, free: true, 0, 5 * h);
-            parameters.Add($"area{k}", c.Height * h * 1.064, free: true, 0);
-        }
-
-        var model = new PeekFitModel(x, min, max, backgroundTerms, chosen.Count);
         var weightedSigma = new double[x.Length];
         for (var i = 0; i < x.Length; i++)
         {
@@ -78,23 +68,116 @@ internal static class PeekModelFitter
         }
 
         var lm = new LevenbergMarquardt(new LevenbergMarquardtOptions { MaxIterations = 300 });
-        var result = lm.Fit(model, y, weightedSigma, parameters);
-        if (!result.Converged && result.Iterations == 0)
+        var values = (double[]?)null;
+        LeastSquaresResult result;
+        // Fit, then look for peaks the first pass hid (sharp peaks sitting on a broad amorphous hump only show up
+        // once the hump is modelled) until peakCount peaks or nothing > 5σ is left in the residual.
+        for (var round = 0; ; round++)
         {
-            throw new ArgumentException($"The PEEK peak fit failed: {result.Message}", nameof(y));
+            var parameters = Parameters(chosen, background, values, backgroundTerms, min, max, step);
+            var model = new PeekFitModel(x, min, max, backgroundTerms, chosen.Count);
+            result = lm.Fit(model, y, weightedSigma, parameters);
+            if (!result.Converged && result.Iterations == 0)
+            {
+                throw new ArgumentException($"The PEEK peak fit failed: {result.Message}", nameof(y));
+            }
+
+            values = result.Values;
+            if (chosen.Count >= peakCount || round == 4)
+            {
+                break;
+            }
+
+            var calc = new double[x.Length];
+            model.Evaluate(values, calc, null);
+            var residual = new double[x.Length];
+            for (var i = 0; i < x.Length; i++)
+            {
+                residual[i] = valid[i] ? y[i] - calc[i] : 0;
+            }
+
+            var current = CurrentPeaks(values, backgroundTerms, chosen.Count);
+            // Only peak-like structure: a residual wiggle wider than a sixth of the range is background.
+            var extra = FindPeaks(x, residual, sigma, valid)
+                .Where(c => c.Fwhm < (max - min) / 6)
+                .Where(c => current.TrueForAll(p => Math.Abs(p.Position - c.Position) > 0.5 * Math.Min(p.Fwhm, c.Fwhm) + step))
+                .OrderByDescending(c => c.Height * c.Fwhm)
+                .Take(peakCount - chosen.Count)
+                .ToList();
+            if (extra.Count == 0)
+            {
+                break;
+            }
+
+            background = values.AsSpan(0, backgroundTerms).ToArray();
+            chosen = [.. current, .. extra];
+            values = null;
+            var keep = current.Count;
+            var refit = Parameters(chosen, background, null, backgroundTerms, min, max, step);
+            for (var k = 0; k < keep; k++)
+            {
+                // Keep the fitted shapes of the peaks found so far as start values.
+                var o = backgroundTerms + 4 * k;
+                refit[o + 1] = result.Values[o + 1];
+                refit[o + 2] = result.Values[o + 2];
+                refit[o + 3] = result.Values[o + 3];
+            }
+
+            values = refit.Values.ToArray();
         }
 
         var peaks = new List<PeekPeak>();
         for (var k = 0; k < chosen.Count; k++)
         {
             var o = backgroundTerms + 4 * k;
-            peaks.Add(new PeekPeak(result.Values[o], result.Values[o + 1], result.Values[o + 2], result.Values[o + 3]));
+            // A peak the fit drove to zero area carries nothing.
+            if (result.Values[o + 3] > 0)
+            {
+                peaks.Add(new PeekPeak(result.Values[o], result.Values[o + 1], result.Values[o + 2], result.Values[o + 3]));
+            }
         }
 
         return new PeekModel(peaks, min, max, result.Values.AsSpan(0, backgroundTerms).ToArray(), wavelength, source);
     }
 
     private sealed record Candidate(double Position, double Height, double Fwhm);
+
+    private static ParameterSet Parameters(List<Candidate> chosen, double[] background, double[]? values, int terms, double min, double max, double step)
+    {
+        var parameters = new ParameterSet();
+        for (var k = 0; k < terms; k++)
+        {
+            parameters.Add($"bkg{k}", values?[k] ?? background[k], free: true);
+        }
+
+        for (var k = 0; k < chosen.Count; k++)
+        {
+            var c = chosen[k];
+            var h = Math.Max(c.Fwhm, 2 * step);
+            var o = terms + 4 * k;
+            parameters.Add($"pos{k}", values?[o] ?? c.Position, free: true, Math.Max(c.Position - h, min), Math.Min(c.Position + h, max));
+            // Widths stay near the measured FWHM: without a floor on H_G a weak peak can turn into a pure Lorentzian
+            // whose tails soak up background and inflate its area.
+            parameters.Add($"hg{k}", values?[o + 1] ?? 0.85 * h, free: true, Math.Max(0.3 * step, 0.25 * h), 5 * h);
+            parameters.Add($"hl{k}", values?[o + 2] ?? 0.15 * h, free: true, 0, 1.5 * h);
+            parameters.Add($"area{k}", values?[o + 3] ?? c.Height * h * 1.064, free: true, 0);
+        }
+
+        return parameters;
+    }
+
+    private static List<Candidate> CurrentPeaks(double[] values, int terms, int count)
+    {
+        var list = new List<Candidate>();
+        for (var k = 0; k < count; k++)
+        {
+            var o = terms + 4 * k;
+            var fwhm = Math.Max(Math.Sqrt(values[o + 1] * values[o + 1] + values[o + 2] * values[o + 2]), 1e-6);
+            list.Add(new Candidate(values[o], values[o + 3] / (1.064 * fwhm), fwhm));
+        }
+
+        return list;
+    }
 
     // Iteratively reweighted Chebyshev fit that drops points lying well above the curve: what is left is the
     // smooth floor (amorphous hump + air scatter) under the Bragg peaks.
@@ -164,26 +247,35 @@ internal static class PeekModelFitter
         return coefficients;
     }
 
-    private static List<Candidate> FindPeaks(double[] x, double[] y, double[] sigma, bool[] valid, double[] background, double min, double max)
+    private static List<Candidate> FindPeaks(double[] x, double[] net, double[] sigma, bool[] valid)
     {
         var n = x.Length;
-        var net = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            net[i] = valid[i] ? y[i] - Chebyshev.Evaluate(background, x[i], min, max) : 0;
-        }
-
-        // Three-point smoothing keeps one noisy point from making two maxima out of one peak.
+        // A 7-point triangular smoothing (weights 1..4..1 / 16) keeps one noisy point from making two maxima out of
+        // one peak and cuts the noise by √44/16 ≈ 0.41, so a 4σ test on the smoothed curve finds peaks a few σ
+        // high per point but spread over several points, while pure noise rarely passes.
+        ReadOnlySpan<double> kernel = [1, 2, 3, 4, 3, 2, 1];
+        const double noiseFactor = 0.4145780;
         var smooth = new double[n];
         for (var i = 0; i < n; i++)
         {
-            smooth[i] = (net[Math.Max(i - 1, 0)] + 2 * net[i] + net[Math.Min(i + 1, n - 1)]) / 4;
+            double sum = 0, weight = 0;
+            for (var k = -3; k <= 3; k++)
+            {
+                var j = i + k;
+                if (j >= 0 && j < n && valid[j])
+                {
+                    sum += kernel[k + 3] * net[j];
+                    weight += kernel[k + 3];
+                }
+            }
+
+            smooth[i] = weight > 0 ? sum / weight : 0;
         }
 
         var found = new List<Candidate>();
         for (var i = 1; i < n - 1; i++)
         {
-            if (!valid[i] || smooth[i] < smooth[i - 1] || smooth[i] <= smooth[i + 1] || smooth[i] < 5 * sigma[i])
+            if (!valid[i] || smooth[i] < smooth[i - 1] || smooth[i] <= smooth[i + 1] || smooth[i] < 4 * noiseFactor * sigma[i])
             {
                 continue;
             }
@@ -204,11 +296,12 @@ internal static class PeekModelFitter
             found.Add(new Candidate(x[i], smooth[i], fwhm));
         }
 
-        // A shoulder within one FWHM of a stronger maximum is the same peak for this purpose.
+        // A maximum within ¾ of the narrower FWHM of a stronger one is the same peak; a sharp peak on a broad
+        // hump is not.
         var result = new List<Candidate>();
         foreach (var c in found.OrderByDescending(c => c.Height))
         {
-            if (result.TrueForAll(r => Math.Abs(r.Position - c.Position) > 0.75 * Math.Max(r.Fwhm, c.Fwhm)))
+            if (result.TrueForAll(r => Math.Abs(r.Position - c.Position) > 0.75 * Math.Min(r.Fwhm, c.Fwhm)))
             {
                 result.Add(c);
             }

@@ -25,6 +25,7 @@ public sealed class SequentialFitter
     private readonly WholePatternModel _model;
     private readonly FitSettings _settings;
     private readonly LevenbergMarquardt _lm;
+    private readonly LevenbergMarquardt _referenceLm;
     private readonly int _offset;
     private readonly int _count;
     private readonly bool[] _excluded;
@@ -58,6 +59,8 @@ public sealed class SequentialFitter
         }
 
         _lm = new LevenbergMarquardt(new LevenbergMarquardtOptions { MaxIterations = settings.MaxIterations });
+        // The reference refines hundreds of parameters (Pawley intensities) from CIF start values: give it room.
+        _referenceLm = new LevenbergMarquardt(new LevenbergMarquardtOptions { MaxIterations = Math.Max(300, settings.MaxIterations) });
         _excluded = new bool[_count];
         var x = model.X;
         for (var i = 0; i < _count; i++)
@@ -190,7 +193,9 @@ public sealed class SequentialFitter
                 free[_model.CellIndex(p) + j] = true;
             }
 
-            var widths = reference ? phase.RefinedWidths.Union(["W", "Y"]) : phase.RefinedWidths;
+            // The reference also fixes the widths the frames hold: U, W, X, Y for every phase (floored at zero, so
+            // they cannot trade off into a negative H_G²), whatever the per-frame refine list says.
+            var widths = reference ? phase.RefinedWidths.Union(["U", "W", "X", "Y"]) : phase.RefinedWidths;
             foreach (var w in widths)
             {
                 free[_model.WidthIndex(p) + "UVWXYZ".IndexOf(w[0], StringComparison.Ordinal)] = true;
@@ -258,7 +263,7 @@ public sealed class SequentialFitter
         }
 
         ApplyFree(_referenceFree, except: j => !IsBackgroundOrPeek(j));
-        iterations += _lm.Fit(_model, _y, _sigma, parameters).Iterations;
+        iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
         for (var p = 0; p < _model.PhaseCount; p++)
         {
             parameters[_model.ScaleIndex(p)] = saved[_model.ScaleIndex(p)];
@@ -270,9 +275,9 @@ public sealed class SequentialFitter
             // Structure intensities: scales first (linear), then everything the reference refines.
             InitialiseRietveldScales(weights);
             ApplyFree(_referenceFree, except: j => !(IsBackgroundOrPeek(j) || IsScale(j)));
-            iterations += _lm.Fit(_model, _y, _sigma, parameters).Iterations;
+            iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
             ApplyFree(_referenceFree);
-            result = _lm.Fit(_model, _y, _sigma, parameters);
+            result = _referenceLm.Fit(_model, _y, _sigma, parameters);
             iterations += result.Iterations;
         }
         else
@@ -292,18 +297,18 @@ public sealed class SequentialFitter
             {
                 _model.PartitionIntensities(parameters.Values, _y, weights);
                 ApplyFree(_referenceFree, except: j => intensities.Contains(j));
-                iterations += _lm.Fit(_model, _y, _sigma, parameters).Iterations;
+                iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
             }
 
             _model.PartitionIntensities(parameters.Values, _y, weights);
             // 3. Pawley: intensities become parameters (refined with everything else); Le Bail keeps the partition.
             ApplyFree(_referenceFree);
-            result = _lm.Fit(_model, _y, _sigma, parameters);
+            result = _referenceLm.Fit(_model, _y, _sigma, parameters);
             iterations += result.Iterations;
             if (_settings.Mode == FitMode.LeBail)
             {
                 _model.PartitionIntensities(parameters.Values, _y, weights);
-                result = _lm.Fit(_model, _y, _sigma, parameters);
+                result = _referenceLm.Fit(_model, _y, _sigma, parameters);
                 iterations += result.Iterations;
             }
         }
@@ -324,7 +329,7 @@ public sealed class SequentialFitter
         ApplyFree(_frameFree);
         // The per-frame covariance is the one that matters for esds; re-fit the reference with the per-frame
         // parameter set so that its esds are comparable with every other frame's.
-        var frameResult = _lm.Fit(_model, _y, _sigma, parameters);
+        var frameResult = _referenceLm.Fit(_model, _y, _sigma, parameters);
         iterations += frameResult.Iterations;
         _reference = parameters.Values.ToArray();
         _lastGood = _reference;

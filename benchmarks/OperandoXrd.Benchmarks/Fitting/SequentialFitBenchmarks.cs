@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using OperandoXrd.Crystallography.Cells;
+using OperandoXrd.Crystallography.Cif;
+using OperandoXrd.Crystallography.Patterns;
+using OperandoXrd.Crystallography.Profiles;
+using OperandoXrd.Crystallography.Reflections;
+using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Model;
+using OperandoXrd.Fitting.Optimization;
+using OperandoXrd.Fitting.Peek;
+using OperandoXrd.Fitting.Sequential;
+
+namespace OperandoXrd.Benchmarks.Fitting;
+
+/// <summary>
+/// Per-frame fit cost (issue 5 target ≤ 5 ms): NCA + LPSCl + LIC + PEEK (12 peaks) + 4 Chebyshev terms, Pawley mode,
+/// ~3000 points over 2–11° 2θ at λ = 0.24486 Å, simulated with the crystallography PatternCalculator and Poisson noise.
+/// Each call fits the next of two neighbouring frames starting from the other one's result, as in a sequence.
+/// Beside it, in the same run, lmfit (Debian python3-lmfit) fits the same pattern the xrdfit way: independent
+/// pseudo-Voigt peaks (the 12 strongest) on a cubic background, timed inside a persistent Python process.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 2, iterationCount: 8)]
+public class SequentialFitBenchmarks
+{
+    private const double Lambda = 0.244860;
+    private const int LmfitPeaks = 12;
+    private SequentialFitter _fitter = null!;
+    private WholePatternModel _model = null!;
+    private (double[] Y, double[] Sigma)[] _frames = null!;
+    private double[] _values = null!;
+    private double[] _f = null!;
+    private Jacobian _jacobian = null!;
+    private int _next;
+    private Process? _python;
+    private string? _inputPath;
+
+    [GlobalSetup(Targets = [nameof(FitFrame_ThreePhasesPlusPeek), nameof(ModelWithJacobian)])]
+    public void Setup() => Prepare(withLmfit: false);
+
+    // The Python process only for the benchmark that uses it (each benchmark runs in its own process).
+    [GlobalSetup(Target = nameof(Lmfit_IndependentPseudoVoigt))]
+    public void SetupLmfit() => Prepare(withLmfit: true);
+
+    private void Prepare(bool withLmfit)
+    {
+        var root = RepoRoot();
+        var x = Enumerable.Range(0, 3334).Select(i => 1.5 + 10.0 * i / 3333).ToArray();
+        var profile = new TchParameters(0.002, -0.0005, 0.0004, 0.002, 0.008);
+        var peek = new PeekModel(
+            new[] { 4.69, 4.54, 3.87, 3.48, 3.15, 2.90, 2.45, 2.30, 2.05, 1.92, 1.73, 1.58 }
+                .Select((d, i) => new PeekPeak(2 * Math.Asin(Lambda / (2 * d)) * 180 / Math.PI, 0.035 + 0.002 * i, 0.01, 60.0 / (1 + i))).ToList(),
+            1.5, 11.5, [400, -150, 60, -20]);
+        var grid = new PatternGrid(x, RadialUnit.TwoThetaDegrees, Lambda);
+        var calculator = new PatternCalculator(grid);
+        var sim = new PatternModel { ZeroShift = 0.002, Background = [900, -250, 60] };
+        var dMin = Bragg.DFromTwoTheta(12.5, Lambda);
+        foreach (var (name, height) in new[] { ("NCA", 3e4), ("LPSCl", 1e4), ("LIC", 5e3) })
+        {
+            var phase = new PhaseModel(CifPhaseReader.ReadFile(Path.Combine(root, "calibration", "phases", name + ".cif"), name), dMin, profile, 1);
+            var only = new PatternModel();
+            only.Phases.Add(phase);
+            var y0 = new double[x.Length];
+            calculator.Calculate(only, y0);
+            phase.Scale = height / y0.Max();
+            sim.Phases.Add(phase);
+        }
+
+        sim.Contributions.Add((new PeekContribution(peek), 1.0));
+        var rng = new Random(5);
+        _frames = new (double[], double[])[3];
+        for (var f = 0; f < 3; f++)
+        {
+            sim.Phases[0].SetCell(new UnitCell(2.865 - 0.0015 * f, 2.865 - 0.0015 * f, 14.18 + 0.03 * f, 90, 90, 120));
+            var clean = new double[x.Length];
+            calculator.Calculate(sim, clean);
+            var y = clean.Select(v => Math.Max(0, Math.Round(v + Math.Sqrt(v) * Gauss(rng)))).ToArray();
+            _frames[f] = (y, y.Select(v => Math.Sqrt(Math.Max(v, 1))).ToArray());
+        }
+
+        var configuration = new FitConfiguration
+        {
+            Phases =
+            [
+                new PhaseConfiguration("NCA", Path.Combine(root, "calibration", "phases", "NCA.cif"), ["cell", "scale", "U", "W", "X", "Y"], profile),
+                new PhaseConfiguration("LPSCl", Path.Combine(root, "calibration", "phases", "LPSCl.cif"), ["cell", "scale", "W"], profile),
+                new PhaseConfiguration("LIC", Path.Combine(root, "calibration", "phases", "LIC.cif"), ["cell", "scale"], profile),
+            ],
+            Fit = new FitSettings { RangeMin = 2, RangeMax = 11 },
+        };
+        _fitter = FitSession.Create(configuration, x, Lambda, peek);
+        var reference = _fitter.Fit(0, _frames[0].Y, _frames[0].Sigma);
+        var first = _fitter.Fit(1, _frames[1].Y, _frames[1].Sigma);
+        _model = _fitter.Model;
+        _values = first.Values;
+        _f = new double[_model.PointCount];
+        _jacobian = new Jacobian(_model.PointCount, _model.ParameterCount);
+        Console.WriteLine($"// reference GoF {reference.GoF:F3}, frame 1 {first.Status} GoF {first.GoF:F3} in {first.Iterations} iterations; " +
+            $"{_model.ParameterCount} parameters, {_model.Parameters.FreeCount} free per frame, {_model.PointCount} points");
+        if (withLmfit)
+        {
+            StartLmfit(x, reference, peek);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        if (_python is { HasExited: false })
+        {
+            _python.StandardInput.Close();
+            _python.WaitForExit(5000);
+        }
+
+        _python?.Dispose();
+        if (_inputPath is not null)
+        {
+            File.Delete(_inputPath);
+        }
+    }
+
+    /// <summary>One per-frame Pawley fit (start = the neighbouring frame's result).</summary>
+    [Benchmark(Baseline = true)]
+    public FrameStatus FitFrame_ThreePhasesPlusPeek()
+    {
+        var f = 1 + (_next++ & 1);
+        return _fitter.Fit(f, _frames[f].Y, _frames[f].Sigma).Status;
+    }
+
+    /// <summary>One model evaluation with the Jacobian of the per-frame free parameters (what an LM iteration costs).</summary>
+    [Benchmark]
+    public double ModelWithJacobian()
+    {
+        _jacobian.Clear();
+        for (var j = 0; j < _model.ParameterCount; j++)
+        {
+            _jacobian.SetActive(j, _model.Parameters.IsFree(j));
+        }
+
+        _model.Evaluate(_values, _f, _jacobian);
+        return _f[100];
+    }
+
+    /// <summary>lmfit, independent pseudo-Voigt peaks, same pattern (frame 1), same start every time.</summary>
+    [Benchmark]
+    [IterationCount(3)]
+    [WarmupCount(1)]
+    [InvocationCount(1, 1)]
+    public string Lmfit_IndependentPseudoVoigt()
+    {
+        if (_python is null)
+        {
+            return "lmfit unavailable";
+        }
+
+        _python.StandardInput.WriteLine("go");
+        return _python.StandardOutput.ReadLine() ?? throw new InvalidOperationException("lmfit process ended");
+    }
+
+    private void StartLmfit(double[] x, FrameFit reference, PeekModel peek)
+    {
+        if (!File.Exists("/usr/bin/python3"))
+        {
+            Console.WriteLine("// /usr/bin/python3 not found: lmfit comparison skipped");
+            return;
+        }
+
+        // Start values as a sequential xrdfit run would have them: the 12 strongest peaks of the reference fit.
+        var peaks = new List<(double Center, double Fwhm, double Area)>();
+        var values = reference.Values;
+        for (var p = 0; p < _model.PhaseCount; p++)
+        {
+            var positions = _model.PeakPositions(p, values);
+            var groups = _model.PeakGroups(p);
+            for (var g = 0; g < groups.Count; g++)
+            {
+                if (positions[g] is < 2 or > 11)
+                {
+                    continue;
+                }
+
+                var shape = TchPseudoVoigt.Shape(new TchParameters(values[_model.WidthIndex(p)], values[_model.WidthIndex(p) + 1], values[_model.WidthIndex(p) + 2],
+                    values[_model.WidthIndex(p) + 3], values[_model.WidthIndex(p) + 4], values[_model.WidthIndex(p) + 5]), positions[g]);
+                var area = values[_model.ScaleIndex(p)] * values[_model.IntensityIndex(p) + g] * OperandoXrd.Crystallography.Scattering.LorentzPolarization.Lorentz(positions[g]);
+                peaks.Add((positions[g], shape.Fwhm, area));
+            }
+        }
+
+        peaks.AddRange(peek.Peaks.Where(k => k.Position is > 2 and < 11).Select(k => (k.Position, k.GaussianFwhm, k.Area)));
+        var strongest = peaks.OrderByDescending(k => k.Area / k.Fwhm).Take(LmfitPeaks).OrderBy(k => k.Center).ToList();
+        var inRange = Enumerable.Range(0, x.Length).Where(i => x[i] >= 2 && x[i] <= 11).ToArray();
+        var (y, sigma) = _frames[1];
+        _inputPath = Path.Combine(Path.GetTempPath(), $"oxrd-lmfit-bench-{Environment.ProcessId}.json");
+        var path = _inputPath;
+        var json = JsonSerializer.Serialize(new
+        {
+            x = inRange.Select(i => x[i]).ToArray(),
+            y = inRange.Select(i => y[i]).ToArray(),
+            sigma = inRange.Select(i => sigma[i]).ToArray(),
+            background = new[] { 1000.0, 0, 0, 0 },
+            peaks = strongest.Select(k => new { center = k.Center, fwhm = k.Fwhm, area = k.Area }).ToArray(),
+        });
+        File.WriteAllText(path, json);
+        var script = Path.Combine(RepoRoot(), "benchmarks", "OperandoXrd.Benchmarks", "Fitting", "lmfit_pseudo_voigt.py");
+        _python = Process.Start(new ProcessStartInfo("/usr/bin/python3", $"\"{script}\"")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        })!;
+        _python.StandardInput.WriteLine(path);
+        var ready = _python.StandardOutput.ReadLine();
+        if (ready != "ready")
+        {
+            throw new InvalidOperationException($"lmfit reference did not start (got '{ready}')");
+        }
+
+        _python.StandardInput.WriteLine("go");
+        Console.WriteLine($"// lmfit first fit, {strongest.Count} peaks: {_python.StandardOutput.ReadLine()} (nfev, reduced χ², seconds)");
+    }
+
+    private static string RepoRoot()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "OperandoXrd.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("repository root (OperandoXrd.sln) not found");
+    }
+
+    private static double Gauss(Random rng) =>
+        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+
+    private sealed class PeekContribution(PeekModel peek) : IPatternContribution
+    {
+        public string Name => "PEEK";
+
+        public void AddTo(PatternGrid grid, Span<double> y) => peek.AddTo(grid.TwoTheta, y);
+    }
+}

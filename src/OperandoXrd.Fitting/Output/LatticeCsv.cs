@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using OperandoXrd.Fitting.Sequential;
+
+namespace OperandoXrd.Fitting.Output;
+
+/// <summary>Electrochemistry at a frame's mid-exposure time; NaN where unknown (written as empty cells).</summary>
+public readonly record struct FrameEchem(double Voltage, double Current, double Capacity, double XLi)
+{
+    public static FrameEchem Unknown { get; } = new(double.NaN, double.NaN, double.NaN, double.NaN);
+}
+
+/// <summary>
+/// <c>lattice.csv</c> as the design brief fixes it:
+/// <c>frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li,&lt;phase&gt;_&lt;param&gt;,&lt;phase&gt;_&lt;param&gt;_esd,...,&lt;phase&gt;_scale,PEEK_scale,Rwp,GoF,status</c>,
+/// then two added columns, <c>iterations</c> and <c>note</c> (why a frame is gated or failed). Cell columns per
+/// phase: the lattice system's parameters (a, b, c, alpha, beta, gamma as applicable) and V. Values of failed
+/// frames are left empty; gated frames keep theirs (the status says not to trust them blindly).
+/// </summary>
+public sealed class LatticeCsv
+{
+    private readonly TextWriter _writer;
+    private readonly (string Phase, string[] Cell)[] _columns;
+    private readonly bool _peek;
+
+    /// <param name="writer">Destination; the header is written at once.</param>
+    /// <param name="phases">Phase names with the cell quantities of their lattice system, in output order.</param>
+    /// <param name="hasPeek">Whether a PEEK model is fitted (otherwise PEEK_scale stays empty).</param>
+    public LatticeCsv(TextWriter writer, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> phases, bool hasPeek)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(phases);
+        _writer = writer;
+        _columns = [.. phases.Select(p => (p.Phase, p.Cell.Where(c => c != "c/a").ToArray()))];
+        _peek = hasPeek;
+        _writer.WriteLine(Header);
+    }
+
+    /// <summary>The header line.</summary>
+    public string Header
+    {
+        get
+        {
+            var sb = new StringBuilder("frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li");
+            foreach (var (phase, cell) in _columns)
+            {
+                foreach (var c in cell)
+                {
+                    sb.Append(',').Append(phase).Append('_').Append(c).Append(',').Append(phase).Append('_').Append(c).Append("_esd");
+                }
+            }
+
+            foreach (var (phase, _) in _columns)
+            {
+                sb.Append(',').Append(phase).Append("_scale");
+            }
+
+            sb.Append(",PEEK_scale,Rwp,GoF,status,iterations,note");
+            return sb.ToString();
+        }
+    }
+
+    /// <summary>Writes one frame's row.</summary>
+    public void Write(FrameFit fit, double timeSeconds, FrameEchem echem)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var sb = new StringBuilder();
+        sb.Append(fit.Frame.ToString(CultureInfo.InvariantCulture));
+        Number(sb, timeSeconds, "G10");
+        Number(sb, echem.Voltage, "G8");
+        Number(sb, echem.Current, "G8");
+        Number(sb, echem.Capacity, "G8");
+        Number(sb, echem.XLi, "G8");
+        var failed = fit.Status == FrameStatus.Failed;
+        foreach (var (phase, cell) in _columns)
+        {
+            var result = fit.Phases.FirstOrDefault(p => string.Equals(p.Name, phase, StringComparison.Ordinal));
+            foreach (var c in cell)
+            {
+                var q = result?.Cell.FirstOrDefault(x => string.Equals(x.Name, c, StringComparison.Ordinal));
+                Number(sb, failed || q is null ? double.NaN : q.Value.Value, "G10");
+                Number(sb, failed || q is null ? double.NaN : q.Value.Esd, "G4");
+            }
+        }
+
+        foreach (var (phase, _) in _columns)
+        {
+            var result = fit.Phases.FirstOrDefault(p => string.Equals(p.Name, phase, StringComparison.Ordinal));
+            Number(sb, failed || result is null ? double.NaN : result.Scale, "G8");
+        }
+
+        Number(sb, failed || !_peek ? double.NaN : fit.PeekScale, "G8");
+        Number(sb, fit.Rwp, "G6");
+        Number(sb, fit.GoF, "G6");
+        sb.Append(',').Append(Status(fit.Status));
+        sb.Append(',').Append(fit.Iterations.ToString(CultureInfo.InvariantCulture));
+        sb.Append(',').Append(Quote(fit.Reason));
+        _writer.WriteLine(sb.ToString());
+    }
+
+    /// <summary>"ok", "gated", "failed".</summary>
+    public static string Status(FrameStatus status) => status switch
+    {
+        FrameStatus.Ok => "ok",
+        FrameStatus.Gated => "gated",
+        _ => "failed",
+    };
+
+    private static void Number(StringBuilder sb, double value, string format)
+    {
+        sb.Append(',');
+        if (double.IsFinite(value))
+        {
+            sb.Append(value.ToString(format, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static string Quote(string text) =>
+        text.Length == 0 ? "" : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
