@@ -12,6 +12,9 @@ internal static class Xvfb
 
     private static string ChildDll => typeof(ChildProgram).Assembly.Location;
 
+    // The SDK tells child processes which dotnet runs them; fall back to the one on PATH.
+    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
     public static Process Start(params string[] args)
     {
         var info = new ProcessStartInfo("xvfb-run")
@@ -20,7 +23,7 @@ internal static class Xvfb
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in (string[])["-a", "-s", "-screen 0 1600x1000x24", "dotnet", ChildDll, .. args])
+        foreach (var a in (string[])["-a", "-s", "-screen 0 1600x1000x24", Dotnet, ChildDll, .. args])
         {
             info.ArgumentList.Add(a);
         }
@@ -33,7 +36,7 @@ internal static class Xvfb
     /// <summary>Runs the child with no display at all (DISPLAY and WAYLAND_DISPLAY removed), not under Xvfb.</summary>
     public static Result RunWithoutDisplay(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(Dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
