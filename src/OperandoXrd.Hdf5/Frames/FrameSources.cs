@@ -193,7 +193,8 @@ public static partial class FrameSources
         {
             return h5.GetObjectKind(dataset) switch
             {
-                Hdf5ObjectKind.Group => new Detected("HDF5 group of frame datasets", LinkGroup(h5, dataset, follow, CandidatesFor(h5, dataset + "/x")), null),
+                // Times for a group of links are looked for next to the links, as for a dataset inside the group.
+                Hdf5ObjectKind.Group => new Detected("HDF5 group of frame datasets", LinkGroup(h5, dataset, follow, CandidatesFor(h5, dataset.TrimEnd('/') + "/data")), null),
                 Hdf5ObjectKind.Dataset => new Detected(DescribeKind(h5, dataset, "HDF5 dataset"), StackSegments(h5, dataset, follow, null), ScanCandidates(h5, dataset)),
                 _ => throw Missing(h5, dataset),
             };

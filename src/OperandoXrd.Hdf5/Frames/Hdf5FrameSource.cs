@@ -30,8 +30,9 @@ internal sealed class FrameSegment
 
 /// <summary>
 /// Every frame layout of the design brief behind one <see cref="IFollowingFrameSource"/>: a list of segments (one per
-/// LIMA file, Dectris data file or VDS source) addressed by one global frame index. Thread-safe for reads: the native
-/// part of a read is serialized by <see cref="Hdf5Library.Sync"/>, decoding runs in the caller's thread.
+/// LIMA file, Dectris data file or VDS source) addressed by one global frame index. Thread-safe for reads, also while
+/// another thread calls <see cref="Refresh"/>: the native part of a read is serialized by <see cref="Hdf5Library.Sync"/>,
+/// decoding runs in the caller's thread.
 /// </summary>
 public sealed class Hdf5FrameSource : IFollowingFrameSource
 {
@@ -459,8 +460,10 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
         TimeRuleDetail = (detail ?? "no frames") + (_segments.Count > 1 && sequence is null ? $" (per file, {_segments.Count} files)" : "");
         FrameCount = total;
         var planned = _segments[0].Candidates.PlannedFrames;
+        // The acquisition's planned frame count decides when known (a series may still get files); otherwise every
+        // pre-sized dataset is full.
         IsComplete = planned is int p && p > 0
             ? total >= p
-            : _segments.TrueForAll(s => s.Count >= s.Capacity) && (!_follow || _discover is null || total > 0);
+            : total > 0 && _segments.TrueForAll(s => s.Count >= s.Capacity);
     }
 }

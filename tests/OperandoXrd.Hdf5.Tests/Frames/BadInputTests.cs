@@ -67,6 +67,17 @@ public sealed class BadInputTests : IClassFixture<H5pyLayouts>, IDisposable
     }
 
     [Fact]
+    public void Missing_external_link_target_of_a_bliss_scan()
+    {
+        var lonely = _folder.File("bliss_ext.h5");
+        File.Copy(_files.Folder.File("bliss_ext.h5"), lonely);
+        var e = Assert.Throws<FrameSourceException>(() => FrameSources.Open(lonely));
+        Assert.Equal(lonely, e.File);
+        Assert.Equal("/2.1/measurement/pilatus", e.Dataset);
+        Assert.Contains("external link target missing: lima_none.h5:/entry_0000/ESRF-BM31/pilatus/data", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_virtual_dataset_source()
     {
         var lonely = _folder.File("bliss_vds.h5");
