@@ -230,8 +230,10 @@ public sealed class Hdf5Dataset : Hdf5Object
         {
             lock (Hdf5Library.Sync)
             {
+                // 1.10 wants a real dataspace here (H5S_ALL is refused).
                 ulong n;
-                Hdf5Library.Check(H5D.get_num_chunks(Id.Value, H5S.ALL, &n), "H5Dget_num_chunks", FilePath, Path);
+                using var space = new H5Id(H5D.get_space(Id.Value), H5IdKind.Dataspace);
+                Hdf5Library.Check(H5D.get_num_chunks(Id.Value, space.Value, &n), "H5Dget_num_chunks", FilePath, Path);
                 return (long)n;
             }
         }

@@ -77,7 +77,8 @@ public static class FrameInspection
         b.Append(inv, $"chunks:    {(source.ChunkShape is { } c ? "(" + string.Join(", ", c) + ")" : "none (contiguous)")}\n");
         b.Append(inv, $"filters:   {(source.Filters.Count == 0 ? "none" : string.Join(" → ", source.Filters))}\n");
         b.Append(inv, $"reading:   {(source.UsesDirectChunks ? "direct chunk reads, managed decoders" : "HDF5 library (H5Dread, filter plugins)")}\n");
-        b.Append(inv, $"frames:    {source.FrameCount}{(source.IsComplete ? "" : " (acquisition incomplete)")}\n");
+        var capacity = source.Parts.Count > 0 ? source.Capacity : 0;
+        b.Append(inv, $"frames:    {source.FrameCount}{(source.IsComplete ? "" : $" (acquisition incomplete; datasets sized for {capacity})")}\n");
         b.Append(inv, $"times:     {source.TimeRule}: {source.TimeRuleDetail}\n");
         if (source.FrameCount > 0)
         {

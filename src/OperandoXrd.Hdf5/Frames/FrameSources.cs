@@ -402,7 +402,7 @@ public static partial class FrameSources
         var stack = new FrameStack(h5.FilePath, resolved, follow);
         stack.Open();
         // In follow mode frames are counted by the source's first Refresh, through this stack's handle alone.
-        var written = follow ? 0 : stack.Extent;
+        var written = follow ? 0 : stack.CountThroughLastWritten();
         return [new FrameSegment { Stack = stack, DatasetStart = 0, Count = written, Candidates = shared ?? CandidatesFor(h5, resolved) }];
     }
 

@@ -209,6 +209,35 @@ internal sealed class FrameStack : IDisposable
         }
     }
 
+    /// <summary>
+    /// Frames up to the last one written, for a finished (possibly aborted) acquisition: a pre-sized dataset whose tail
+    /// was never written ends at its last chunk. Holes before it stay and report "not written" when read.
+    /// </summary>
+    public int CountThroughLastWritten()
+    {
+        Open();
+        var dataset = _dataset!;
+        if (dataset.Layout != H5D.CHUNKED || dataset.ChunkDims is not [1, _, _] || dataset.ChunkCount >= Extent)
+        {
+            return Extent;
+        }
+
+        lock (Hdf5Library.Sync)
+        {
+            Span<long> offset = stackalloc long[3];
+            for (var n = Extent; n > 0; n--)
+            {
+                offset[0] = n - 1;
+                if (dataset.GetChunkInfoLocked(offset) is not null)
+                {
+                    return n;
+                }
+            }
+
+            return 0;
+        }
+    }
+
     /// <summary>Sees what the writer added since the last look: H5Drefresh under SWMR, else a fresh open of the file.</summary>
     public void Refresh()
     {

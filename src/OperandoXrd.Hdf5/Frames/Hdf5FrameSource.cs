@@ -137,6 +137,18 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
 
     public bool IsComplete { get; private set; }
 
+    /// <summary>Frames the datasets have room for (pre-sized extents, VDS blocks); above <see cref="FrameCount"/> while incomplete.</summary>
+    public int Capacity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments.Sum(s => s.Capacity);
+            }
+        }
+    }
+
     public FrameTiming GetTiming(int index)
     {
         CheckIndex(index);

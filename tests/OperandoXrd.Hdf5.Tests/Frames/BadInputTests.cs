@@ -176,6 +176,28 @@ public sealed class BadInputTests : IClassFixture<H5pyLayouts>, IDisposable
         Assert.Equal(Pattern(3), frame);
     }
 
+    [Fact]
+    public void An_aborted_acquisition_ends_at_its_last_written_frame()
+    {
+        var path = _folder.File("aborted.h5");
+        using (var w = new LimaFileWriter(path, Rows, Cols, 10, new FrameWriterOptions { StartTime = DateTimeOffset.UnixEpoch }))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                w.WriteFrame(i, Pattern(i));
+            }
+        }
+
+        using var source = FrameSources.Open(path);
+        Assert.Equal(4, source.FrameCount);
+        Assert.Equal(10, source.Capacity);
+        Assert.False(source.IsComplete);
+        Assert.Contains("frames:    4 (acquisition incomplete; datasets sized for 10)", FrameInspection.Describe(source), StringComparison.Ordinal);
+        var frame = new int[Rows * Cols];
+        source.ReadFrame(3, frame);
+        Assert.Equal(Pattern(3), frame);
+    }
+
     private static int[] Pattern(int index) => Enumerable.Range(0, Rows * Cols).Select(i => (i * 7 + index * 13) % 5000).ToArray();
 
     private string WriteLima(string name, int frames)
