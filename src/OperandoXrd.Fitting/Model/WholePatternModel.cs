@@ -173,6 +173,9 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
     public IReadOnlyList<PeakGroup> PeakGroups(int phase) => _phases[phase].Groups;
 
+    /// <summary>Whether every phase has structure intensities (atoms in its CIF) to start Pawley/Le Bail intensities from.</summary>
+    public bool HasStructureIntensities => _phases.All(p => p.Groups.Any(g => g.StructureIntensity > 0));
+
     /// <summary>2θ (degrees, zero and displacement included) of each peak group for the given parameters.</summary>
     public double[] PeakPositions(int phase, ReadOnlySpan<double> p)
     {
@@ -536,7 +539,8 @@ public sealed class WholePatternModel : ILeastSquaresModel
             var rietveld = options.Mode == FitMode.Rietveld;
             // Reflections up to 1° beyond the range: their 15-FWHM windows (~0.4°) reach in, and a cell that shrinks
             // by a few % during the run brings more in; the hkl list is fixed for the run.
-            Groups = definition.PeakGroups(options.Wavelength, Math.Max(min - 1.0, 0.05), max + 1.0, rietveld);
+            // Structure intensities always (when the CIF has atoms): Rietveld uses them, Pawley and Le Bail start from them.
+            Groups = definition.PeakGroups(options.Wavelength, Math.Max(min - 1.0, 0.05), max + 1.0, withStructureFactors: true);
             var inside = Groups.Count(g => Bragg2Theta(g, definition, options.Wavelength) is var t && t >= min && t <= max);
             if (inside == 0)
             {

@@ -276,23 +276,39 @@ public sealed class SequentialFitter
             InitialiseRietveldScales(weights);
             ApplyFree(_referenceFree, except: j => !(IsBackgroundOrPeek(j) || IsScale(j)));
             iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
+            iterations += CoarseToFine(weights, partition: false, scales: true);
             ApplyFree(_referenceFree);
             result = _referenceLm.Fit(_model, _y, _sigma, parameters);
             iterations += result.Iterations;
         }
         else
         {
-            // 2. Le Bail cycles: partition intensities, then refine cell, widths, zero and background against
-            //    them; this pulls the cell in before any intensity is a free parameter.
+            // 2. Start intensities: from the structure when the CIFs have atoms — then the cell can be pulled in
+            //    coarse-to-fine against a realistic pattern, with the phase scales free, before any partition (a
+            //    partition against a misplaced cell only makes the wrong cell self-consistent). Without atoms:
+            //    equal intensities and partitioning all along.
             var values = parameters.Values;
-            for (var g = 0; g < values.Length; g++)
+            var fromStructure = _model.HasStructureIntensities;
+            if (fromStructure)
             {
-                if (intensities.Contains(g))
+                InitialiseRietveldScales(weights);
+                iterations += CoarseToFine(weights, partition: false, scales: true);
+                FoldScalesIntoIntensities();
+            }
+            else
+            {
+                for (var g = 0; g < values.Length; g++)
                 {
-                    values[g] = 1;
+                    if (intensities.Contains(g))
+                    {
+                        values[g] = 1;
+                    }
                 }
+
+                iterations += CoarseToFine(weights, partition: true, scales: false);
             }
 
+            // 3. Le Bail cycles: partition intensities, then refine cell, widths, zero and background against them.
             for (var cycle = 0; cycle < 4; cycle++)
             {
                 _model.PartitionIntensities(parameters.Values, _y, weights);
@@ -301,7 +317,7 @@ public sealed class SequentialFitter
             }
 
             _model.PartitionIntensities(parameters.Values, _y, weights);
-            // 3. Pawley: intensities become parameters (refined with everything else); Le Bail keeps the partition.
+            // 4. Pawley: intensities become parameters (refined with everything else); Le Bail keeps the partition.
             ApplyFree(_referenceFree);
             result = _referenceLm.Fit(_model, _y, _sigma, parameters);
             iterations += result.Iterations;
@@ -335,6 +351,82 @@ public sealed class SequentialFitter
         _lastGood = _reference;
         _previous = _reference;
         return Report(frame, frameResult, FrameStatus.Ok, masked > 0 ? Masked(masked) : "", iterations, "reference", false, masked);
+    }
+
+    /// <summary>
+    /// With the CIF cell a per cent or two away from the reference frame's, high-angle peaks sit several FWHM from
+    /// where the model puts them and a local fit cannot reach them. So the cell (with zero, scales, background) is
+    /// first refined against the pattern with every profile broadened to a Gaussian of 0.25° and then 0.08° FWHM,
+    /// which widens the basin of attraction; the real widths come back afterwards.
+    /// </summary>
+    private int CoarseToFine(double[] weights, bool partition, bool scales)
+    {
+        var parameters = _model.Parameters;
+        var saved = parameters.Values.ToArray();
+        var iterations = 0;
+        foreach (var fwhm in new[] { 0.25, 0.08 })
+        {
+            for (var p = 0; p < _model.PhaseCount; p++)
+            {
+                var w = _model.WidthIndex(p);
+                for (var t = 0; t < 6; t++)
+                {
+                    parameters[w + t] = t == 2 ? Math.Max(saved[w + 2], fwhm * fwhm) : 0;
+                }
+            }
+
+            ApplyFree(_referenceFree, also: j => scales && IsScale(j), except: j => IsIntensity(j) || IsWidth(j));
+            for (var cycle = 0; cycle < (partition ? 3 : 1); cycle++)
+            {
+                if (partition)
+                {
+                    _model.PartitionIntensities(parameters.Values, _y, weights);
+                }
+
+                iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
+            }
+        }
+
+        for (var p = 0; p < _model.PhaseCount; p++)
+        {
+            var w = _model.WidthIndex(p);
+            for (var t = 0; t < 6; t++)
+            {
+                parameters[w + t] = saved[w + t];
+            }
+        }
+
+        return iterations;
+    }
+
+    // Pawley reference: the intensities carry the scale (which stays 1 and is not refined there).
+    private void FoldScalesIntoIntensities()
+    {
+        var parameters = _model.Parameters;
+        for (var p = 0; p < _model.PhaseCount; p++)
+        {
+            var s = _model.ScaleIndex(p);
+            var first = _model.IntensityIndex(p);
+            for (var g = 0; g < _model.PeakGroups(p).Count; g++)
+            {
+                parameters[first + g] *= parameters[s];
+            }
+
+            parameters[s] = 1;
+        }
+    }
+
+    private bool IsWidth(int j)
+    {
+        for (var p = 0; p < _model.PhaseCount; p++)
+        {
+            if (j >= _model.WidthIndex(p) && j < _model.WidthIndex(p) + 6)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool IsBackgroundOrPeek(int j) =>
