@@ -408,16 +408,19 @@ internal sealed unsafe class IntegrationKernel<T, TPixel> : IPartitionedWork
     private static void ScatterBBox(ref uint bins, int count, ref float t, ref double h0, int stride, int copiesMask)
     {
         ref var h1 = ref Unsafe.Add(ref h0, copiesMask > 0 ? stride : 0);
-        var i = 0;
-        for (; i < count - 1; i += 2)
+        // Walk refs rather than indices: the JIT then needs no index arithmetic beyond the bins themselves.
+        ref var pairsEnd = ref Unsafe.Add(ref bins, count & ~1);
+        while (Unsafe.IsAddressLessThan(ref bins, ref pairsEnd))
         {
-            AddTuples(Unsafe.Add(ref bins, i), ref Unsafe.Add(ref t, 8 * i), ref h0);
-            AddTuples(Unsafe.Add(ref bins, i + 1), ref Unsafe.Add(ref t, 8 * i + 8), ref h1);
+            AddTuples(bins, ref t, ref h0);
+            AddTuples(Unsafe.Add(ref bins, 1), ref Unsafe.Add(ref t, 8), ref h1);
+            bins = ref Unsafe.Add(ref bins, 2);
+            t = ref Unsafe.Add(ref t, 16);
         }
 
-        if (i < count)
+        if ((count & 1) != 0)
         {
-            AddTuples(Unsafe.Add(ref bins, i), ref Unsafe.Add(ref t, 8 * i), ref h0);
+            AddTuples(bins, ref t, ref h0);
         }
     }
 
