@@ -52,7 +52,7 @@ public sealed class WholePatternModel : ILeastSquaresModel
     private readonly double[] _peekBackground;
     private readonly PeekPeak[] _peekPeaks;
     private readonly PhaseBlock[] _phases;
-    private readonly double[] _v, _dp, _dg, _dl, _tmp;
+    private readonly double[] _v, _dp, _dg, _dl, _tmp, _partitionCalc, _partitionNonPhase;
     private readonly int _zero, _displacement, _bkg0, _peekScale = -1, _peekShift = -1;
     private readonly int _chebyshevTerms;
 
@@ -90,6 +90,8 @@ public sealed class WholePatternModel : ILeastSquaresModel
         _dg = new double[n];
         _dl = new double[n];
         _tmp = new double[n];
+        _partitionCalc = new double[n];
+        _partitionNonPhase = new double[n];
 
         var set = new ParameterSet();
         _zero = set.Add("zero", 0, lower: -0.05, upper: 0.05);
@@ -441,8 +443,8 @@ public sealed class WholePatternModel : ILeastSquaresModel
     public void PartitionIntensities(Span<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> weight)
     {
         var n = _x.Length;
-        var calc = new double[n];
-        var nonPhase = new double[n];
+        var calc = _partitionCalc;
+        var nonPhase = _partitionNonPhase;
         Evaluate(p, calc, null);
         EvaluateNonPhase(p, nonPhase);
         var lambda = Options.Wavelength;

@@ -31,6 +31,7 @@ public sealed class SequentialFitter
     private readonly bool[] _excluded;
     private readonly double[] _y;
     private readonly double[] _sigma;
+    private readonly double[] _weights;
     private readonly bool[] _frameFree;
     private readonly bool[] _referenceFree;
     private double[]? _reference;
@@ -73,6 +74,7 @@ public sealed class SequentialFitter
 
         _y = new double[_count];
         _sigma = new double[_count];
+        _weights = new double[_count];
         _frameFree = FreeMask(reference: false);
         _referenceFree = FreeMask(reference: true);
     }
@@ -239,7 +241,7 @@ public sealed class SequentialFitter
 
     private double[] Weights()
     {
-        var w = new double[_count];
+        var w = _weights;
         for (var i = 0; i < _count; i++)
         {
             w[i] = _sigma[i] > 0 && double.IsFinite(_sigma[i]) && double.IsFinite(_y[i]) ? 1 / (_sigma[i] * _sigma[i]) : 0;
