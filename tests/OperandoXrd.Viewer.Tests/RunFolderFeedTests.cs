@@ -47,6 +47,21 @@ public class RunFolderFeedTests
     }
 
     [Fact]
+    public void A_long_run_is_read_in_blocks_and_is_all_there_after_the_first_look()
+    {
+        using var dir = new TempFolder();
+        SyntheticRun.Write(dir.Path, 600, withFit: false);
+        using var feed = new RunFolderFeed(dir.Path, Manual);
+
+        var frames = Drain(feed);
+
+        Assert.Equal(Enumerable.Range(0, 600), frames.Select(f => f.Index));
+        Assert.Equal(SyntheticRun.Observed(511, 7), frames[511].Intensity[7]);
+        Assert.Equal(SyntheticRun.Observed(599, SyntheticRun.Npt - 1), frames[599].Intensity[^1]);
+        Assert.Equal(SyntheticRun.StartTime + 257 * SyntheticRun.Period, frames[257].StartTime);
+    }
+
+    [Fact]
     public void An_empty_folder_waits_and_frames_appear_when_the_files_do()
     {
         using var dir = new TempFolder();
@@ -85,6 +100,21 @@ public class RunFolderFeedTests
         Assert.Equal(9, last.Index);
         Assert.Equal(SyntheticRun.NcaC(9), last.Lattice.Single(v => v.Name == "NCA_c").Value);
         Assert.Equal(0.0409, last.Rwp, 12);
+    }
+
+    [Fact]
+    public void A_complete_last_row_without_newline_counts_once_the_file_has_settled()
+    {
+        using var dir = new TempFolder();
+        SyntheticRun.Write(dir.Path, 3, latticeFrames: 2, latticeTail: SyntheticRun.LatticeLine(2));
+        using var feed = new RunFolderFeed(dir.Path, Manual);
+        Assert.Equal([0, 1], Drain(feed).Select(f => f.Index));
+
+        Thread.Sleep(1700); // unchanged for longer than the settle time: a writer mid-line would have moved on
+        feed.PollOnce();
+
+        var last = Assert.Single(Drain(feed));
+        Assert.Equal(SyntheticRun.NcaA(2), last.Lattice.Single(v => v.Name == "NCA_a").Value);
     }
 
     [Fact]

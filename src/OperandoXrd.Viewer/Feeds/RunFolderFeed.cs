@@ -7,8 +7,8 @@ namespace OperandoXrd.Viewer.Feeds;
 /// <summary>
 /// Follows the result files of a run written by another process: <c>reduced.h5</c> (patterns, fits, ticks, voltage)
 /// and <c>lattice.csv</c> (cell parameters, voltage, Rwp). Both are replaced atomically by the writer; this polls
-/// their length and modification time every <see cref="DefaultPollInterval"/> on a background task and hands new
-/// frames over in frame order. Frame <c>k</c> is row <c>k</c> of <c>/entry/integrated/intensity</c> and the
+/// their length and modification time every <see cref="DefaultPollInterval"/> on a background task (and at once when
+/// inotify reports a rename of either) and hands new frames over in frame order. Frame <c>k</c> is row <c>k</c> of <c>/entry/integrated/intensity</c> and the
 /// lattice.csv row whose <c>frame</c> is <c>k</c>. A frame whose lattice row has not arrived is held back until a
 /// later row is there or lattice.csv has stopped changing, so a pattern is not shown without its fit only because
 /// the two files are replaced at different moments.
@@ -21,20 +21,26 @@ public sealed class RunFolderFeed : IRunFeed
     /// <summary>How often the folder is looked at.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
 
-    // Polls without a change after which lattice.csv counts as settled (its last line finished, missing rows not coming).
-    private const int SettledPolls = 3;
+    // Time without a change after which lattice.csv counts as settled (its last line finished, missing rows not
+    // coming). Time, not a number of polls: inotify can trigger several polls within milliseconds.
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1.5);
 
     private readonly string _reducedPath;
     private readonly string _latticePath;
-    private readonly Channel<ViewerFrame> _ready = Channel.CreateBounded<ViewerFrame>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+    // Unbounded on purpose: every frame here is already in memory (read from the file), and a bound would only make a
+    // viewer catching up on a long run wait for the next poll.
+    private readonly Channel<ViewerFrame> _ready = Channel.CreateUnbounded<ViewerFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Queue<ViewerFrame> _pending = new();
     private readonly Dictionary<int, LatticeRow> _rows = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly FileSystemWatcher? _watcher;
     private readonly object _pollLock = new();
 
     private (long Length, DateTime Modified)? _h5Stamp, _csvStamp;
-    private int _csvUnchangedPolls;
+    private long _csvChangedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private bool _csvSettledRead;
     private bool _csvTerminated = true;
     private int _maxRowFrame = -1;
     private int _framesRead;
@@ -57,14 +63,15 @@ public sealed class RunFolderFeed : IRunFeed
 
         // One look at once, so that AvailableFrames is right before the window opens.
         PollOnce();
+        _watcher = TryWatch();
         var interval = pollInterval ?? DefaultPollInterval;
         _loop = Task.Run(async () =>
         {
-            using var timer = new PeriodicTimer(interval);
             try
             {
-                while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                while (!_stop.IsCancellationRequested)
                 {
+                    await _wake.WaitAsync(interval, _stop.Token).ConfigureAwait(false);
                     PollOnce();
                 }
             }
@@ -72,6 +79,45 @@ public sealed class RunFolderFeed : IRunFeed
             {
             }
         });
+    }
+
+    // The poll is the contract; inotify only shortens the wait after a rename (frame on disk → on screen well under
+    // the poll interval). Where watches are unavailable (limits, network file systems) polling alone remains.
+    private FileSystemWatcher? TryWatch()
+    {
+        try
+        {
+            var watcher = new FileSystemWatcher(Folder)
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                IncludeSubdirectories = false,
+            };
+            FileSystemEventHandler nudge = (_, e) => Nudge(e.Name);
+            watcher.Created += nudge;
+            watcher.Changed += nudge;
+            watcher.Renamed += (_, e) => Nudge(e.Name);
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void Nudge(string? name)
+    {
+        if ((string.Equals(name, ReducedFileName, StringComparison.Ordinal) || string.Equals(name, LatticeFileName, StringComparison.Ordinal)) &&
+            _wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
     }
 
     public string Folder { get; }
@@ -114,6 +160,7 @@ public sealed class RunFolderFeed : IRunFeed
 
     public void Dispose()
     {
+        _watcher?.Dispose();
         _stop.Cancel();
         try
         {
@@ -124,6 +171,7 @@ public sealed class RunFolderFeed : IRunFeed
         }
 
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     private static (long, DateTime)? Stamp(string path)
@@ -132,21 +180,26 @@ public sealed class RunFolderFeed : IRunFeed
         return info.Exists ? (info.Length, info.LastWriteTimeUtc) : null;
     }
 
+    private bool CsvSettled => System.Diagnostics.Stopwatch.GetElapsedTime(_csvChangedAt) >= SettleTime;
+
     private void ReadLattice()
     {
         var stamp = Stamp(_latticePath);
         if (stamp == _csvStamp)
         {
-            _csvUnchangedPolls++;
-            if (_csvTerminated || _csvUnchangedPolls != SettledPolls)
+            // Unchanged: read again only once, when it settles with an unterminated last line (now taken as finished).
+            if (_csvTerminated || _csvSettledRead || !CsvSettled)
             {
                 return;
             }
+
+            _csvSettledRead = true;
         }
         else
         {
             _csvStamp = stamp;
-            _csvUnchangedPolls = 0;
+            _csvChangedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            _csvSettledRead = false;
         }
 
         if (stamp is null)
@@ -162,7 +215,7 @@ public sealed class RunFolderFeed : IRunFeed
         }
 
         _csvTerminated = text.Length == 0 || text[^1] == '\n';
-        var table = LatticeCsv.Parse(text, _latticePath, acceptUnterminatedLastLine: _csvUnchangedPolls >= SettledPolls);
+        var table = LatticeCsv.Parse(text, _latticePath, acceptUnterminatedLastLine: _csvSettledRead);
         foreach (var row in table.Rows)
         {
             _rows[row.Frame] = row;
@@ -219,20 +272,30 @@ public sealed class RunFolderFeed : IRunFeed
             throw new FormatException($"{_reducedPath}:{integrated}/radial changed from {_radial.Length} to {npt} bins during the run");
         }
 
-        _h5Stamp = stamp;
         if (frames < _framesRead)
         {
+            _h5Stamp = stamp;
             _status = $"{_reducedPath}: now holds {frames} frames, fewer than the {_framesRead} already shown";
             return;
         }
 
         _available = frames;
-        int first = _framesRead, count = frames - first;
-        if (count == 0)
+
+        // In blocks, so that catching up on a long run never holds two copies of all of it. The stamp is taken
+        // only when every block was read: a failed read is retried at the next poll from the first missing frame.
+        const int blockFrames = 256;
+        for (int first = _framesRead; first < frames; first += blockFrames)
         {
-            return;
+            ReadBlock(file, intensity, first, Math.Min(blockFrames, frames - first), npt, unit);
+            _framesRead = first + Math.Min(blockFrames, frames - first);
         }
 
+        _h5Stamp = stamp;
+    }
+
+    private void ReadBlock(Hdf5File file, Hdf5Dataset intensity, int first, int count, int npt, string unit)
+    {
+        const string integrated = "/entry/integrated";
         var block = new double[(long)count * npt];
         intensity.ReadHyperslab<double>([first, 0], [count, npt], block);
         var calculated = ReadRows(file, "/entry/fit/calculated", first, count, npt);
@@ -252,7 +315,7 @@ public sealed class RunFolderFeed : IRunFeed
             _pending.Enqueue(new ViewerFrame(
                 k,
                 times?[i] ?? double.NaN,
-                _radial,
+                _radial!,
                 block.AsSpan(i * npt, npt).ToArray(),
                 calculated?.AsSpan(i * npt, npt).ToArray(),
                 frameTicks,
@@ -261,8 +324,6 @@ public sealed class RunFolderFeed : IRunFeed
                 double.NaN,
                 unit));
         }
-
-        _framesRead = frames;
     }
 
     private double[]? ReadRows(Hdf5File file, string path, int first, int count, int width)
@@ -344,7 +405,7 @@ public sealed class RunFolderFeed : IRunFeed
     private void Emit()
     {
         bool latticeExists = _csvStamp is not null;
-        bool settled = _csvUnchangedPolls >= SettledPolls;
+        bool settled = CsvSettled;
         while (_pending.TryPeek(out var frame))
         {
             _rows.TryGetValue(frame.Index, out var row);
@@ -361,11 +422,7 @@ public sealed class RunFolderFeed : IRunFeed
                 Voltage = double.IsFinite(row.Voltage) ? row.Voltage : frame.Voltage,
                 Rwp = row.Rwp,
             };
-            if (!_ready.Writer.TryWrite(merged))
-            {
-                break; // the viewer has 256 frames unread: keep the rest here, they are not lost
-            }
-
+            _ready.Writer.TryWrite(merged);
             _pending.Dequeue();
         }
     }
