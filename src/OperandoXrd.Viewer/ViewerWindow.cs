@@ -70,6 +70,9 @@ public sealed class ViewerWindow : GameWindow
 
     public ViewerState State => _state;
 
+    /// <summary>How many times the window itself was redrawn (not counting screenshots).</summary>
+    public long Redraws { get; private set; }
+
     /// <summary>Set when a screenshot was wanted: whether all <see cref="ViewerOptions.AfterFrames"/> frames were in it.</summary>
     public bool? ScreenshotComplete { get; private set; }
 
@@ -186,6 +189,7 @@ public sealed class ViewerWindow : GameWindow
 
         _renderer!.Render(_state, Info(), ClientSize.X, ClientSize.Y);
         SwapBuffers();
+        Redraws++;
         (_dirty, _lastRedraw) = (false, now);
     }
 

@@ -8,7 +8,7 @@ namespace OperandoXrd.Viewer.Tests;
 /// <summary>
 /// Entry point of this assembly when a test starts it as a child process (<c>dotnet OperandoXrd.Viewer.Tests.dll ...</c>):
 /// <c>glinfo</c> prints the GL strings of a fresh 3.3 core context; <c>channel FRAMES CAPACITY PNG</c> feeds the viewer
-/// in-process through a <see cref="ViewerChannel"/>; <c>view --run DIR [--screenshot F] [--after-frames N]
+/// in-process through a <see cref="ViewerChannel"/>; <c>window DIR SECONDS</c> runs the visible window and closes it; <c>view --run DIR [--screenshot F] [--after-frames N]
 /// [--width W] [--height H] [--poll S] [--log 1]</c> runs the viewer exactly as <c>oxrd view</c> does.
 /// </summary>
 public static class ChildProgram
@@ -22,6 +22,24 @@ public static class ChildProgram
             Console.WriteLine($"GL_RENDERER={GL.GetString(StringName.Renderer)}");
             Console.WriteLine($"GL_SHADING_LANGUAGE_VERSION={GL.GetString(StringName.ShadingLanguageVersion)}");
             Console.WriteLine($"GL_ERROR={GL.GetError()}");
+            return 0;
+        }
+
+        if (args.Length == 3 && args[0] == "window")
+        {
+            // The interactive path: a visible window drawing to its own framebuffer and swapping, closed from another
+            // thread after a while (GLFW allows glfwSetWindowShouldClose and glfwPostEmptyEvent from any thread).
+            using var feed = new RunFolderFeed(args[1]);
+            using var window = new ViewerWindow(feed, new ViewerOptions { Width = 1000, Height = 700 });
+            double seconds = double.Parse(args[2], CultureInfo.InvariantCulture);
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+                window.Close();
+                GLFW.PostEmptyEvent();
+            });
+            window.Run();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"redraws={window.Redraws} frames={window.State.Frames.Count} size={window.ClientSize.X}x{window.ClientSize.Y} error={GL.GetError()}"));
             return 0;
         }
 

@@ -362,6 +362,22 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         Assert.True(Math.Abs(bestX + 0.5 - expectedX) <= 2, $"brightest at {bestX}, frame 192's peak at {expectedX:F1}");
     }
 
+    [Fact]
+    public void The_visible_window_draws_and_swaps_without_GL_errors_until_closed()
+    {
+        using var dir = new TempFolder();
+        SyntheticRun.Write(dir.Path, 5);
+
+        var result = Xvfb.Run("window", dir.Path, "2");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var fields = result.Stdout.Trim().Split(' ').Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1]);
+        Assert.True(int.Parse(fields["redraws"], CultureInfo.InvariantCulture) >= 1, result.Stdout);
+        Assert.Equal("5", fields["frames"]);
+        Assert.Equal("1000x700", fields["size"]); // no window manager under Xvfb: the size asked for
+        Assert.Equal("NoError", fields["error"]);
+    }
+
     internal static Dictionary<(byte, byte, byte), int> ViridisIndex()
     {
         var map = new Dictionary<(byte, byte, byte), int>();
