@@ -7,11 +7,14 @@ public sealed class LeastSquaresResult
     public required double[] Values { get; init; }
 
     /// <summary>
-    /// Covariance, row-major ParameterCount², zero in rows/columns of fixed parameters: the inverse of the weighted
-    /// normal matrix JᵀWJ scaled by the reduced χ² (GSAS-II and TOPAS report esds this way, so a fit to a model that
-    /// misses something gets honestly larger error bars).
+    /// Covariance of the free parameters, row-major FreeParameters² in the order of <see cref="FreePosition"/>: the
+    /// inverse of the weighted normal matrix JᵀWJ scaled by the reduced χ² (GSAS-II and TOPAS report esds this way,
+    /// so a fit to a model that misses something gets honestly larger error bars). Use <see cref="CovarianceOf"/>.
     /// </summary>
     public required double[] Covariance { get; init; }
+
+    /// <summary>Row of parameter i in <see cref="Covariance"/>, −1 for a fixed parameter.</summary>
+    public required int[] FreePosition { get; init; }
 
     public required int ParameterCount { get; init; }
 
@@ -44,7 +47,12 @@ public sealed class LeastSquaresResult
     public required int[] AtBounds { get; init; }
 
     /// <summary>Estimated standard deviation of parameter i (0 for fixed parameters).</summary>
-    public double Esd(int i) => Math.Sqrt(Math.Max(0, Covariance[i * ParameterCount + i]));
+    public double Esd(int i) => FreePosition[i] < 0 ? 0 : Math.Sqrt(Math.Max(0, CovarianceOf(i, i)));
 
-    public double CovarianceOf(int i, int j) => Covariance[i * ParameterCount + j];
+    /// <summary>cov(p_i, p_j); zero when either is fixed.</summary>
+    public double CovarianceOf(int i, int j)
+    {
+        int a = FreePosition[i], b = FreePosition[j];
+        return a < 0 || b < 0 ? 0 : Covariance[a * FreeParameters + b];
+    }
 }

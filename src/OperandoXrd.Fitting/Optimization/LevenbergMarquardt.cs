@@ -366,7 +366,16 @@ public sealed class LevenbergMarquardt
     {
         var values = p[..n].ToArray();
         parameters.CopyValuesFrom(values);
-        var covariance = new double[n * n];
+        // Free × free only: a Pawley reference has hundreds of parameters, and the per-frame result should not
+        // carry a mostly-zero n² matrix.
+        var covariance = new double[nf * nf];
+        var position = new int[n];
+        Array.Fill(position, -1);
+        for (var k = 0; k < nf; k++)
+        {
+            position[_freeIndex[k]] = k;
+        }
+
         var dof = Math.Max(1, points - nf);
         var reducedChi2 = chi2 / dof;
         if (haveNormal && nf > 0 && double.IsFinite(chi2))
@@ -388,21 +397,20 @@ public sealed class LevenbergMarquardt
                 }
             }
 
-            var inverse = new double[nf * nf];
             if (DenseKernels.Cholesky(_factor.AsSpan(0, nf * nf), nf))
             {
-                DenseKernels.CholeskyInverse(_factor.AsSpan(0, nf * nf), nf, inverse, _work);
+                DenseKernels.CholeskyInverse(_factor.AsSpan(0, nf * nf), nf, covariance, _work);
             }
             else
             {
-                Array.Fill(inverse, double.NaN);
+                Array.Fill(covariance, double.NaN);
             }
 
             for (var k = 0; k < nf; k++)
             {
                 for (var l = 0; l < nf; l++)
                 {
-                    covariance[_freeIndex[k] * n + _freeIndex[l]] = inverse[k * nf + l] * _scale[k] * _scale[l] * reducedChi2;
+                    covariance[k * nf + l] *= _scale[k] * _scale[l] * reducedChi2;
                 }
             }
         }
@@ -425,6 +433,7 @@ public sealed class LevenbergMarquardt
         {
             Values = values,
             Covariance = covariance,
+            FreePosition = position,
             ParameterCount = n,
             ChiSquared = chi2,
             Points = points,
