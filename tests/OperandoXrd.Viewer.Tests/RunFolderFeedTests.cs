@@ -118,6 +118,21 @@ public class RunFolderFeedTests
     }
 
     [Fact]
+    public void A_failed_fit_keeps_its_voltage_but_its_cell_is_not_plotted()
+    {
+        using var dir = new TempFolder();
+        SyntheticRun.Write(dir.Path, 2, latticeFrames: 1, latticeTail: SyntheticRun.LatticeLine(1)[..^2] + "failed\n");
+        using var feed = new RunFolderFeed(dir.Path, Manual);
+
+        var frames = Drain(feed);
+
+        Assert.Equal(2, frames.Count);
+        Assert.NotEmpty(frames[0].Lattice);
+        Assert.Empty(frames[1].Lattice);
+        Assert.Equal(SyntheticRun.Voltage(1), frames[1].Voltage);
+    }
+
+    [Fact]
     public void A_garbled_row_is_not_data_and_its_frame_is_shown_without_a_fit_once_a_later_row_exists()
     {
         using var dir = new TempFolder();

@@ -418,7 +418,8 @@ public sealed class RunFolderFeed : IRunFeed
             {
                 StartTime = double.IsFinite(frame.StartTime) ? frame.StartTime : row.Time,
                 Ticks = InPhaseOrder(frame.Ticks, row),
-                Lattice = row.Lattice,
+                // A failed fit's cell is whatever the optimizer stopped at: not a point to plot.
+                Lattice = string.Equals(row.Status, "failed", StringComparison.Ordinal) ? [] : row.Lattice,
                 Voltage = double.IsFinite(row.Voltage) ? row.Voltage : frame.Voltage,
                 Rwp = row.Rwp,
             };
