@@ -199,11 +199,11 @@ internal sealed class ViewerRenderer : IDisposable
             _batch.Rect(bar.Right, yy, tick.Major ? 5 : 3, 1, Ink);
             if (tick.Major)
             {
-                _batch.Text(tick.Label, bar.Right + 8, yy - ViewerFont.GlyphHeight / 2, 1, Ink);
+                _batch.Text(tick.Label, bar.Right + 8, yy - CharHeight / 2, S, Ink);
             }
         }
 
-        _batch.Text(state.LogScale ? "I (log)" : "I", bar.X, bar.Y - 12, 1, Ink);
+        _batch.Text(state.LogScale ? "I log" : "I", bar.X, bar.Y - CharHeight - 8, S, Ink);
     }
 
     private void DrawPatternPanel(ViewerLayout layout, ViewerState state)
