@@ -38,7 +38,7 @@ public class SequentialFitBenchmarks
     private Process? _python;
     private string? _inputPath;
 
-    [GlobalSetup(Targets = [nameof(FitFrame_ThreePhasesPlusPeek), nameof(ModelWithJacobian)])]
+    [GlobalSetup(Targets = [nameof(FitFrame_ThreePhasesPlusPeek), nameof(ModelWithJacobian), nameof(NormalEquations_Own), nameof(NormalEquations_MathNet)])]
     public void Setup() => Prepare(withLmfit: false);
 
     // The Python process only for the benchmark that uses it (each benchmark runs in its own process).
@@ -142,6 +142,68 @@ public class SequentialFitBenchmarks
 
         _model.Evaluate(_values, _f, _jacobian);
         return _f[100];
+    }
+
+    /// <summary>
+    /// The LM linear algebra of one iteration, ours: JᵀWJ from per-column row ranges (sparse columns skip their
+    /// zeros) and a row-major Cholesky on reused buffers.
+    /// </summary>
+    [Benchmark]
+    public double NormalEquations_Own()
+    {
+        EnsureNormalInputs();
+        var nf = _free.Length;
+        for (var k = 0; k < nf; k++)
+        {
+            var ck = _jacobian.Column(_free[k]);
+            int fk = _jacobian.First(_free[k]), ek = _jacobian.End(_free[k]);
+            _g[k] = ek > fk ? DenseKernels.Dot(ck[fk..ek], _r.AsSpan(fk, ek - fk)) : 0;
+            for (var l = 0; l <= k; l++)
+            {
+                int lo = Math.Max(fk, _jacobian.First(_free[l])), hi = Math.Min(ek, _jacobian.End(_free[l]));
+                var a = hi > lo ? DenseKernels.Dot(ck[lo..hi], _jacobian.Column(_free[l])[lo..hi]) : 0;
+                _a[k * nf + l] = a + (k == l ? 1e-9 : 0);
+            }
+        }
+
+        DenseKernels.Cholesky(_a, nf);
+        DenseKernels.CholeskySolve(_a, nf, _g);
+        return _g[0];
+    }
+
+    /// <summary>The same with MathNet.Numerics 5.0.0: dense Jᵀ·J (managed provider) and its Cholesky solve.</summary>
+    [Benchmark]
+    public double NormalEquations_MathNet()
+    {
+        EnsureNormalInputs();
+        var j = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfColumnMajor(_model.PointCount, _free.Length, _dense);
+        var a = j.TransposeThisAndMultiply(j) + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(_free.Length) * 1e-9;
+        var g = j.TransposeThisAndMultiply(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(_r));
+        return a.Cholesky().Solve(g)[0];
+    }
+
+    private int[] _free = [];
+    private double[] _a = [], _g = [], _r = [], _dense = [];
+
+    private void EnsureNormalInputs()
+    {
+        if (_free.Length > 0)
+        {
+            return;
+        }
+
+        _free = [.. Enumerable.Range(0, _model.ParameterCount).Where(_model.Parameters.IsFree)];
+        ModelWithJacobian();
+        var m = _model.PointCount;
+        _r = [.. Enumerable.Range(0, m).Select(i => Math.Sin(i * 0.01))];
+        _dense = new double[m * _free.Length];
+        for (var k = 0; k < _free.Length; k++)
+        {
+            _jacobian.Column(_free[k]).CopyTo(_dense.AsSpan(k * m, m));
+        }
+
+        _a = new double[_free.Length * _free.Length];
+        _g = new double[_free.Length];
     }
 
     /// <summary>lmfit, independent pseudo-Voigt peaks, same pattern (frame 1), same start every time.</summary>
