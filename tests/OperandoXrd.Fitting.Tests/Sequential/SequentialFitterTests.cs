@@ -41,6 +41,16 @@ public class SequentialFitterTests(ITestOutputHelper output)
             input.Add((f, y, s));
         }
 
+        // The sequence does sweep NCA 003 through LIC 11-1 (early) and PEEK 110 (late): within less than half a FWHM
+        // (~0.024°) of each on some frames, so "every frame within tolerance" covers the overlaps of the brief.
+        static double TwoTheta(double d) => 2 * Math.Asin(TestData.Wavelength / (2 * d)) * 180 / Math.PI;
+        var nca003 = truth.Select(t => TwoTheta(t.C / 3)).ToArray();
+        var peek110 = sim.Peek.Peaks[0].Position;
+        var lic = TestData.Phase("LIC").Cell;
+        var lic11m1 = TwoTheta(lic.D(1, 1, -1));
+        Assert.True(nca003.Min(t => Math.Abs(t - peek110)) < 0.01, "NCA 003 never meets PEEK 110");
+        Assert.True(nca003.Min(t => Math.Abs(t - lic11m1)) < 0.01, "NCA 003 never meets LIC 11-1");
+
         var fitter = FitSession.Create(Configuration(), sim.X, TestData.Wavelength, sim.Peek);
         var results = fitter.FitAll(input);
 
