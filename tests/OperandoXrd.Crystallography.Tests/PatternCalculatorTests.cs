@@ -237,16 +237,25 @@ public class PatternCalculatorTests
         calc.Calculate(pawley, y, j1);
         calc.Calculate(structure, y, j2);
         calc.Calculate(pawley, y);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 5; i++)
+        // The runtime itself may allocate once on this thread while it re-compiles hot methods (tiering, on a
+        // schedule that depends on machine load). An evaluation that allocates does so every round, so the
+        // cleanest of a few rounds must be zero.
+        var cleanest = long.MaxValue;
+        for (var round = 0; round < 4; round++)
         {
-            calc.Calculate(pawley, y, j1);
-            calc.Calculate(structure, y, j2);
-            calc.Calculate(pawley, y);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 5; i++)
+            {
+                calc.Calculate(pawley, y, j1);
+                calc.Calculate(structure, y, j2);
+                calc.Calculate(pawley, y);
+            }
+
+            cleanest = Math.Min(cleanest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
         // The test's Hump contribution allocates nothing either; a fitter iteration must not feed the GC.
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, cleanest);
     }
 
     [Fact]

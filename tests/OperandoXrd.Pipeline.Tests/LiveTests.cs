@@ -11,7 +11,7 @@ public sealed class LiveTests
     public LiveTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
-    public async Task Following_files_as_they_land_gives_the_offline_rows_with_sub_second_latency()
+    public async Task Following_files_as_they_land_gives_the_offline_rows_and_reports_the_latency()
     {
         using var data = new SmallRun(frames: 8, framesPerFile: 2, seed: 3);
         var offline = await ReductionHost.RunAsync(data.Options("offline"));
@@ -54,7 +54,12 @@ public sealed class LiveTests
         var summary = await run;
         _output.WriteLine($"file on disk → its rows in lattice.csv: {string.Join(", ", latencies.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))} s");
         Assert.Equal(offline.Frames, summary.Frames);
-        Assert.Equal(offlineCsv, File.ReadAllText(latticePath));
+        // The same frames, the same integrated patterns; the fits agree far inside their esds (the fitter's SIMD paths
+        // are not bitwise reproducible across runs in one process: see the note in docs/performance.md).
+        Assert.Empty(Outputs.LatticeTable.Differences(offlineCsv, File.ReadAllText(latticePath), 1e-6));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(data.Folder, "offline", ".oxrd", "journal.bin")),
+            File.ReadAllBytes(Path.Combine(data.Folder, "live", ".oxrd", "journal.bin")));
         // Loose bound on a loaded 2-core CI machine; the figure itself is reported above and in docs/performance.md.
         Assert.True(latencies.Max() < 5, $"latency {latencies.Max():F2} s");
     }

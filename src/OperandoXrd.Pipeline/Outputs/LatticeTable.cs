@@ -88,6 +88,55 @@ public static class LatticeTable
 
     public static void Write(string path, IReadOnlyList<FrameRow> rows) => AtomicFile.WriteAllText(path, Format(rows));
 
+    /// <summary>
+    /// Where two lattice tables differ: the header, the row count, any non-numeric field, or a number further apart
+    /// than <paramref name="relativeTolerance"/> (relative to the larger magnitude). Empty when they agree.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(string a, string b, double relativeTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var la = a.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lb = b.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var result = new List<string>();
+        if (la.Length != lb.Length)
+        {
+            result.Add($"{la.Length - 1} rows against {lb.Length - 1}");
+            return result;
+        }
+
+        var header = la.Length > 0 ? la[0].Split(',') : [];
+        for (var r = 0; r < la.Length; r++)
+        {
+            var fa = la[r].Split(',');
+            var fb = lb[r].Split(',');
+            if (fa.Length != fb.Length)
+            {
+                result.Add($"line {r + 1}: {fa.Length} fields against {fb.Length}");
+                continue;
+            }
+
+            for (var c = 0; c < fa.Length; c++)
+            {
+                if (string.Equals(fa[c], fb[c], StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var same = r > 0
+                    && double.TryParse(fa[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+                    && double.TryParse(fb[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
+                    && Math.Abs(x - y) <= relativeTolerance * Math.Max(Math.Abs(x), Math.Abs(y));
+                if (!same)
+                {
+                    result.Add($"line {r + 1}, {(c < header.Length ? header[c] : "column " + c)}: {fa[c]} against {fb[c]}");
+                }
+            }
+        }
+
+        return result;
+    }
+
     private static void Append(StringBuilder sb, double value)
     {
         sb.Append(',');
