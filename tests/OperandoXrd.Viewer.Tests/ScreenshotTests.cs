@@ -1,3 +1,4 @@
+using OperandoXrd.Reports.Raster;
 using System.Globalization;
 using OperandoXrd.Reports.Color;
 using OperandoXrd.Viewer.Rendering;
@@ -446,7 +447,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     internal static (int X, int Y)? FindText(PngImage png, string text, PixelRect region)
     {
         const int s = ViewerLayout.TextScale;
-        int w = ViewerFont.Measure(text, s), h = ViewerFont.GlyphHeight * s;
+        int w = BitmapFont.Measure(text, s), h = BitmapFont.GlyphHeight * s;
         for (int y = region.Y; y + h <= Math.Min(region.Bottom, png.Height); y++)
         {
             for (int x = region.X; x + w <= Math.Min(region.Right, png.Width); x++)
@@ -467,12 +468,12 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         (byte, byte, byte)? ink = null, paper = null;
         for (int i = 0; i < text.Length; i++)
         {
-            for (int col = 0; col < ViewerFont.Advance - 1; col++)
+            for (int col = 0; col < BitmapFont.Advance - 1; col++)
             {
-                for (int row = 0; row < ViewerFont.GlyphHeight; row++)
+                for (int row = 0; row < BitmapFont.GlyphHeight; row++)
                 {
-                    var c = png[x0 + (i * ViewerFont.Advance + col) * s, y0 + row * s];
-                    if (ViewerFont.IsSet(text[i], col, row))
+                    var c = png[x0 + (i * BitmapFont.Advance + col) * s, y0 + row * s];
+                    if (BitmapFont.IsSet(text[i], col, row))
                     {
                         ink ??= c;
                         if (c != ink)

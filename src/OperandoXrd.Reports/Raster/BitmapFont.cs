@@ -2,9 +2,10 @@ namespace OperandoXrd.Reports.Raster;
 
 /// <summary>
 /// The classic 5x7 LCD font (column-major, bit 0 = top row) for printable ASCII, plus the few symbols our labels
-/// use (θ, °, χ, Å, −, superscript digits). Enough for the fallback raster; rsvg-convert is preferred.
+/// use (θ, °, χ, Å, −, …, ±, superscript digits). The fallback raster draws figures with it and the viewer draws its
+/// labels with it, as whole pixels at an integer scale so that text stays crisp (and tests can find it).
 /// </summary>
-internal static class BitmapFont
+public static class BitmapFont
 {
     public const int GlyphWidth = 5, GlyphHeight = 7, Advance = 6;
 
@@ -40,7 +41,31 @@ internal static class BitmapFont
     private static readonly byte[] Degree = [0x00, 0x06, 0x09, 0x09, 0x06];
     private static readonly byte[] Chi = [0x41, 0x22, 0x1C, 0x22, 0x41];
     private static readonly byte[] Angstrom = [0x78, 0x15, 0x16, 0x15, 0x78];
+    private static readonly byte[] Ellipsis = [0x40, 0x00, 0x40, 0x00, 0x40];
+    private static readonly byte[] PlusMinus = [0x44, 0x44, 0x5F, 0x44, 0x44];
     private static readonly byte[] Box = [0x7F, 0x41, 0x41, 0x41, 0x7F];
+
+    /// <summary>Width in pixels of <paramref name="text"/> at <paramref name="scale"/> (no trailing gap).</summary>
+    public static int Measure(string text, int scale)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length == 0 ? 0 : (text.Length * Advance - 1) * scale;
+    }
+
+    /// <summary>Whether pixel (<paramref name="column"/>, <paramref name="row"/>) of the glyph for <paramref name="c"/> is set; row 0 is the top.</summary>
+    public static bool IsSet(char c, int column, int row)
+    {
+        var (columns, offset, superscript) = Glyph(c);
+        if (superscript)
+        {
+            // Superscripts: the glyph's top 5 rows squeezed to 4 and raised; enough for 10⁻³.
+            if (row > 3)
+                return false;
+            row = row * 5 / 4;
+        }
+
+        return (uint)column < GlyphWidth && (uint)row < GlyphHeight && ((columns[offset + column] >> row) & 1) != 0;
+    }
 
     /// <summary>The glyph's columns and whether it is drawn as a raised superscript.</summary>
     public static (byte[] Columns, int Offset, bool Superscript) Glyph(char c)
@@ -61,6 +86,8 @@ internal static class BitmapFont
             '°' => (Degree, 0, false),
             'χ' => (Chi, 0, false),
             'Å' => (Angstrom, 0, false),
+            '…' => (Ellipsis, 0, false),
+            '±' => (PlusMinus, 0, false),
             _ => (Box, 0, false),
         };
     }

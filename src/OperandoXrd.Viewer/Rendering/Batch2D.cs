@@ -1,3 +1,4 @@
+using OperandoXrd.Reports.Raster;
 using System.Runtime.InteropServices;
 using OperandoXrd.Reports.Png;
 using OperandoXrd.Viewer.Native;
@@ -123,12 +124,12 @@ internal sealed class Batch2D : IDisposable
     {
         for (int i = 0; i < text.Length; i++)
         {
-            int gx = x + i * ViewerFont.Advance * scale;
-            for (int col = 0; col < ViewerFont.GlyphWidth; col++)
+            int gx = x + i * BitmapFont.Advance * scale;
+            for (int col = 0; col < BitmapFont.GlyphWidth; col++)
             {
-                for (int row = 0; row < ViewerFont.GlyphHeight; row++)
+                for (int row = 0; row < BitmapFont.GlyphHeight; row++)
                 {
-                    if (ViewerFont.IsSet(text[i], col, row))
+                    if (BitmapFont.IsSet(text[i], col, row))
                     {
                         Rect(gx + col * scale, y + row * scale, scale, scale, color);
                     }

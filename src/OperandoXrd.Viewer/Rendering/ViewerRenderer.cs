@@ -1,3 +1,4 @@
+using OperandoXrd.Reports.Raster;
 using System.Globalization;
 using OperandoXrd.Reports.Axes;
 using OperandoXrd.Reports.Color;
@@ -26,8 +27,8 @@ internal sealed class ViewerRenderer : IDisposable
     private static readonly Rgba[] PhaseColors = [new(44, 160, 44), new(148, 103, 189), new(140, 86, 75), new(227, 119, 194), new(188, 189, 34), new(23, 190, 207)];
 
     private const int S = ViewerLayout.TextScale;
-    private const int CharWidth = ViewerFont.Advance * S;
-    private const int CharHeight = ViewerFont.GlyphHeight * S;
+    private const int CharWidth = BitmapFont.Advance * S;
+    private const int CharHeight = BitmapFont.GlyphHeight * S;
 
     private readonly Batch2D _batch = new();
     private readonly ContourLayer _contour;
@@ -73,8 +74,8 @@ internal sealed class ViewerRenderer : IDisposable
         if (feed.Status is { Length: > 0 } status)
         {
             // Small, bottom left: the feed's own note (waiting for a file, a file it could not read and will retry).
-            int room = Math.Max(0, (width - 20) / ViewerFont.Advance);
-            _batch.Text(status.Length > room ? status[..room] : status, 10, height - ViewerFont.GlyphHeight - 4, 1, Calculated);
+            int room = Math.Max(0, (width - 20) / BitmapFont.Advance);
+            _batch.Text(status.Length > room ? status[..room] : status, 10, height - BitmapFont.GlyphHeight - 4, 1, Calculated);
         }
 
         _batch.Flush(width, height);
@@ -130,7 +131,7 @@ internal sealed class ViewerRenderer : IDisposable
 
         string rightText = string.Join("   ", right);
         int y = (ViewerLayout.HeaderHeight - CharHeight) / 2;
-        int rightX = layout.Width - 10 - ViewerFont.Measure(rightText, S);
+        int rightX = layout.Width - 10 - BitmapFont.Measure(rightText, S);
         _batch.Text(rightText, rightX, y, S, Ink);
         string left = "oxrd view  " + feed.Description;
         int room = Math.Max(0, (rightX - 30) / CharWidth);
@@ -152,7 +153,7 @@ internal sealed class ViewerRenderer : IDisposable
         if (rows == 0)
         {
             const string waiting = "waiting for frames…";
-            _batch.Text(waiting, plot.X + (plot.Width - ViewerFont.Measure(waiting, S)) / 2, plot.Y + plot.Height / 2 - CharHeight, S, Ink);
+            _batch.Text(waiting, plot.X + (plot.Width - BitmapFont.Measure(waiting, S)) / 2, plot.Y + plot.Height / 2 - CharHeight, S, Ink);
             return;
         }
 
@@ -168,7 +169,7 @@ internal sealed class ViewerRenderer : IDisposable
             double yy = plot.Bottom - (p + 0.5) / rows * plot.Height;
             _batch.Rect(plot.X - 6, (int)yy, 5, 1, Ink);
             string label = state.Frames[p].Index.ToString(CultureInfo.InvariantCulture);
-            _batch.Text(label, plot.X - 10 - ViewerFont.Measure(label, S), (int)yy - CharHeight / 2, S, Ink);
+            _batch.Text(label, plot.X - 10 - BitmapFont.Measure(label, S), (int)yy - CharHeight / 2, S, Ink);
         }
 
         // The selected frame: a marker beside the image, never over it.
@@ -326,7 +327,7 @@ internal sealed class ViewerRenderer : IDisposable
             entries.Add((phases[p].Phase, PhaseColor(state, phases[p].Phase)));
         }
 
-        int lx = plot.Right - 10 - entries.Max(e => ViewerFont.Measure(e.Item1, S)) - 26, ly = plot.Y + 8;
+        int lx = plot.Right - 10 - entries.Max(e => BitmapFont.Measure(e.Item1, S)) - 26, ly = plot.Y + 8;
         foreach (var (name, color) in entries)
         {
             _batch.Rect(lx, ly + CharHeight / 2 - 1, 18, 3, color);
@@ -388,7 +389,7 @@ internal sealed class ViewerRenderer : IDisposable
             }
 
             var color = PhaseColor(state, PhaseOf(names[n]));
-            _batch.Text(names[n], plot.Right - ViewerFont.Measure(names[n], S), plot.Y - CharHeight - 3, S, color);
+            _batch.Text(names[n], plot.Right - BitmapFont.Measure(names[n], S), plot.Y - CharHeight - 3, S, color);
             if (!values.Any(double.IsFinite))
             {
                 continue;
@@ -558,7 +559,7 @@ internal sealed class ViewerRenderer : IDisposable
                 continue;
             }
 
-            int w = ViewerFont.Measure(tick.Label, S), left = x - w / 2;
+            int w = BitmapFont.Measure(tick.Label, S), left = x - w / 2;
             if (left > lastRight + 8)
             {
                 _batch.Text(tick.Label, left, plot.Bottom + 9, S, Ink);
@@ -568,7 +569,7 @@ internal sealed class ViewerRenderer : IDisposable
 
         if (label is not null)
         {
-            _batch.Text(label, plot.Right - ViewerFont.Measure(label, S), plot.Bottom + 9 + CharHeight + 6, S, Grid);
+            _batch.Text(label, plot.Right - BitmapFont.Measure(label, S), plot.Bottom + 9 + CharHeight + 6, S, Grid);
         }
     }
 
@@ -587,7 +588,7 @@ internal sealed class ViewerRenderer : IDisposable
             _batch.Rect(plot.X - (tick.Major ? 6 : 3), y, tick.Major ? 5 : 2, 1, Ink);
             if (tick.Major)
             {
-                _batch.Text(tick.Label, plot.X - 10 - ViewerFont.Measure(tick.Label, S), y - CharHeight / 2, S, Ink);
+                _batch.Text(tick.Label, plot.X - 10 - BitmapFont.Measure(tick.Label, S), y - CharHeight / 2, S, Ink);
             }
         }
     }
