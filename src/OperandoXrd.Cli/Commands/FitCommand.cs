@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OperandoXrd.Core.IO;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -92,18 +93,16 @@ internal static class FitCommand
             }
         });
 
-        var phaseColumns = Enumerable.Range(0, fitter.Model.PhaseCount)
-            .Select(p => (fitter.Model.Phase(p).Name, (IReadOnlyList<string>)[.. fitter.Model.Phase(p).LatticeSystem.CellParameters, "V"]))
-            .ToList();
         var csvPath = Path.Combine(outFolder, "lattice.csv");
-        using (var writer = new StreamWriter(csvPath))
+        AtomicFile.Write(csvPath, stream =>
         {
-            var csv = new LatticeCsv(writer, phaseColumns, fitter.Model.PeekScaleIndex >= 0);
+            using var writer = new StreamWriter(stream, leaveOpen: true) { NewLine = "\n" };
+            var csv = new LatticeCsv(writer, LatticeCsv.Columns(fitter.Model), fitter.Model.PeekScaleIndex >= 0);
             for (var i = 0; i < results.Count; i++)
             {
                 csv.Write(results[i], data.Time[i], FrameEchem.Unknown);
             }
-        }
+        });
 
         FitResultWriter.Write(Path.Combine(outFolder, "fit.h5"), fitter, results, data, profiles);
         var failed = results.Where(r => r.Status == FrameStatus.Failed).ToList();

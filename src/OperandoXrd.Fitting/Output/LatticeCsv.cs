@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OperandoXrd.Fitting.Model;
 using OperandoXrd.Fitting.Sequential;
 
 namespace OperandoXrd.Fitting.Output;
@@ -34,6 +35,15 @@ public sealed class LatticeCsv
         _columns = [.. phases.Select(p => (p.Phase, p.Cell.Where(c => c != "c/a").ToArray()))];
         _peek = hasPeek;
         _writer.WriteLine(Header);
+    }
+
+    /// <summary>The phase columns of a model: each phase's lattice-system parameters and V, in the model's order.</summary>
+    public static IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> Columns(WholePatternModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Enumerable.Range(0, model.PhaseCount)
+            .Select(p => (model.Phase(p).Name, (IReadOnlyList<string>)[.. model.Phase(p).LatticeSystem.CellParameters, "V"]))
+            .ToList();
     }
 
     /// <summary>The header line.</summary>
@@ -94,7 +104,26 @@ public sealed class LatticeCsv
         Number(sb, fit.GoF, "G6");
         sb.Append(',').Append(Status(fit.Status));
         sb.Append(',').Append(fit.Iterations.ToString(CultureInfo.InvariantCulture));
-        sb.Append(',').Append(Quote(fit.Reason));
+        sb.Append(',').Append(Note(fit.Reason));
+        _writer.WriteLine(sb.ToString());
+    }
+
+    /// <summary>
+    /// A frame that never reached the fitter (unreadable, not integrated): its time and electrochemistry, empty
+    /// fit columns, status <c>failed</c> and why.
+    /// </summary>
+    public void WriteUnfitted(int frame, double timeSeconds, FrameEchem echem, string note)
+    {
+        var sb = new StringBuilder();
+        sb.Append(frame.ToString(CultureInfo.InvariantCulture));
+        Number(sb, timeSeconds, "G10");
+        Number(sb, echem.Voltage, "G8");
+        Number(sb, echem.Current, "G8");
+        Number(sb, echem.Capacity, "G8");
+        Number(sb, echem.XLi, "G8");
+        var empty = 2 * _columns.Sum(c => c.Cell.Length) + _columns.Length + 3;
+        sb.Append(',', empty);
+        sb.Append(",failed,0,").Append(Note(note));
         _writer.WriteLine(sb.ToString());
     }
 
@@ -115,6 +144,10 @@ public sealed class LatticeCsv
         }
     }
 
-    private static string Quote(string text) =>
-        text.Length == 0 ? "" : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// The note column is last and free text; commas and line breaks become '; ' and ' ' so that every reader,
+    /// down to a plain split on commas (the viewer's, awk's), sees the same number of fields in every row.
+    /// </summary>
+    private static string Note(string text) =>
+        text.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace(",", ";", StringComparison.Ordinal).Replace("\"", "'", StringComparison.Ordinal);
 }

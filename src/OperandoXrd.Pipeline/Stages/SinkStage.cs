@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Fitting.Output;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Pipeline.Hosting;
@@ -174,7 +175,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     {
         var bytes = context.Journal.Flush();
         new Checkpoint(Checkpoint.CurrentVersion, context.Rows.Count, bytes, context.Radial.Length, context.InputsKey, DateTimeOffset.UtcNow).Save(context.CheckpointPath);
-        LatticeTable.Write(LatticePath, context.Rows);
+        LatticeTable.Write(LatticePath, context.Rows, LatticeCsv.Columns(context.Fitter.Model), context.Fitter.Model.PeekScaleIndex >= 0);
         _sinceCheckpoint.Restart();
         if (finalOutputs)
         {
