@@ -32,7 +32,9 @@ public sealed class LiveTests
         Publish(files[0]);
         var options = data.Options("live", [live]);
         options.Follow = true;
-        options.IdleTimeout_s = 3;
+        // Idle means "no new frame on disk": long enough that a run lagging behind the detector on a loaded CI
+        // machine (the next file is published only once the previous rows are out) is not taken for a finished one.
+        options.IdleTimeout_s = 15;
         options.PollInterval_s = 0.05;
         var run = Task.Run(() => ReductionHost.RunAsync(options));
         var latticePath = Path.Combine(data.Folder, "live", "lattice.csv");

@@ -32,6 +32,22 @@ public class LatticeCsvTests
     }
 
     [Fact]
+    public void Columns_a_writer_adds_after_status_are_ignored()
+    {
+        // The host's lattice.csv appends iterations and a free-text note after the brief's status column.
+        var text = Header + ",iterations,note\n" + SyntheticRun.LatticeLine(3) + ",12,reference retry; masked 2 points\n";
+        var table = LatticeCsv.Parse(text, "lattice.csv");
+
+        Assert.Empty(table.Rejected);
+        var row = Assert.Single(table.Rows);
+        Assert.Equal(3, row.Frame);
+        Assert.Equal(SyntheticRun.NcaA(3), row.Lattice[0].Value);
+        Assert.Equal(["NCA_scale", "LPSCl_scale", "PEEK_scale"], row.Scales.Select(v => v.Name));
+        Assert.Equal(1.2, row.GoF);
+        Assert.Equal("ok", row.Status);
+    }
+
+    [Fact]
     public void A_last_line_without_newline_is_held_back_until_the_file_is_settled()
     {
         var full = SyntheticRun.LatticeLine(2);

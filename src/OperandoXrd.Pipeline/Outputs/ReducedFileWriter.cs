@@ -7,6 +7,23 @@ using OperandoXrd.Pipeline.Checkpoints;
 
 namespace OperandoXrd.Pipeline.Outputs;
 
+/// <summary>
+/// The fitted curve of a frame on the run's radial grid (NaN outside the fit range) and each phase's reflection
+/// positions for that frame's cell, for /entry/fit/calculated and /entry/fit/&lt;phase&gt;/ticks; null for a frame
+/// without a fit.
+/// </summary>
+public interface IFitCurves
+{
+    IReadOnlyList<string> Phases { get; }
+
+    /// <summary>Reflections per phase (constant over the run: the hkl list is fixed).</summary>
+    int TickCount(int phase);
+
+    double[]? Calculated(FrameRow row);
+
+    double[]? Ticks(FrameRow row, int phase);
+}
+
 /// <summary>What goes into /entry/provenance.</summary>
 public sealed record Provenance(string PipelineJson, string PoniText, string ProgramVersion, IReadOnlyList<string> InputFiles);
 
@@ -18,7 +35,7 @@ public sealed record Provenance(string PipelineJson, string PoniText, string Pro
 /// </summary>
 public static class ReducedFileWriter
 {
-    public static void Write(string path, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance)
+    public static void Write(string path, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves = null)
     {
         ArgumentNullException.ThrowIfNull(radial);
         ArgumentNullException.ThrowIfNull(rows);
@@ -28,7 +45,7 @@ public static class ReducedFileWriter
         {
             using (var file = Hdf5File.Create(temp))
             {
-                WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance);
+                WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance, curves);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -47,7 +64,7 @@ public static class ReducedFileWriter
         }
     }
 
-    private static void WriteContent(Hdf5File file, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance)
+    private static void WriteContent(Hdf5File file, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves)
     {
         var n = rows.Count;
         var npt = radial.Length;
@@ -114,6 +131,11 @@ public static class ReducedFileWriter
 
                 WriteVector(group, "scale", rows.Select(r => r.Fit?.Phases.FirstOrDefault(p => p.Name == phase.Name)?.Scale ?? double.NaN).ToArray());
             }
+
+            if (curves is not null)
+            {
+                WriteCurves(fit, rows, npt, curves);
+            }
         }
 
         using (var echem = entry.CreateGroup("echem", "NXcollection"))
@@ -147,6 +169,36 @@ public static class ReducedFileWriter
             prov.WriteString("poni", provenance.PoniText);
             prov.WriteString("program_version", provenance.ProgramVersion);
             prov.WriteString("input_files", string.Join('\n', provenance.InputFiles));
+        }
+    }
+
+    private static void WriteCurves(Hdf5Group fit, IReadOnlyList<FrameRow> rows, int npt, IFitCurves curves)
+    {
+        using (var calculated = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: 16))
+        {
+            var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
+            foreach (var row in rows)
+            {
+                calculated.AppendRows<double>(curves.Calculated(row) ?? nan);
+            }
+        }
+
+        for (var k = 0; k < curves.Phases.Count; k++)
+        {
+            var count = curves.TickCount(k);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            using var group = fit.CreateGroup(curves.Phases[k], "NXcollection");
+            using var ticks = group.CreateExtendable<double>("ticks", count, rowsPerChunk: 64);
+            ticks.WriteAttribute("units", "2th_deg");
+            var nan = Enumerable.Repeat(double.NaN, count).ToArray();
+            foreach (var row in rows)
+            {
+                ticks.AppendRows<double>(curves.Ticks(row, k) ?? nan);
+            }
         }
     }
 

@@ -189,7 +189,19 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     private void WriteReduced(long journalBytes)
     {
         var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles()));
-        ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance);
+        ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, new FitCurves(context.Fitter.Model, Calculated));
+    }
+
+    /// <summary>Curves and ticks from the fitter's model, evaluated from each frame's fitted parameters when written.</summary>
+    private sealed class FitCurves(Fitting.Model.WholePatternModel model, Func<FrameFit, double[]> calculated) : IFitCurves
+    {
+        public IReadOnlyList<string> Phases { get; } = Enumerable.Range(0, model.PhaseCount).Select(k => model.Phase(k).Name).ToList();
+
+        public int TickCount(int phase) => model.PeakGroups(phase).Count;
+
+        public double[]? Calculated(FrameRow row) => row.Fit is { Status: not FrameStatus.Failed } fit ? calculated(fit) : null;
+
+        public double[]? Ticks(FrameRow row, int phase) => row.Fit is { Status: not FrameStatus.Failed } fit ? model.PeakPositions(phase, fit.Values) : null;
     }
 
     private IEnumerable<string> InputFiles()

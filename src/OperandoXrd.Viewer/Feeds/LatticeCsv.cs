@@ -91,7 +91,13 @@ public static class LatticeCsv
         private readonly List<(string Name, int Value, int Esd)> _lattice = [];
         private readonly List<(string Name, int Value)> _scales = [];
 
-        private Layout(string[] columns) => _columns = columns;
+        private readonly int _status;
+
+        private Layout(string[] columns, int status)
+        {
+            _columns = columns;
+            _status = status;
+        }
 
         public static Layout FromHeader(string[] columns, string source)
         {
@@ -108,18 +114,27 @@ public static class LatticeCsv
                 }
             }
 
+            // The brief's columns end with Rwp, GoF, status; writers may add columns after status (ours add
+            // iterations and note), which the viewer does not need.
+            int status = Array.LastIndexOf(columns, "status");
+            int first = status - Trailing.Length + 1;
+            if (status < 0 || first < Leading.Length)
+            {
+                throw new FormatException($"{source}: header has no 'status' column after the lattice columns");
+            }
+
             for (int i = 0; i < Trailing.Length; i++)
             {
-                int c = columns.Length - Trailing.Length + i;
+                int c = first + i;
                 if (!string.Equals(columns[c], Trailing[i], StringComparison.Ordinal))
                 {
                     throw new FormatException($"{source}: header column {c + 1} is '{columns[c]}', expected '{Trailing[i]}'");
                 }
             }
 
-            var layout = new Layout(columns);
+            var layout = new Layout(columns, status);
             var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int c = Leading.Length; c < columns.Length - Trailing.Length; c++)
+            for (int c = Leading.Length; c < first; c++)
             {
                 index[columns[c]] = c;
             }
@@ -159,7 +174,7 @@ public static class LatticeCsv
             }
 
             var values = new double[fields.Length - 1];
-            for (int c = 1; c < fields.Length - 1; c++)
+            for (int c = 1; c < _status; c++)
             {
                 var f = fields[c].Trim();
                 if (f.Length == 0 && c > 1)
@@ -190,9 +205,8 @@ public static class LatticeCsv
                 scales[i] = new LatticeValue(_scales[i].Name, values[_scales[i].Value], double.NaN);
             }
 
-            int n = fields.Length;
             row = new LatticeRow(frame, values[1], values[2], values[3], values[4], values[5], lattice, scales,
-                values[n - 3], values[n - 2], fields[n - 1].Trim());
+                values[_status - 2], values[_status - 1], fields[_status].Trim());
             return null;
         }
     }
