@@ -28,9 +28,10 @@ internal static class ReduceCommand
         var start = new Option<string?>("--start-time") { Description = "Start time (ISO 8601) when the files carry none." };
         var period = new Option<double?>("--frame-period") { Description = "Seconds between frame starts when the files carry none." };
         var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame.", DefaultValueFactory = _ => 60 };
+        var view = new Option<bool>("--view") { Description = "Open the live viewer beside the run (needs a display; headless: xvfb-run -a oxrd reduce ...)." };
         var command = new Command("reduce", "Integrate, fit and correlate frames into lattice.csv, reduced.h5 and figures.")
         {
-            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle,
+            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, view,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -47,7 +48,7 @@ internal static class ReduceCommand
                     ? t : throw new UsageException($"--start-time: '{text}' is not an ISO 8601 time");
             }
 
-            var summary = await Run(options, cancellation).ConfigureAwait(false);
+            var summary = parse.GetValue(view) ? RunWithViewer(options, cancellation) : await Run(options, cancellation).ConfigureAwait(false);
             return summary.Failed > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
         });
         return command;
@@ -109,6 +110,43 @@ internal static class ReduceCommand
         }
 
         PrintSummary(summary);
+        return summary;
+    }
+
+    /// <summary>
+    /// The viewer owns the calling thread (GLFW wants the main thread); the host runs beside it and hands every
+    /// frame over through a channel that drops the oldest frame rather than ever make the run wait.
+    /// </summary>
+    private static RunSummary RunWithViewer(ReduceOptions options, CancellationToken cancellation)
+    {
+        var channel = new Viewer.Feeds.ViewerChannel(64);
+        var observer = new ViewerObserver(channel, new LogLineObserver());
+        var run = Task.Run(() => ReductionHost.RunAsync(options, observer, Logging, cancellation), cancellation);
+        // The summary is printed as soon as the run ends; the window stays open for a look until it is closed.
+        _ = run.ContinueWith(t =>
+        {
+            channel.Writer.TryComplete();
+            if (t.IsCompletedSuccessfully)
+            {
+                PrintSummary(t.Result);
+            }
+        }, TaskScheduler.Default);
+        var viewer = Viewer.ViewerApp.Run(channel.ToFeed($"oxrd reduce {options.OutputFolder}"), new Viewer.ViewerOptions(), Console.Error);
+        if (viewer == Viewer.ViewerApp.ExitNoDisplay)
+        {
+            Console.Error.WriteLine("oxrd: no viewer; the reduction goes on without it");
+        }
+
+        RunSummary summary;
+        try
+        {
+            summary = run.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is PipelineConfigException or OptionsValidationException or Fitting.Configuration.FitConfigurationException)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
         return summary;
     }
 
@@ -184,6 +222,31 @@ internal static class ReduceCommand
         }
 
         public void OnLog(string message) => Console.Error.WriteLine(message);
+    }
+
+    /// <summary>Hands each finished frame to the viewer (never blocking: the channel drops the oldest) and progress to another observer.</summary>
+    private sealed class ViewerObserver(Viewer.Feeds.ViewerChannel channel, IReductionObserver inner) : IReductionObserver
+    {
+        private double[]? _radial;
+
+        public void OnProgress(RunProgress progress) => inner.OnProgress(progress);
+
+        public void OnFrame(FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated)
+        {
+            if (intensity.IsEmpty)
+            {
+                return;
+            }
+
+            _radial ??= radial.ToArray();
+            var lattice = row.Fit is { Status: not Fitting.Sequential.FrameStatus.Failed } fit
+                ? fit.Phases.SelectMany(p => p.Cell.Where(q => q.Name != "V" && q.Name != "c/a").Select(q => new Viewer.Feeds.LatticeValue($"{p.Name}_{q.Name}", q.Value, q.Esd))).ToList()
+                : [];
+            channel.Writer.TryWrite(new Viewer.Feeds.ViewerFrame(row.Index, row.Timing.StartUnixSeconds, _radial, intensity.ToArray(),
+                calculated.IsEmpty ? null : calculated.ToArray(), null, lattice, row.Echem.Voltage_V, row.Fit?.Rwp ?? double.NaN));
+        }
+
+        public void OnLog(string message) => inner.OnLog(message);
     }
 
     private sealed class ProgressBarObserver(ProgressTask task) : IReductionObserver
