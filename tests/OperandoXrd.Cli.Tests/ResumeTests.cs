@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OperandoXrd.Core.Integration;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Peek;
 using OperandoXrd.Simulation.Operando;
@@ -37,14 +36,7 @@ public sealed class ResumeTests : IDisposable
             Seed = 11,
             EmptyCellFrames = 1,
         }).Run();
-        var pipeline = PipelineConfig.Load(run.PipelinePath);
-        var (model, _) = PeekModelBuilder.Build(run.PoniPath, [run.EmptyCellFile], new IntegrationOptions
-        {
-            Npt = pipeline.Integration.Npt,
-            Split = pipeline.Integration.Split,
-            RadialRange = pipeline.Integration.Range,
-            PolarizationFactor = pipeline.Integration.Polarization,
-        }, (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax));
+        var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
         var peek = Path.Combine(run.Folder, "peek-model.json");
         model.Save(peek);
         return (run.PipelinePath, peek);

@@ -78,14 +78,7 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
 
         // Independent check of one row: integrate frame 3 again, straight from the file, with the same settings.
         var config = PipelineConfig.Load(_shared.Data.Run.PipelinePath);
-        using var integrator = AzimuthalIntegrator.Create(new PixelGeometry(Poni.Load(config.Poni!)), new IntegrationOptions
-        {
-            Npt = config.Integration.Npt,
-            Unit = config.Integration.Unit,
-            Split = config.Integration.Split,
-            RadialRange = config.Integration.Range,
-            PolarizationFactor = config.Integration.Polarization,
-        });
+        using var integrator = AzimuthalIntegrator.Create(new PixelGeometry(Poni.Load(config.Poni!)), config.Integration.ToOptions());
         using var source = FrameSources.Open([_shared.Data.Run.ScanFolder]);
         var frame = new int[source.Rows * source.Columns];
         source.ReadFrame(3, frame);

@@ -1,4 +1,3 @@
-using OperandoXrd.Core.Integration;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Peek;
 using OperandoXrd.Simulation.Operando;
@@ -21,15 +20,7 @@ public sealed class SmallRun : IDisposable
             Seed = seed,
             EmptyCellFrames = 2,
         }).Run();
-        var pipeline = PipelineConfig.Load(Run.PipelinePath);
-        var (model, _) = PeekModelBuilder.Build(Run.PoniPath, [Run.EmptyCellFile], new IntegrationOptions
-        {
-            Npt = pipeline.Integration.Npt,
-            Unit = pipeline.Integration.Unit,
-            Split = pipeline.Integration.Split,
-            RadialRange = pipeline.Integration.Range,
-            PolarizationFactor = pipeline.Integration.Polarization,
-        }, (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax));
+        var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(Run.PipelinePath), Run.PoniPath, [Run.EmptyCellFile]);
         PeekPath = Path.Combine(Run.Folder, "peek-model.json");
         model.Save(PeekPath);
     }

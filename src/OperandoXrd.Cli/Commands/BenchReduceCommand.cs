@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using OperandoXrd.Core.Integration;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Peek;
 using OperandoXrd.Simulation.Operando;
@@ -44,12 +43,7 @@ internal static class BenchReduceCommand
         var watch = Stopwatch.StartNew();
         var run = new OperandoSimulator(new SimulationOptions { OutputFolder = Path.Combine(work, "data"), PhaseFolder = Defaults.PhaseFolder, Frames = frames, Detector = detector }).Run();
         var simulateSeconds = watch.Elapsed.TotalSeconds;
-        var pipeline = PipelineConfig.Load(run.PipelinePath);
-        var i = pipeline.Integration;
-        var (peek, _) = PeekModelBuilder.Build(run.PoniPath, [run.EmptyCellFile], new IntegrationOptions
-        {
-            Npt = i.Npt, Unit = i.Unit, Split = i.Split, RadialRange = i.Range, PolarizationFactor = i.Polarization,
-        }, (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax));
+        var (peek, _) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
         var peekPath = Path.Combine(run.Folder, "peek-model.json");
         peek.Save(peekPath);
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using OperandoXrd.Core.Integration;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Peek;
 using OperandoXrd.Simulation.Operando;
@@ -45,16 +44,7 @@ internal static class DemoCommand
         });
 
         Console.WriteLine("demo: 2/3 PEEK model from the empty cell");
-        var pipeline = PipelineConfig.Load(run.PipelinePath);
-        var integration = pipeline.Integration;
-        var (peek, emptyFrames) = PeekModelBuilder.Build(run.PoniPath, [run.EmptyCellFile], new IntegrationOptions
-        {
-            Npt = integration.Npt,
-            Unit = integration.Unit,
-            Split = integration.Split,
-            RadialRange = integration.Range,
-            PolarizationFactor = integration.Polarization,
-        }, (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax));
+        var (peek, emptyFrames) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
         var peekPath = Path.Combine(dataFolder, "peek-model.json");
         peek.Save(peekPath);
         Console.WriteLine($"demo: {peek} from {emptyFrames} empty-cell frames -> {peekPath}");

@@ -8,7 +8,19 @@ using OperandoXrd.Fitting.Configuration;
 namespace OperandoXrd.Pipeline.Configuration;
 
 /// <summary>The <c>integration</c> section.</summary>
-public sealed record IntegrationSection(int Npt, RadialUnit Unit, (double Min, double Max)? Range, PixelSplit Split, double? Polarization);
+public sealed record IntegrationSection(int Npt, RadialUnit Unit, (double Min, double Max)? Range, PixelSplit Split, double? Polarization)
+{
+    /// <summary>The integrator's options for this section, with an optional user mask (the detector's gaps are always masked).</summary>
+    public IntegrationOptions ToOptions(byte[]? mask = null) => new()
+    {
+        Npt = Npt,
+        Unit = Unit,
+        Split = Split,
+        RadialRange = Range,
+        PolarizationFactor = Polarization,
+        Mask = mask,
+    };
+}
 
 /// <summary>The <c>echem</c> section.</summary>
 public sealed record EchemSection(string? File, VoltageLogFormat Format, double ActiveMass_mg, double TheoreticalCapacity_mAh_g, double X0, double ClockOffset_s);

@@ -90,15 +90,7 @@ public sealed class ReductionContext : IDisposable
         PoniText = File.ReadAllText(poniPath);
         var geometry = new PixelGeometry(Poni);
         var integration = Pipeline.Integration;
-        Integrator = AzimuthalIntegrator.Create(geometry, new IntegrationOptions
-        {
-            Npt = integration.Npt,
-            Unit = integration.Unit,
-            Split = integration.Split,
-            RadialRange = integration.Range,
-            PolarizationFactor = integration.Polarization,
-            Mask = Options.MaskImage,
-        }, Options.MatrixCacheFolder);
+        Integrator = AzimuthalIntegrator.Create(geometry, integration.ToOptions(Options.MaskImage), Options.MatrixCacheFolder);
         Radial = Integrator.Radial.ToArray();
         _log.LogInformation("integrator: {Npt} bins in {Unit}, {Split} splitting, matrix {How} in {Seconds:F2} s",
             Integrator.Npt, RadialUnits.Name(integration.Unit), PixelSplits.Name(integration.Split), Integrator.LoadedFromCache ? "loaded from cache" : "built", Integrator.BuildTime.TotalSeconds);

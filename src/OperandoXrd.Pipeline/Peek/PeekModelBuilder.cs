@@ -11,6 +11,13 @@ namespace OperandoXrd.Pipeline.Peek;
 /// </summary>
 public static class PeekModelBuilder
 {
+    /// <summary>The PEEK model for a pipeline: its integration settings and fit range, the empty cell's frames.</summary>
+    public static (PeekModel Model, int Frames) Build(Configuration.PipelineConfig pipeline, string poniPath, IReadOnlyList<string> emptyCell, int peaks = 12)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return Build(poniPath, emptyCell, pipeline.Integration.ToOptions(), (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax), peaks);
+    }
+
     public static (PeekModel Model, int Frames) Build(string poniPath, IReadOnlyList<string> inputs, IntegrationOptions integration, (double Min, double Max) fitRange, int peaks = 12, string? dataset = null)
     {
         ArgumentNullException.ThrowIfNull(integration);
