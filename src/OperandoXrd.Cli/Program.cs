@@ -15,8 +15,9 @@ public static class Program
         }
 
         // System.CommandLine's own handler would print a stack trace and exit 1 for a bad argument found inside an
-        // action; the contract says one clear line and exit 2.
-        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // action; the contract says one clear line and exit 2. Ctrl-C / SIGTERM cancel the action's token and the
+        // command drains its frames and closes its files: no forced exit after a timeout.
+        var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
         try
         {
             return root.Parse(args).Invoke(configuration);

@@ -86,6 +86,47 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Ctrl_c_drains_the_frames_in_flight_and_leaves_consistent_outputs_that_resume_completes()
+    {
+        // Enough frames that the run is still going when its first checkpoint (1 s) puts rows into lattice.csv.
+        const int frames = 200;
+        var (pipeline, peek) = Simulate(frames);
+        var output = Path.Combine(_folder, "interrupted");
+        using (var child = OxrdProcess.Start("reduce", "--pipeline", pipeline, "--peek", peek, "--out", output))
+        {
+            // Interrupt once the run is under way: the first rows are out.
+            var lattice = Path.Combine(output, "lattice.csv");
+            var watch = Stopwatch.StartNew();
+            while (!child.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2) && (!File.Exists(lattice) || File.ReadAllLines(lattice).Length < 3))
+            {
+                Thread.Sleep(20);
+            }
+
+            using (var signal = Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                signal.WaitForExit();
+            }
+
+            Assert.True(child.WaitForExit(TimeSpan.FromMinutes(2)), "the run did not stop after Ctrl-C");
+            Assert.True(child.ExitCode is 0 or 1, $"exit {child.ExitCode}");
+        }
+
+        // Whatever was done is complete and agrees across the outputs.
+        var rows = File.ReadAllLines(Path.Combine(output, "lattice.csv")).Length - 1;
+        Assert.InRange(rows, 2, frames - 1);
+        using (var reduced = Hdf5.Hdf5File.Open(Path.Combine(output, "reduced.h5")))
+        using (var intensity = reduced.OpenDataset("/entry/integrated/intensity"))
+        {
+            Assert.Equal(rows, intensity.Dims[0]);
+        }
+
+        _output.WriteLine($"{rows} of {frames} frames done when Ctrl-C arrived");
+        var resumed = OxrdProcess.Run(TimeSpan.FromMinutes(5), "reduce", "--pipeline", pipeline, "--peek", peek, "--out", output, "--resume");
+        Assert.True(resumed.ExitCode is 0 or 1, resumed.Error);
+        Assert.Equal(frames + 1, File.ReadAllLines(Path.Combine(output, "lattice.csv")).Length);
+    }
+
+    [Fact]
     public void Bad_arguments_exit_with_code_2_and_one_line()
     {
         var result = OxrdProcess.Run(TimeSpan.FromMinutes(1), "simulate", "--frames", "0", "--out", _folder);

@@ -16,8 +16,13 @@ namespace OperandoXrd.Pipeline.Stages;
 /// </summary>
 public sealed class FrameSourceStage(ReductionContext context, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
+        // The host stops services in reverse order, and the sink (registered last) waits for the frames in flight,
+        // so this stage must hear Ctrl-C / SIGTERM from the application, not only from its own StopAsync — which
+        // would come only after the sink had finished, that is never while frames keep coming.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
+        var stoppingToken = stop.Token;
         var writer = context.Frames.Writer;
         try
         {
