@@ -13,9 +13,23 @@ public static class LatticeTable
 {
     public static string Format(IReadOnlyList<FrameRow> rows, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> columns, bool hasPeek)
     {
-        ArgumentNullException.ThrowIfNull(rows);
         using var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
-        var csv = new LatticeCsv(text, columns, hasPeek);
+        WriteTo(text, rows, columns, hasPeek);
+        return text.ToString();
+    }
+
+    /// <summary>Streams the table into the file (temporary name, then rename): no whole-table string per checkpoint.</summary>
+    public static void Write(string path, IReadOnlyList<FrameRow> rows, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> columns, bool hasPeek) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+            WriteTo(writer, rows, columns, hasPeek);
+        });
+
+    private static void WriteTo(TextWriter writer, IReadOnlyList<FrameRow> rows, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> columns, bool hasPeek)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var csv = new LatticeCsv(writer, columns, hasPeek);
         var t0 = rows.Count > 0 ? rows[0].Timing.StartUnixSeconds : 0;
         foreach (var row in rows)
         {
@@ -30,12 +44,7 @@ public static class LatticeTable
                 csv.WriteUnfitted(row.Index, time, echem, row.Reason);
             }
         }
-
-        return text.ToString();
     }
-
-    public static void Write(string path, IReadOnlyList<FrameRow> rows, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> columns, bool hasPeek) =>
-        AtomicFile.WriteAllText(path, Format(rows, columns, hasPeek));
 
     /// <summary>
     /// Where two lattice tables differ: the header, the row count, any non-numeric field, or a number further apart

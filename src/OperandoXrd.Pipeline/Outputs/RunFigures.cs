@@ -11,8 +11,12 @@ namespace OperandoXrd.Pipeline.Outputs;
 /// </summary>
 public static class RunFigures
 {
-    /// <summary>At most this many frames go into the contour image; longer runs are thinned evenly.</summary>
-    private const int MaxContourRows = 1200;
+    /// <summary>
+    /// At most this many frames and bins go into the contour image (longer runs are thinned evenly, finer grids
+    /// averaged over neighbouring bins): more than the figure has pixels would show nothing more, and it keeps the
+    /// figure's memory the same however long the run.
+    /// </summary>
+    private const int MaxContourRows = 600, MaxContourColumns = 1500;
 
     public static IReadOnlyList<string> Write(string folder, string journalPath, long journalBytes, double[] radial, RadialUnit unit,
         IReadOnlyList<FrameRow> rows, (double Min, double Max) fitRange, Func<int, double[], double[]?>? calculate = null)
@@ -29,10 +33,18 @@ public static class RunFigures
         var t0 = rows[0].Timing.StartUnixSeconds;
         var time = rows.Select(r => r.Timing.MidExposureUnixSeconds - t0).ToArray();
 
-        // Contour: stream the journal, keep the thinned rows only.
+        // Contour: stream the journal, keep the thinned rows only, bins averaged in groups.
         var step = Math.Max(1, (rows.Count + MaxContourRows - 1) / MaxContourRows);
         var keep = (rows.Count + step - 1) / step;
-        var intensity = new float[keep, radial.Length];
+        var group = Math.Max(1, (radial.Length + MaxContourColumns - 1) / MaxContourColumns);
+        var columns = radial.Length / group;
+        var contourRadial = new double[columns];
+        for (var c = 0; c < columns; c++)
+        {
+            contourRadial[c] = radial.AsSpan(c * group, group).ToArray().Average();
+        }
+
+        var intensity = new float[keep, columns];
         var keptTime = new double[keep];
         var keptX = new double[keep];
         double[]? lastObserved = null;
@@ -48,9 +60,15 @@ public static class RunFigures
             if (i % step == 0)
             {
                 var k = i / step;
-                for (var b = 0; b < radial.Length; b++)
+                for (var c = 0; c < columns; c++)
                 {
-                    intensity[k, b] = record.Intensity is null ? float.NaN : (float)record.Intensity[b];
+                    var sum = 0.0;
+                    for (var b = c * group; b < (c + 1) * group; b++)
+                    {
+                        sum += record.Intensity is null ? double.NaN : record.Intensity[b];
+                    }
+
+                    intensity[k, c] = (float)(sum / group);
                 }
 
                 keptTime[k] = time[i];
@@ -70,7 +88,7 @@ public static class RunFigures
         var hasEchem = voltage.Any(double.IsFinite);
         var contour = new ContourData
         {
-            Radial = radial,
+            Radial = contourRadial,
             Intensity = intensity,
             TimeSeconds = keptTime,
             XLi = hasEchem ? keptX : null,
