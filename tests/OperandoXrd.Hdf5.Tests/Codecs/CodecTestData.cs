@@ -8,41 +8,7 @@ namespace OperandoXrd.Hdf5.Tests.Codecs;
 internal static class CodecTestData
 {
     /// <summary>Pilatus-like counts: Poisson around rings and a radial falloff, -1 in module gaps, a few -2.</summary>
-    public static int[] PilatusFrame(int rows, int cols, int seed)
-    {
-        var rng = new Random(seed);
-        var frame = new int[rows * cols];
-        for (int y = 0; y < rows; y++)
-            for (int x = 0; x < cols; x++)
-            {
-                double r = Math.Sqrt(Math.Pow(y - rows * 0.55, 2) + Math.Pow(x - cols * 0.48, 2));
-                double ring = (r % 180.0) - 90.0;
-                double mean = 3.0 + 40.0 * Math.Exp(-ring * ring / 30.0) + 2000.0 / (r + 40.0);
-                bool gap = (x % 494) >= 487 || (y % 212) >= 195;
-                frame[y * cols + x] = gap ? -1 : Poisson(rng, mean);
-            }
-        for (int i = 0; i < 40; i++)
-            frame[rng.Next(frame.Length)] = -2;
-        return frame;
-    }
-
-    private static int Poisson(Random rng, double mean)
-    {
-        if (mean > 30)
-            return Math.Max(0, (int)Math.Round(mean + Math.Sqrt(mean) * Gaussian(rng)));
-        double limit = Math.Exp(-mean), p = 1.0;
-        int k = 0;
-        do
-        {
-            k++;
-            p *= rng.NextDouble();
-        }
-        while (p > limit);
-        return k - 1;
-    }
-
-    private static double Gaussian(Random rng) =>
-        Math.Sqrt(-2.0 * Math.Log(1.0 - rng.NextDouble())) * Math.Cos(2.0 * Math.PI * rng.NextDouble());
+    public static int[] PilatusFrame(int rows, int cols, int seed) => Simulation.Rendering.SyntheticPilatusFrame.Create(rows, cols, seed);
 
     public static byte[] Bytes<T>(T[] values) where T : struct => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
