@@ -220,8 +220,6 @@ internal static class ReduceCommand
         public void OnFrame(FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated)
         {
         }
-
-        public void OnLog(string message) => Console.Error.WriteLine(message);
     }
 
     /// <summary>Hands each finished frame to the viewer (never blocking: the channel drops the oldest) and progress to another observer.</summary>
@@ -245,8 +243,6 @@ internal static class ReduceCommand
             channel.Writer.TryWrite(new Viewer.Feeds.ViewerFrame(row.Index, row.Timing.StartUnixSeconds, _radial, intensity.ToArray(),
                 calculated.IsEmpty ? null : calculated.ToArray(), null, lattice, row.Echem.Voltage_V, row.Fit?.Rwp ?? double.NaN));
         }
-
-        public void OnLog(string message) => inner.OnLog(message);
     }
 
     private sealed class ProgressBarObserver(ProgressTask task) : IReductionObserver
@@ -261,8 +257,6 @@ internal static class ReduceCommand
         public void OnFrame(FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated)
         {
         }
-
-        public void OnLog(string message) => AnsiConsole.MarkupLine(Markup.Escape(message));
     }
 
     private static string Describe(RunProgress p)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -203,8 +202,6 @@ public sealed class ReductionContext : IDisposable
         });
         return new EchemValues(sync.VoltageV[0], sync.CurrentmA[0], sync.CapacitymAhG[0], sync.XLi[0], sync.Status[0].Name());
     }
-
-    public string Describe(int frame) => string.Create(CultureInfo.InvariantCulture, $"frame {frame}");
 
     public void Dispose()
     {

@@ -69,6 +69,4 @@ public interface IReductionObserver
 
     /// <summary>A frame is done, in frame order. Must not block: the viewer drops frames rather than slow the run.</summary>
     void OnFrame(Outputs.FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated);
-
-    void OnLog(string message);
 }
