@@ -174,7 +174,8 @@ internal sealed class IntegratedPatterns
             using (var r = file.OpenDataset($"{group}/radial"))
             {
                 var units = r.ReadStringAttribute("units");
-                if (units is not null && units != "degrees")
+                // oxrd integrate writes "degrees", oxrd reduce the pyFAI unit name "2th_deg": both are 2θ in degrees.
+                if (units is not null && units is not ("degrees" or "2th_deg" or "deg"))
                 {
                     throw new UsageException($"{path}: {group}/radial is in '{units}'; oxrd fit needs 2θ in degrees (integrate with --unit 2th_deg)");
                 }
