@@ -184,7 +184,7 @@ internal static class ReduceCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reduce: {s.Frames} frames in {s.Elapsed.TotalSeconds:F1} s ({s.Frames / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F1} frames/s): {s.Ok} ok, {s.Gated} gated, {s.Failed} failed{(s.Cancelled ? " (stopped early)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reduce: stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
+            $"reduce: steady {s.SteadyFramesPerSecond:F1} frames/s (first frame out to last); stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
         foreach (var (frame, reason) in s.Failures.Take(20))
         {
             Console.WriteLine($"reduce: frame {frame} failed: {reason}");

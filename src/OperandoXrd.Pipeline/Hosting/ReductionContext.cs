@@ -31,6 +31,8 @@ public sealed class ReductionContext : IDisposable
         _log = log;
         Observer = observer;
         var capacity = Options.ChannelCapacity;
+        // Two channels plus the frames in the workers' hands: the backlog that builds up during the reference fit.
+        Statistics.SteadyAfter = 2 * capacity + 8;
         Frames = Channel.CreateBounded<RawFrame>(new BoundedChannelOptions(capacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         Patterns = Channel.CreateBounded<IntegratedFrame>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         OutputFolder = Path.GetFullPath(Options.OutputFolder!);

@@ -5,7 +5,7 @@ namespace OperandoXrd.Pipeline.Hosting;
 /// <summary>Per-stage busy time and counts, updated by the stages, read by the progress display and the summary.</summary>
 public sealed class RunStatistics
 {
-    private long _read, _integrated, _fitted, _written, _readTicks, _integrateTicks, _fitTicks;
+    private long _read, _integrated, _fitted, _written, _readTicks, _integrateTicks, _fitTicks, _firstWrittenTicks, _steadyStartTicks, _lastWrittenTicks;
 
     public Stopwatch Wall { get; } = Stopwatch.StartNew();
 
@@ -38,7 +38,41 @@ public sealed class RunStatistics
         Interlocked.Add(ref _fitTicks, ticks);
     }
 
-    public void Written() => Interlocked.Increment(ref _written);
+    /// <summary>
+    /// Frames written before the steady rate starts counting. While the reference frame is fitted, the reader and
+    /// the integrator run ahead and fill the channels; the frames in that backlog then come out at the fitter's rate
+    /// alone. The host sets this to a little more than what the channels and the reorder buffer can hold.
+    /// </summary>
+    public int SteadyAfter { get; set; } = 24;
+
+    public void Written()
+    {
+        var n = Interlocked.Increment(ref _written);
+        var now = Wall.ElapsedTicks;
+        if (n == 1)
+        {
+            _firstWrittenTicks = now;
+        }
+
+        if (n == SteadyAfter)
+        {
+            _steadyStartTicks = now;
+        }
+
+        _lastWrittenTicks = now;
+    }
+
+    /// <summary>
+    /// Frames per second once the run is set up and the start-up backlog is out, without the final outputs: what a
+    /// long archive or a live run sees. Runs too short for that fall back to first frame written to last.
+    /// </summary>
+    public double SteadyRate()
+    {
+        var n = Interlocked.Read(ref _written);
+        var (from, count) = n >= 2 * SteadyAfter ? (_steadyStartTicks, n - SteadyAfter) : (_firstWrittenTicks, n - 1);
+        var span = (_lastWrittenTicks - from) / (double)Stopwatch.Frequency;
+        return count > 0 && span > 0 ? count / span : double.NaN;
+    }
 
     /// <summary>Frames per second of busy time in each stage: what the stage could sustain on its own.</summary>
     public (double Read, double Integrate, double Fit) StageRates() =>
@@ -60,7 +94,11 @@ public sealed record RunSummary(
     TimeSpan Elapsed,
     (double Read, double Integrate, double Fit) StageRates,
     IReadOnlyList<string> Outputs,
-    bool Cancelled);
+    bool Cancelled)
+{
+    /// <summary>Frames/s once set up (see <see cref="RunStatistics.SteadyRate"/>); NaN for under 2 frames.</summary>
+    public double SteadyFramesPerSecond { get; init; } = double.NaN;
+}
 
 /// <summary>Watches a run from outside the host: progress display, live viewer.</summary>
 public interface IReductionObserver
