@@ -73,6 +73,9 @@ public sealed class ReductionContext : IDisposable
 
     public ResultsJournal Journal { get; private set; } = null!;
 
+    /// <summary>Every frame's fitted curve and ticks, in row order, for reduced.h5 and the figures.</summary>
+    public FitCurveSpool Curves { get; private set; } = null!;
+
     /// <summary>Rows done, in frame order (small: no patterns; those live in the journal).</summary>
     public List<FrameRow> Rows { get; } = [];
 
@@ -112,6 +115,7 @@ public sealed class ReductionContext : IDisposable
         }
 
         Directory.CreateDirectory(StateFolder);
+        Curves = new FitCurveSpool(Path.Combine(StateFolder, "curves.bin"), Fitter.Model, Radial);
         var checkpoint = Options.Resume ? Checkpoint.Load(CheckpointPath) : null;
         if (checkpoint is not null && (checkpoint.Npt != Radial.Length || !string.Equals(checkpoint.InputsKey, InputsKey, StringComparison.Ordinal)))
         {
@@ -184,7 +188,10 @@ public sealed class ReductionContext : IDisposable
             Statistics.Fitted(System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
 
-        return new FrameRow(index, timing, error, fit, Echem(timing));
+        // The curve and ticks go to the spool; the row keeps the fit's summary only, so memory does not grow with a
+        // parameter vector per frame.
+        calculated = Curves.Append(fit);
+        return new FrameRow(index, timing, error, fit is null ? null : fit with { Values = [], Esd = [], ParameterNames = [] }, Echem(timing));
     }
 
     private EchemValues Echem(Core.Frames.FrameTiming timing)
@@ -208,6 +215,7 @@ public sealed class ReductionContext : IDisposable
     public void Dispose()
     {
         Journal?.Dispose();
+        Curves?.Dispose();
         Integrator?.Dispose();
     }
 }

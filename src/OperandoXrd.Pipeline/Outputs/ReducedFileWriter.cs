@@ -8,9 +8,8 @@ using OperandoXrd.Pipeline.Checkpoints;
 namespace OperandoXrd.Pipeline.Outputs;
 
 /// <summary>
-/// The fitted curve of a frame on the run's radial grid (NaN outside the fit range) and each phase's reflection
-/// positions for that frame's cell, for /entry/fit/calculated and /entry/fit/&lt;phase&gt;/ticks; null for a frame
-/// without a fit.
+/// The fitted curve of every frame on the run's radial grid (NaN outside the fit range) and each phase's reflection
+/// positions for that frame's cell, for /entry/fit/calculated and /entry/fit/&lt;phase&gt;/ticks, read in frame order.
 /// </summary>
 public interface IFitCurves
 {
@@ -19,9 +18,8 @@ public interface IFitCurves
     /// <summary>Reflections per phase (constant over the run: the hkl list is fixed).</summary>
     int TickCount(int phase);
 
-    double[]? Calculated(FrameRow row);
-
-    double[]? Ticks(FrameRow row, int phase);
+    /// <summary>Visits the first <paramref name="count"/> frames in order: (position, curve, ticks per phase), nulls for a frame without a fit.</summary>
+    void ReadAll(long count, Action<long, double[]?, double[][]?> visit);
 }
 
 /// <summary>What goes into /entry/provenance.</summary>
@@ -174,30 +172,51 @@ public static class ReducedFileWriter
 
     private static void WriteCurves(Hdf5Group fit, IReadOnlyList<FrameRow> rows, int npt, IFitCurves curves)
     {
-        using (var calculated = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: 16))
+        // One pass over the curves: the calculated dataset and every phase's ticks dataset grow side by side.
+        var phases = Enumerable.Range(0, curves.Phases.Count).Where(k => curves.TickCount(k) > 0).ToArray();
+        var groups = phases.Select(k => fit.CreateGroup(curves.Phases[k], "NXcollection")).ToArray();
+        var ticks = new Hdf5Dataset[phases.Length];
+        try
         {
-            var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
-            foreach (var row in rows)
+            using var calculated = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: 16);
+            for (var p = 0; p < phases.Length; p++)
             {
-                calculated.AppendRows<double>(curves.Calculated(row) ?? nan);
+                ticks[p] = groups[p].CreateExtendable<double>("ticks", curves.TickCount(phases[p]), rowsPerChunk: 64);
+                ticks[p].WriteAttribute("units", "2th_deg");
+            }
+
+            var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
+            var nanTicks = phases.Select(k => Enumerable.Repeat(double.NaN, curves.TickCount(k)).ToArray()).ToArray();
+            long written = 0;
+            curves.ReadAll(rows.Count, (_, curve, phaseTicks) =>
+            {
+                calculated.AppendRows<double>(curve ?? nan);
+                for (var p = 0; p < phases.Length; p++)
+                {
+                    ticks[p].AppendRows<double>(phaseTicks is null ? nanTicks[p] : phaseTicks[phases[p]]);
+                }
+
+                written++;
+            });
+            for (; written < rows.Count; written++)
+            {
+                calculated.AppendRows<double>(nan);
+                for (var p = 0; p < phases.Length; p++)
+                {
+                    ticks[p].AppendRows<double>(nanTicks[p]);
+                }
             }
         }
-
-        for (var k = 0; k < curves.Phases.Count; k++)
+        finally
         {
-            var count = curves.TickCount(k);
-            if (count == 0)
+            foreach (var t in ticks)
             {
-                continue;
+                t?.Dispose();
             }
 
-            using var group = fit.CreateGroup(curves.Phases[k], "NXcollection");
-            using var ticks = group.CreateExtendable<double>("ticks", count, rowsPerChunk: 64);
-            ticks.WriteAttribute("units", "2th_deg");
-            var nan = Enumerable.Repeat(double.NaN, count).ToArray();
-            foreach (var row in rows)
+            foreach (var g in groups)
             {
-                ticks.AppendRows<double>(curves.Ticks(row, k) ?? nan);
+                g.Dispose();
             }
         }
     }

@@ -85,9 +85,18 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
                 }
             }
 
+            var finishing = Stopwatch.StartNew();
             SaveCheckpoint(finalOutputs: true);
+            var tables = finishing.Elapsed.TotalSeconds;
+            if (Environment.GetEnvironmentVariable("OXRD_MEMTRACE") is not null)
+            {
+                MemTrace("after reduced.h5");
+            }
+
             var outputs = new List<string> { LatticePath, ReducedPath };
             outputs.AddRange(WriteFigures());
+            log.LogInformation("final outputs: lattice.csv, checkpoint and reduced.h5 in {Tables:F2} s, figures in {Figures:F2} s",
+                tables, finishing.Elapsed.TotalSeconds - tables);
             var summary = Summarize(outputs, stoppingToken.IsCancellationRequested);
             context.Completion.TrySetResult(summary);
         }
@@ -103,16 +112,27 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         }
     }
 
+    internal static void MemTrace(string where)
+    {
+        var info = GC.GetGCMemoryInfo();
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        Console.Error.WriteLine($"MEM {where}: heap {GC.GetTotalMemory(false) / 1e6:F1} MB, committed {info.TotalCommittedBytes / 1e6:F1} MB, heapsize {info.HeapSizeBytes / 1e6:F1}, gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, rss {self.WorkingSet64 / 1e6:F1} MB, alloc {GC.GetTotalAllocatedBytes() / 1e6:F0} MB");
+    }
+
     private string LatticePath => Path.Combine(context.OutputFolder, "lattice.csv");
 
     private string ReducedPath => Path.Combine(context.OutputFolder, "reduced.h5");
 
     private void Process(IntegratedFrame frame, Pattern1D? xye, string patternsFolder)
     {
-        var row = context.CompleteFrame(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma, out _);
+        var row = context.CompleteFrame(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma, out var calculated);
         context.Journal.Append(new JournalRecord(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma));
         context.Rows.Add(row);
         context.Statistics.Written();
+        if (Environment.GetEnvironmentVariable("OXRD_MEMTRACE") is not null && context.Rows.Count % 50 == 0)
+        {
+            MemTrace($"frame {context.Rows.Count}");
+        }
         if (row.Status == "failed")
         {
             _failed++;
@@ -130,27 +150,9 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
 
         if (context.Observer is { } observer)
         {
-            var calculated = frame.Intensity is not null && row.Fit is not null ? Calculated(row.Fit) : [];
-            observer.OnFrame(row, context.Radial, frame.Intensity ?? [], calculated);
+            observer.OnFrame(row, context.Radial, frame.Intensity ?? [], frame.Intensity is null ? [] : calculated ?? []);
             observer.OnProgress(Progress(row));
         }
-    }
-
-    /// <summary>The fitted curve on the full radial grid (NaN outside the fit range), for the viewer and the last-pattern figure.</summary>
-    private double[] Calculated(FrameFit fit)
-    {
-        var model = context.Fitter.Model;
-        var inRange = new double[model.PointCount];
-        model.Evaluate(fit.Values, inRange, null);
-        var full = Enumerable.Repeat(double.NaN, context.Radial.Length).ToArray();
-        var x = model.X;
-        var offset = Array.IndexOf(context.Radial, x[0]);
-        if (offset >= 0)
-        {
-            inRange.CopyTo(full, offset);
-        }
-
-        return full;
     }
 
     private RunProgress Progress(FrameRow row)
@@ -189,19 +191,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     private void WriteReduced(long journalBytes)
     {
         var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles()));
-        ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, new FitCurves(context.Fitter.Model, Calculated));
-    }
-
-    /// <summary>Curves and ticks from the fitter's model, evaluated from each frame's fitted parameters when written.</summary>
-    private sealed class FitCurves(Fitting.Model.WholePatternModel model, Func<FrameFit, double[]> calculated) : IFitCurves
-    {
-        public IReadOnlyList<string> Phases { get; } = Enumerable.Range(0, model.PhaseCount).Select(k => model.Phase(k).Name).ToList();
-
-        public int TickCount(int phase) => model.PeakGroups(phase).Count;
-
-        public double[]? Calculated(FrameRow row) => row.Fit is { Status: not FrameStatus.Failed } fit ? calculated(fit) : null;
-
-        public double[]? Ticks(FrameRow row, int phase) => row.Fit is { Status: not FrameStatus.Failed } fit ? model.PeakPositions(phase, fit.Values) : null;
+        ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, context.Curves);
     }
 
     private IEnumerable<string> InputFiles()
@@ -229,7 +219,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
             var fit = context.Pipeline.Fit.Fit;
             return RunFigures.Write(Path.Combine(context.OutputFolder, "figures"), context.JournalPath, context.Journal.Length, context.Radial,
                 context.Pipeline.Integration.Unit, context.Rows, (fit.RangeMin, fit.RangeMax),
-                (i, _) => context.Rows[i].Fit is { } f ? Calculated(f) : null);
+                (i, _) => context.Curves.ReadCalculated(i));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
