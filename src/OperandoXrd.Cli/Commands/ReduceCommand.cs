@@ -185,6 +185,11 @@ internal static class ReduceCommand
             $"reduce: {s.Frames} frames in {s.Elapsed.TotalSeconds:F1} s ({s.Frames / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F1} frames/s): {s.Ok} ok, {s.Gated} gated, {s.Failed} failed{(s.Cancelled ? " (stopped early)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reduce: stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
+        foreach (var missing in s.MissingFiles)
+        {
+            Console.WriteLine($"reduce: missing file: {missing}");
+        }
+
         foreach (var (frame, reason) in s.Failures.Take(20))
         {
             Console.WriteLine($"reduce: frame {frame} failed: {reason}");

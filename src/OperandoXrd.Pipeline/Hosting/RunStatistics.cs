@@ -60,7 +60,11 @@ public sealed record RunSummary(
     TimeSpan Elapsed,
     (double Read, double Integrate, double Fit) StageRates,
     IReadOnlyList<string> Outputs,
-    bool Cancelled);
+    bool Cancelled)
+{
+    /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
+    public IReadOnlyList<string> MissingFiles { get; init; } = [];
+}
 
 /// <summary>Watches a run from outside the host: progress display, live viewer.</summary>
 public interface IReductionObserver

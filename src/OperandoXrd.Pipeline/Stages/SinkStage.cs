@@ -243,6 +243,9 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         var rows = context.Rows;
         var failures = rows.Where(r => r.Status == "failed").Select(r => (r.Index, r.Reason)).ToList();
         return new RunSummary(rows.Count, rows.Count(r => r.Status == "ok"), rows.Count(r => r.Status == "gated"), failures.Count, failures,
-            context.Statistics.Wall.Elapsed, context.Statistics.StageRates(), outputs, cancelled);
+            context.Statistics.Wall.Elapsed, context.Statistics.StageRates(), outputs, cancelled)
+        {
+            MissingFiles = context.MissingFiles,
+        };
     }
 }
