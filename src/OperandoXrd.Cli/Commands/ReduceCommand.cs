@@ -48,7 +48,24 @@ internal static class ReduceCommand
                     ? t : throw new UsageException($"--start-time: '{text}' is not an ISO 8601 time");
             }
 
-            var summary = parse.GetValue(view) ? RunWithViewer(options, cancellation) : await Run(options, cancellation).ConfigureAwait(false);
+            RunSummary summary;
+            try
+            {
+                summary = parse.GetValue(view) ? RunWithViewer(options, cancellation) : await Run(options, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Frames.FrameSourceException)
+            {
+                // One clear line, not a stack trace: the message names the file and the system's reason (ENOSPC...);
+                // the log above it says how far the checkpoint got.
+                Console.Error.WriteLine($"oxrd: reduce stopped: {e.Message}");
+                if (e is OutputWriteException)
+                {
+                    Console.Error.WriteLine($"oxrd: the checkpoint in {Path.Combine(options.OutputFolder!, ".oxrd")} is intact: make room and run the same command again with --resume");
+                }
+
+                return ExitCodes.RunStopped;
+            }
+
             return summary.Failed > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
         });
         return command;
