@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using OperandoXrd.Hdf5;
 using OperandoXrd.Pipeline.Hosting;
 using Xunit.Abstractions;
 
@@ -6,64 +10,131 @@ namespace OperandoXrd.Pipeline.Tests;
 
 public sealed class LiveTests
 {
+    private const double FramePeriod_s = 1.0;
     private readonly ITestOutputHelper _output;
 
     public LiveTests(ITestOutputHelper output) => _output = output;
 
+    /// <summary>
+    /// The detector is a separate writer process (h5py, as LIMA saves: pre-sized files, one chunk per frame, a flush per
+    /// frame, no SWMR, the next file once one is full) at one frame per second; the run follows the scan folder. For
+    /// every frame: the time from the writer's flush to the frame's row in lattice.csv.
+    /// </summary>
     [Fact]
-    public async Task Following_files_as_they_land_gives_the_offline_rows_and_reports_the_latency()
+    public async Task A_writer_process_at_one_frame_per_second_is_followed_with_the_offline_rows_and_the_latency_is_reported()
     {
         using var data = new SmallRun(frames: 8, framesPerFile: 2, seed: 3);
         var offline = await ReductionHost.RunAsync(data.Options("offline"));
         var offlineCsv = File.ReadAllText(Path.Combine(data.Folder, "offline", "lattice.csv"));
 
-        // The "detector": files appear one by one in a scan folder, each published with an atomic rename after
-        // a pause, the way LIMA closes a file and starts the next.
         var live = Path.Combine(data.Folder, "live-scan");
-        Directory.CreateDirectory(live);
-        var files = Directory.GetFiles(data.Run.ScanFolder, "*.h5").Order(StringComparer.Ordinal).ToArray();
-        void Publish(string file)
+        var flushed = new ConcurrentDictionary<int, double>();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writerErrors = new ConcurrentQueue<string>();
+        using var writer = StartWriter(data.Run.ScanFolder, live, FramePeriod_s);
+        writer.OutputDataReceived += (_, e) =>
         {
-            var temp = Path.Combine(live, "." + Path.GetFileName(file) + ".part");
-            File.Copy(file, temp);
-            File.Move(temp, Path.Combine(live, Path.GetFileName(file)));
+            var parts = e.Data?.Split(' ') ?? [];
+            if (parts is ["ready"])
+            {
+                ready.TrySetResult();
+            }
+            else if (parts is ["flushed", var index, var time])
+            {
+                flushed[int.Parse(index, CultureInfo.InvariantCulture)] = double.Parse(time, CultureInfo.InvariantCulture);
+            }
+        };
+        writer.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                writerErrors.Enqueue(e.Data);
+            }
+        };
+        writer.BeginOutputReadLine();
+        writer.BeginErrorReadLine();
+        try
+        {
+            await Task.WhenAny(ready.Task, writer.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.True(ready.Task.IsCompleted, "the writer exited: " + string.Join("\n", writerErrors));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("the writer never got ready: " + string.Join("\n", writerErrors));
         }
 
-        Publish(files[0]);
         var options = data.Options("live", [live]);
         options.Follow = true;
-        // Idle means "no new frame on disk": long enough that a run lagging behind the detector on a loaded CI
-        // machine (the next file is published only once the previous rows are out) is not taken for a finished one.
-        options.IdleTimeout_s = 15;
+        options.IdleTimeout_s = 30;
         options.PollInterval_s = 0.05;
-        var run = Task.Run(() => ReductionHost.RunAsync(options));
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => ReductionHost.RunAsync(options, cancellation: stop.Token));
+
+        // Let the run start (integrator, fitter, first look at the file) before the first frame: start-up is not latency.
+        await Task.Delay(3000);
+        await writer.StandardInput.WriteLineAsync();
+        await writer.StandardInput.FlushAsync();
+
         var latticePath = Path.Combine(data.Folder, "live", "lattice.csv");
-        var latencies = new List<double>();
-        for (var k = 1; k < files.Length; k++)
+        var seen = new Dictionary<int, double>();
+        var clock = Stopwatch.StartNew();
+        while (seen.Count < offline.Frames && clock.Elapsed < TimeSpan.FromSeconds(40) && !run.IsCompleted)
         {
-            await Task.Delay(1000);
-            var expectedRows = 2 * (k + 1);
-            Publish(files[k]);
-            var watch = Stopwatch.StartNew();
-            while (RowCount(latticePath) < expectedRows && watch.Elapsed < TimeSpan.FromSeconds(30))
+            var rows = RowCount(latticePath);
+            var now = (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
+            for (var frame = seen.Count; frame < rows; frame++)
             {
-                await Task.Delay(10);
+                seen[frame] = now;
             }
 
-            latencies.Add(watch.Elapsed.TotalSeconds);
+            await Task.Delay(10);
         }
 
+        await stop.CancelAsync();
         var summary = await run;
-        _output.WriteLine($"file on disk → its rows in lattice.csv: {string.Join(", ", latencies.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))} s");
+        Assert.True(writer.WaitForExit(10_000), "the writer did not finish");
+        Assert.True(writer.ExitCode == 0, "writer: " + string.Join("\n", writerErrors));
+
+        var latencies = Enumerable.Range(0, offline.Frames).Where(seen.ContainsKey).Select(f => seen[f] - flushed[f]).ToArray();
+        var sorted = latencies.Order().ToArray();
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"frame flushed by the writer → its row in lattice.csv, {latencies.Length} frames at {1 / FramePeriod_s:F0} frame/s: median {sorted[sorted.Length / 2]:F3} s, max {sorted[^1]:F3} s"));
+        _output.WriteLine("per frame: " + string.Join(", ", latencies.Select(l => l.ToString("F3", CultureInfo.InvariantCulture))));
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"offline stage rates (frames/s of busy time): read {offline.StageRates.Read:F1}, integrate {offline.StageRates.Integrate:F1}, fit {offline.StageRates.Fit:F1}"));
+        Assert.Equal(offline.Frames, seen.Count);
         Assert.Equal(offline.Frames, summary.Frames);
+
         // The same frames, the same integrated patterns; the fits agree far inside their esds (the fitter's SIMD paths
         // are not bitwise reproducible across runs in one process: see the note in docs/performance.md).
-        Assert.Empty(Outputs.LatticeTable.Differences(offlineCsv, File.ReadAllText(latticePath), 1e-6));
+        LatticeAssert.Same(offlineCsv, File.ReadAllText(latticePath));
         Assert.Equal(
             File.ReadAllBytes(Path.Combine(data.Folder, "offline", ".oxrd", "journal.bin")),
             File.ReadAllBytes(Path.Combine(data.Folder, "live", ".oxrd", "journal.bin")));
-        // Loose bound on a loaded 2-core CI machine; the figure itself is reported above and in docs/performance.md.
-        Assert.True(latencies.Max() < 5, $"latency {latencies.Max():F2} s");
+
+        // Loose bound on a loaded 2-core CI machine (the target is 0.5 s); the figures are reported above.
+        Assert.True(sorted[^1] < 5, $"latency {sorted[^1]:F2} s");
+        Assert.True(sorted[0] > 0, $"a row appeared {-sorted[0]:F3} s before its frame was flushed: the clocks or the bookkeeping are wrong");
+    }
+
+    private static Process StartWriter(string source, string target, double period, [CallerFilePath] string here = "")
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(Path.GetDirectoryName(here)!, "Python", "live_writer.py"));
+        info.ArgumentList.Add(source);
+        info.ArgumentList.Add(target);
+        info.ArgumentList.Add(period.ToString(CultureInfo.InvariantCulture));
+        // Debian's h5py with the bitshuffle plugin; no file locks (our reader opens with locking off, and a child
+        // started while a test holds an HDF5 file open inherits its descriptor).
+        info.Environment["HDF5_PLUGIN_PATH"] = Hdf5Library.DebianPluginFolder;
+        info.Environment["HDF5_USE_FILE_LOCKING"] = "FALSE";
+        return Process.Start(info) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
     }
 
     private static int RowCount(string path)

@@ -48,7 +48,24 @@ internal static class ReduceCommand
                     ? t : throw new UsageException($"--start-time: '{text}' is not an ISO 8601 time");
             }
 
-            var summary = parse.GetValue(view) ? RunWithViewer(options, cancellation) : await Run(options, cancellation).ConfigureAwait(false);
+            RunSummary summary;
+            try
+            {
+                summary = parse.GetValue(view) ? RunWithViewer(options, cancellation) : await Run(options, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Core.Frames.FrameSourceException)
+            {
+                // One clear line, not a stack trace: the message names the file and the system's reason (ENOSPC...);
+                // the log above it says how far the checkpoint got.
+                Console.Error.WriteLine($"oxrd: reduce stopped: {e.Message}");
+                if (e is OutputWriteException)
+                {
+                    Console.Error.WriteLine($"oxrd: the checkpoint in {Path.Combine(options.OutputFolder!, ".oxrd")} is intact: make room and run the same command again with --resume");
+                }
+
+                return ExitCodes.RunStopped;
+            }
+
             return summary.Failed > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
         });
         return command;
@@ -185,6 +202,11 @@ internal static class ReduceCommand
             $"reduce: {s.Frames} frames in {s.Elapsed.TotalSeconds:F1} s ({s.Frames / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F1} frames/s): {s.Ok} ok, {s.Gated} gated, {s.Failed} failed{(s.Cancelled ? " (stopped early)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reduce: steady {s.SteadyFramesPerSecond:F1} frames/s (first frame out to last); stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
+        foreach (var missing in s.MissingFiles)
+        {
+            Console.WriteLine($"reduce: missing file: {missing}");
+        }
+
         foreach (var (frame, reason) in s.Failures.Take(20))
         {
             Console.WriteLine($"reduce: frame {frame} failed: {reason}");

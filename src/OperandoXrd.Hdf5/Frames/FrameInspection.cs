@@ -72,6 +72,11 @@ public static class FrameInspection
             b.Append(inv, $"dataset:   {file}:{dataset}  frames {first}..{first + count - 1}\n");
         }
 
+        foreach (var gap in source.Gaps)
+        {
+            b.Append(inv, $"missing:   {gap}\n");
+        }
+
         b.Append(inv, $"shape:     {source.FrameCount} × {source.Rows} × {source.Columns} (frames × rows × columns)\n");
         b.Append(inv, $"dtype:     {source.StoredType}\n");
         b.Append(inv, $"chunks:    {(source.ChunkShape is { } c ? "(" + string.Join(", ", c) + ")" : "none (contiguous)")}\n");

@@ -26,6 +26,30 @@ internal sealed class FrameSegment
 
     /// <summary>When the count last grew (or the file was last re-opened), for the SWMR stale-cache safety net.</summary>
     public long LastProgress { get; set; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>A file of a LIMA series (<c>&lt;stem&gt;_NNNN.h5</c>): a hole in the numbering between two such files is a missing file.</summary>
+    public bool SeriesFile { get; set; }
+
+    /// <summary>
+    /// Set for the stand-in of a file missing from a LIMA series: <see cref="Stack"/> names the missing file (never
+    /// opened), Count is the frames it would have held, and reading any of them is an error naming the file.
+    /// </summary>
+    public (string Before, string After)? MissingBetween { get; init; }
+
+    public bool IsMissing => MissingBetween is not null;
+}
+
+/// <summary>
+/// A file missing from a LIMA series (scan_0002.h5 between scan_0001.h5 and scan_0003.h5) and the frames it would have
+/// held: <paramref name="FirstFrame"/>..FirstFrame+FrameCount−1 in the global numbering, which therefore stays that
+/// of the complete series. FrameCount is 0 when the files on either side belong to different acquisitions (their
+/// start_time differs) and the missing file's size cannot be known.
+/// </summary>
+public sealed record SeriesGap(string MissingFile, string Before, string After, int FirstFrame, int FrameCount)
+{
+    public override string ToString() => FrameCount > 0
+        ? $"{MissingFile} is missing from the series (between {System.IO.Path.GetFileName(Before)} and {System.IO.Path.GetFileName(After)}): frames {FirstFrame}..{FirstFrame + FrameCount - 1} skipped"
+        : $"{MissingFile} is missing from the series (between {System.IO.Path.GetFileName(Before)} and {System.IO.Path.GetFileName(After)}, which belong to different acquisitions): its frames are unknown, none reserved";
 }
 
 /// <summary>
@@ -120,6 +144,30 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
             }
         }
     }
+
+    /// <summary>Files missing from a LIMA series' numbering, in frame order, with the frames they would have held.</summary>
+    public IReadOnlyList<SeriesGap> Gaps
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var gaps = new List<SeriesGap>();
+                for (var i = 0; i < _segments.Count; i++)
+                {
+                    if (_segments[i].MissingBetween is { } between)
+                    {
+                        gaps.Add(new SeriesGap(_segments[i].Stack.File, between.Before, between.After, _offsets[i], _segments[i].Count));
+                    }
+                }
+
+                return gaps;
+            }
+        }
+    }
+
+    /// <summary>True when frame <paramref name="index"/> belongs to a file missing from the series (see <see cref="Gaps"/>).</summary>
+    public bool IsMissing(int index) => Locate(index).Segment.IsMissing;
 
     /// <summary>Direct chunks with managed decoders (default) or the library with its plugins.</summary>
     public FrameReadPath ReadPath
@@ -216,7 +264,7 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
         {
             foreach (var s in _segments)
             {
-                if (s.Count < s.Capacity || s.Stack.IsSwmr)
+                if (!s.IsMissing && (s.Count < s.Capacity || s.Stack.IsSwmr))
                 {
                     Update(s);
                 }
@@ -224,16 +272,33 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
 
             if (_discover is not null && _segments.TrueForAll(s => s.Count >= s.Capacity))
             {
+                // Stand-ins of missing files count as known: a file that turns up after its gap was bridged is not
+                // read (its frame numbers are taken), rather than appended out of order.
                 var known = _segments.ConvertAll(s => s.Stack.File);
                 var added = _discover(known);
-                FrameSources.LinkAcquisition(_segments, added);
+                var waiting = false;
                 foreach (var segment in added)
                 {
                     try
                     {
+                        if (waiting)
+                        {
+                            segment.Stack.Dispose();
+                            continue;
+                        }
+
                         CheckCompatible(segment);
                         segment.Stack.ReadPath = _readPath;
-                        _segments.Add(segment);
+
+                        // A hole in the numbering before this file is bridged only once this file is complete (a copy
+                        // may deliver files out of order); until then it and the files after it wait for the next look.
+                        if (!FrameSources.TryAppend(_segments, segment, waitForCompleteLaterFile: true))
+                        {
+                            segment.Stack.Dispose();
+                            waiting = true;
+                            continue;
+                        }
+
                         Layout = FrameSources.SeriesName(Layout, _segments);
                         Update(segment);
                     }
@@ -307,6 +372,12 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
     private void Read(FrameSegment segment, int frame, int globalIndex, Span<byte> destination)
     {
         var stack = segment.Stack;
+        if (segment.MissingBetween is { } between)
+        {
+            throw new FrameSourceException(stack.File, null, globalIndex,
+                $"file missing from the series (between {Path.GetFileName(between.Before)} and {Path.GetFileName(between.After)}); its frames are skipped");
+        }
+
         try
         {
             lock (_gate)
@@ -361,6 +432,11 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
 
     private void CheckCompatible(FrameSegment s)
     {
+        if (s.IsMissing)
+        {
+            return;
+        }
+
         if (s.Stack.Rows != Rows || s.Stack.Columns != Columns || s.Stack.DType != DType)
         {
             throw new FrameSourceException(s.Stack.File, s.Stack.DatasetPath, null,
@@ -401,6 +477,63 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
         if (length < Rows * Columns)
         {
             throw new ArgumentException($"{Description}: destination holds {length} pixels, a frame has {Rows * Columns}");
+        }
+    }
+
+    /// <summary>
+    /// Frames of a missing file have no times of their own: they are spaced evenly between the frames on either side
+    /// (exact for a regular acquisition), or, with nothing after them yet, continue the previous frames' spacing.
+    /// </summary>
+    private void TimeMissingFrames(int[] offsets, double[] start, double[] exposure)
+    {
+        var total = start.Length;
+        var isMissing = new bool[total];
+        for (var i = 0; i < _segments.Count; i++)
+        {
+            if (_segments[i].IsMissing)
+            {
+                Array.Fill(isMissing, true, offsets[i], _segments[i].Count);
+            }
+        }
+
+        for (var a = 0; a < total; a++)
+        {
+            if (!isMissing[a])
+            {
+                continue;
+            }
+
+            var b = a;
+            while (b < total && isMissing[b])
+            {
+                b++;
+            }
+
+            var e = a > 0 ? exposure[a - 1] : b < total ? exposure[b] : 0;
+            double origin, step;
+            if (a > 0 && b < total)
+            {
+                origin = start[a - 1];
+                step = (start[b] - start[a - 1]) / (b - a + 1);
+            }
+            else if (a > 1)
+            {
+                origin = start[a - 1];
+                step = start[a - 1] - start[a - 2];
+            }
+            else
+            {
+                step = e > 0 ? e : 1;
+                origin = a > 0 ? start[a - 1] : b < total ? start[b] - (b - a + 1) * step : 0;
+            }
+
+            for (var k = a; k < b; k++)
+            {
+                start[k] = origin + (k - a + 1) * step;
+                exposure[k] = e;
+            }
+
+            a = b;
         }
     }
 
@@ -445,6 +578,11 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
             for (var i = 0; i < _segments.Count; i++)
             {
                 var s = _segments[i];
+                if (s.IsMissing)
+                {
+                    continue;
+                }
+
                 var r = FrameTimes.Resolve(s.Candidates, s.Count, s.AcquisitionOffset, offsets[i], _fallback, s.DatasetStart);
                 if (r.Rule == FrameTimeRule.Unknown && _sequenceCandidates is not null)
                 {
@@ -463,6 +601,18 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
                     detail = r.Detail;
                 }
             }
+        }
+
+        var missing = false;
+        for (var i = 0; i < _segments.Count; i++)
+        {
+            missing |= _segments[i].IsMissing && _segments[i].Count > 0;
+        }
+
+        if (missing)
+        {
+            TimeMissingFrames(offsets, start, exposure);
+            detail += "; frames of missing files timed by interpolation";
         }
 
         _offsets = offsets;

@@ -163,5 +163,16 @@ public sealed class ResultsJournal : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing flushes the stream's buffer, which fails again on a full disk. Nothing is lost that matters:
+            // the checkpoint names only bytes flushed before, and a resume cuts the journal back to them.
+        }
+    }
 }

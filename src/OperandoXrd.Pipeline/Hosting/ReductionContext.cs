@@ -22,6 +22,7 @@ namespace OperandoXrd.Pipeline.Hosting;
 public sealed class ReductionContext : IDisposable
 {
     private readonly ILogger _log;
+    private readonly List<string> _missingFiles = [];
 
     public ReductionContext(IOptions<ReduceOptions> options, ILogger<ReductionContext> log, IReductionObserver? observer = null)
     {
@@ -81,6 +82,26 @@ public sealed class ReductionContext : IDisposable
 
     /// <summary>The first frame the source must read (after a resume, the first not in the journal).</summary>
     public int FirstFrame { get; private set; }
+
+    /// <summary>Files missing from the input series, as the source reported them (for the summary).</summary>
+    public IReadOnlyList<string> MissingFiles
+    {
+        get
+        {
+            lock (_missingFiles)
+            {
+                return [.. _missingFiles];
+            }
+        }
+    }
+
+    public void ReportMissingFile(string description)
+    {
+        lock (_missingFiles)
+        {
+            _missingFiles.Add(description);
+        }
+    }
 
     /// <summary>Set by the sink when the run is over.</summary>
     public TaskCompletionSource<RunSummary> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -190,7 +211,7 @@ public sealed class ReductionContext : IDisposable
 
         // The curve and ticks go to the spool; the row keeps the fit's summary only, so memory does not grow with a
         // parameter vector per frame.
-        calculated = Curves.Append(fit);
+        calculated = OutputWriteException.Guard(Curves.Path, () => Curves.Append(fit));
         return new FrameRow(index, timing, error, fit is null ? null : fit with { Values = [], Esd = [], ParameterNames = [] }, Echem(timing));
     }
 

@@ -98,6 +98,9 @@ public sealed record RunSummary(
 {
     /// <summary>Frames/s once set up (see <see cref="RunStatistics.SteadyRate"/>); NaN for under 2 frames.</summary>
     public double SteadyFramesPerSecond { get; init; } = double.NaN;
+
+    /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
+    public IReadOnlyList<string> MissingFiles { get; init; } = [];
 }
 
 /// <summary>Watches a run from outside the host: progress display, live viewer.</summary>

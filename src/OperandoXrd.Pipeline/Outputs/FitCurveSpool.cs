@@ -38,8 +38,11 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
         _tickCounts = Enumerable.Range(0, model.PhaseCount).Select(k => model.PeakGroups(k).Count).ToArray();
         _record = new double[Npt + _tickCounts.Sum()];
         _inRange = new double[model.PointCount];
+        Path = path;
         _stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
     }
+
+    public string Path { get; }
 
     public int Npt { get; }
 

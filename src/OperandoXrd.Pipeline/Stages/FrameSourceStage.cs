@@ -39,9 +39,11 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
             var pixels = source.Rows * source.Columns;
             var next = context.FirstFrame;
             var idle = Stopwatch.StartNew();
+            var gapsReported = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
                 context.Statistics.FramesKnown = source.FrameCount;
+                gapsReported = ReportGaps(source, gapsReported);
                 while (next < source.FrameCount && !stoppingToken.IsCancellationRequested)
                 {
                     await writer.WriteAsync(Read(source, next, pixels), stoppingToken).ConfigureAwait(false);
@@ -83,7 +85,24 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         }
     }
 
-    private RawFrame Read(IFrameSource source, int index, int pixels)
+    /// <summary>
+    /// Files missing from a LIMA series: one warning per file, naming it and the frames it would have held (each of
+    /// those frames then goes downstream as a failed row, so lattice.csv and the numbering stay whole).
+    /// </summary>
+    private int ReportGaps(Hdf5FrameSource source, int reported)
+    {
+        var gaps = source.Gaps;
+        for (var k = reported; k < gaps.Count; k++)
+        {
+            var text = gaps[k].ToString();
+            log.LogWarning("missing file: {Gap}", text);
+            context.ReportMissingFile(text);
+        }
+
+        return gaps.Count;
+    }
+
+    private RawFrame Read(Hdf5FrameSource source, int index, int pixels)
     {
         var started = Stopwatch.GetTimestamp();
         FrameTiming timing = default;
@@ -98,7 +117,12 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         catch (Exception e) when (e is FrameSourceException or InvalidDataException or IOException)
         {
             ArrayPool<int>.Shared.Return(buffer);
-            log.LogWarning("frame {Frame} skipped: {Reason}", index, e.Message);
+            if (!source.IsMissing(index))
+            {
+                // Frames of a missing file were reported with the file, once.
+                log.LogWarning("frame {Frame} skipped: {Reason}", index, e.Message);
+            }
+
             return new RawFrame(index, timing, null, e.Message);
         }
     }

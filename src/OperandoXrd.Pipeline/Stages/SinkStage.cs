@@ -103,12 +103,39 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
         {
             // Disk full, a folder gone: the checkpoint on disk still names only data that was flushed before.
-            log.LogError("writing results failed: {Message}", e.Message);
+            var checkpoint = Checkpoint.Load(context.CheckpointPath);
+            log.LogError("writing results failed: {Message}; {Checkpoint}", e.Message, checkpoint is null
+                ? "no checkpoint was written yet: run again"
+                : $"the checkpoint ({checkpoint.FramesDone} frames) is intact: make room and run again with --resume");
             context.Completion.TrySetException(e);
+            lifetime.StopApplication();
+
+            // The source stops on the application's stop; frames already on their way must not leave the integration
+            // workers blocked on a full channel that nobody reads any more (the host would wait for them for ever).
+            await DrainAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else (a bug, out of memory) must still end the run, not leave the host waiting on the workers.
+            log.LogError(e, "the run failed: {Message}", e.Message);
+            context.Completion.TrySetException(e);
+            lifetime.StopApplication();
+            await DrainAsync().ConfigureAwait(false);
         }
         finally
         {
             lifetime.StopApplication();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        var reader = context.Patterns.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out _))
+            {
+            }
         }
     }
 
@@ -126,7 +153,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     private void Process(IntegratedFrame frame, Pattern1D? xye, string patternsFolder)
     {
         var row = context.CompleteFrame(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma, out var calculated);
-        context.Journal.Append(new JournalRecord(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma));
+        OutputWriteException.Guard(context.JournalPath, () => context.Journal.Append(new JournalRecord(frame.Index, frame.Timing, frame.Error, frame.Intensity, frame.Sigma)));
         context.Rows.Add(row);
         context.Statistics.Written();
         if (Environment.GetEnvironmentVariable("OXRD_MEMTRACE") is not null && context.Rows.Count % 50 == 0)
@@ -143,9 +170,10 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         {
             frame.Intensity.CopyTo(xye.Intensity, 0);
             frame.Sigma.CopyTo(xye.Sigma, 0);
-            XyeWriter.Write(Path.Combine(patternsFolder, XyeWriter.FileName(frame.Index)), xye, context.Pipeline.Integration.Unit,
+            var path = Path.Combine(patternsFolder, XyeWriter.FileName(frame.Index));
+            OutputWriteException.Guard(path, () => XyeWriter.Write(path, xye, context.Pipeline.Integration.Unit,
                 [string.Create(CultureInfo.InvariantCulture, $"frame {frame.Index}, start {frame.Timing.Start:o}, exposure {frame.Timing.ExposureSeconds} s"),
-                 $"pipeline {context.Pipeline.Name}"]);
+                 $"pipeline {context.Pipeline.Name}"]));
         }
 
         if (context.Observer is { } observer)
@@ -175,9 +203,13 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
 
     private void SaveCheckpoint(bool finalOutputs)
     {
-        var bytes = context.Journal.Flush();
-        new Checkpoint(Checkpoint.CurrentVersion, context.Rows.Count, bytes, context.Radial.Length, context.InputsKey, DateTimeOffset.UtcNow).Save(context.CheckpointPath);
-        LatticeTable.Write(LatticePath, context.Rows, LatticeCsv.Columns(context.Fitter.Model), context.Fitter.Model.PeekScaleIndex >= 0);
+        // Journal first, then the checkpoint naming it: whichever write fails, the checkpoint on disk names only data
+        // that is on disk (a failed atomic write leaves the previous file in place).
+        var bytes = OutputWriteException.Guard(context.JournalPath, context.Journal.Flush);
+        OutputWriteException.Guard(context.CheckpointPath, () =>
+            new Checkpoint(Checkpoint.CurrentVersion, context.Rows.Count, bytes, context.Radial.Length, context.InputsKey, DateTimeOffset.UtcNow).Save(context.CheckpointPath));
+        OutputWriteException.Guard(LatticePath, () =>
+            LatticeTable.Write(LatticePath, context.Rows, LatticeCsv.Columns(context.Fitter.Model), context.Fitter.Model.PeekScaleIndex >= 0));
         _sinceCheckpoint.Restart();
         if (finalOutputs)
         {
@@ -191,7 +223,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     private void WriteReduced(long journalBytes)
     {
         var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles()));
-        ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, context.Curves);
+        OutputWriteException.Guard(ReducedPath, () => ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, context.Curves));
     }
 
     private IEnumerable<string> InputFiles()
@@ -236,6 +268,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
             context.Statistics.Wall.Elapsed, context.Statistics.StageRates(), outputs, cancelled)
         {
             SteadyFramesPerSecond = context.Statistics.SteadyRate(),
+            MissingFiles = context.MissingFiles,
         };
     }
 }
