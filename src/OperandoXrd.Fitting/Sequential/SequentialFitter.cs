@@ -598,7 +598,7 @@ public sealed class SequentialFitter
             {
                 Values = result.Values, Covariance = result.Covariance, FreePosition = result.FreePosition, ParameterCount = result.ParameterCount, ChiSquared = result.ChiSquared,
                 Points = result.Points, FreeParameters = result.FreeParameters, Iterations = iterations, Converged = result.Converged,
-                Message = result.Message, Rwp = result.Rwp, Rexp = result.Rexp, GoF = result.GoF, AtBounds = result.AtBounds,
+                Message = result.Message, Rwp = result.Rwp, Rexp = result.Rexp, GoF = result.GoF, AtBounds = result.AtBounds, Undetermined = result.Undetermined,
             };
         }
 
