@@ -1,6 +1,7 @@
 using MathNet.Numerics.Distributions;
 using OperandoXrd.Crystallography.Cells;
 using OperandoXrd.Crystallography.Patterns;
+using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Crystallography.Reflections;
 using OperandoXrd.Fitting.Peek;
 
@@ -22,7 +23,8 @@ internal sealed class OperandoSimulation
     private readonly PhaseModel _nca;
     private readonly PeekModel _peek;
 
-    public OperandoSimulation()
+    /// <param name="profile">True TCH widths of every phase; <see cref="TestData.Profile"/> when null.</param>
+    public OperandoSimulation(TchParameters? profile = null)
     {
         X = TestData.Grid(1.5, 11.5, 3334);
         var grid = new PatternGrid(X, RadialUnit.TwoThetaDegrees, TestData.Wavelength);
@@ -32,7 +34,7 @@ internal sealed class OperandoSimulation
         // Peak heights at BM31-like counts: NCA strongest (~3e4 counts at 003), LPSCl ~1e4, LIC ~5e3.
         foreach (var (name, height) in new[] { ("NCA", 3e4), ("LPSCl", 1e4), ("LIC", 5e3) })
         {
-            var phase = new PhaseModel(TestData.Phase(name), dMin, TestData.Profile, 1);
+            var phase = new PhaseModel(TestData.Phase(name), dMin, profile ?? TestData.Profile, 1);
             var only = new PatternModel();
             only.Phases.Add(phase);
             var y = new double[X.Length];

@@ -90,15 +90,17 @@ internal static class DenseKernels
 
     /// <summary>
     /// In-place Cholesky A = L Lᵀ of a row-major n×n symmetric matrix (lower triangle used and overwritten).
-    /// Returns false when A is not numerically positive definite.
+    /// Returns false when A is not numerically positive definite, or when a pivot (before the square root) is not above
+    /// <paramref name="minPivot"/>: on a unit-diagonal matrix the pivot is 1 − R² of that column regressed on the ones
+    /// before it, so a small floor catches exact dependences that rounding would otherwise let through.
     /// </summary>
-    public static bool Cholesky(Span<double> a, int n)
+    public static bool Cholesky(Span<double> a, int n, double minPivot = 0)
     {
         for (var j = 0; j < n; j++)
         {
             var rowJ = a.Slice(j * n, n);
             var d = rowJ[j] - Dot(rowJ[..j], rowJ[..j]);
-            if (!(d > 0) || double.IsNaN(d))
+            if (!(d > minPivot) || double.IsNaN(d))
             {
                 return false;
             }

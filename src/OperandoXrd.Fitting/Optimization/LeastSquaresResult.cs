@@ -46,7 +46,14 @@ public sealed class LeastSquaresResult
     /// <summary>Indices of free parameters that ended on a bound.</summary>
     public required int[] AtBounds { get; init; }
 
-    /// <summary>Estimated standard deviation of parameter i (0 for fixed parameters).</summary>
+    /// <summary>
+    /// Free parameters the data do not determine: a zero Jacobian column, or a part in the null space of the normal
+    /// matrix (an exact or numerical linear dependence on other free parameters). Their variances and covariances
+    /// are NaN; the other parameters' covariance is then the pseudo-inverse's, so their esds stay meaningful.
+    /// </summary>
+    public int[] Undetermined { get; init; } = [];
+
+    /// <summary>Estimated standard deviation of parameter i (0 for fixed parameters, NaN for undetermined ones).</summary>
     public double Esd(int i) => FreePosition[i] < 0 ? 0 : Math.Sqrt(Math.Max(0, CovarianceOf(i, i)));
 
     /// <summary>cov(p_i, p_j); zero when either is fixed.</summary>

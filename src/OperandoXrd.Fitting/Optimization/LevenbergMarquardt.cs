@@ -378,32 +378,42 @@ public sealed class LevenbergMarquardt
 
         var dof = Math.Max(1, points - nf);
         var reducedChi2 = chi2 / dof;
+        var undetermined = new List<int>();
         if (haveNormal && nf > 0 && double.IsFinite(chi2))
         {
             // Inverse through the unit-diagonal scaled matrix: far better conditioned than A itself when parameters
             // differ by orders of magnitude (A-terms ~1e-2 Å⁻², intensities ~1e4).
+            var unseen = false;
             for (var k = 0; k < nf; k++)
             {
                 var d = _normal[k * nf + k];
-                _scale[k] = d > 0 ? 1 / Math.Sqrt(d) : 0;
-                for (var l = 0; l <= k; l++)
-                {
-                    _factor[k * nf + l] = _normal[k * nf + l] * _scale[k] * _scale[l];
-                }
-
-                if (d <= 0)
-                {
-                    _factor[k * nf + k] = 1;
-                }
+                _scale[k] = d > 0 && double.IsFinite(d) ? 1 / Math.Sqrt(d) : 0;
+                unseen |= _scale[k] == 0;
+                ScaledRow(k, nf);
             }
 
-            if (DenseKernels.Cholesky(_factor.AsSpan(0, nf * nf), nf))
+            if (DenseKernels.Cholesky(_factor.AsSpan(0, nf * nf), nf, NormalEquations.NullSpaceTolerance))
             {
                 DenseKernels.CholeskyInverse(_factor.AsSpan(0, nf * nf), nf, covariance, _work);
             }
             else
             {
-                Array.Fill(covariance, double.NaN);
+                // Not (numerically) positive definite: some combination of parameters is not determined. Find which parameters
+                // take part in it and give only those NaN (co)variances, instead of all of them.
+                for (var k = 0; k < nf; k++)
+                {
+                    ScaledRow(k, nf);
+                }
+
+                var marked = new bool[nf];
+                NormalEquations.PseudoInverse(_factor.AsSpan(0, nf * nf), nf, covariance, marked);
+                for (var k = 0; k < nf; k++)
+                {
+                    if (marked[k])
+                    {
+                        undetermined.Add(_freeIndex[k]);
+                    }
+                }
             }
 
             for (var k = 0; k < nf; k++)
@@ -413,6 +423,24 @@ public sealed class LevenbergMarquardt
                     covariance[k * nf + l] *= _scale[k] * _scale[l] * reducedChi2;
                 }
             }
+
+            if (unseen)
+            {
+                // A parameter the data do not see at all (zero column): its variance is unbounded, not zero.
+                for (var k = 0; k < nf; k++)
+                {
+                    if (_scale[k] == 0)
+                    {
+                        undetermined.Add(_freeIndex[k]);
+                        for (var l = 0; l < nf; l++)
+                        {
+                            covariance[k * nf + l] = covariance[l * nf + k] = double.NaN;
+                        }
+                    }
+                }
+            }
+
+            undetermined.Sort();
         }
 
         var atBounds = new List<int>();
@@ -445,6 +473,22 @@ public sealed class LevenbergMarquardt
             Rexp = rexp,
             GoF = Math.Sqrt(reducedChi2),
             AtBounds = [.. atBounds],
+            Undetermined = [.. undetermined.Distinct()],
         };
+    }
+
+    // Row k (lower triangle) of the unit-diagonal scaled normal matrix into _factor; a zero column gets a unit
+    // diagonal so that it decouples.
+    private void ScaledRow(int k, int nf)
+    {
+        for (var l = 0; l <= k; l++)
+        {
+            _factor[k * nf + l] = _normal[k * nf + l] * _scale[k] * _scale[l];
+        }
+
+        if (_scale[k] == 0)
+        {
+            _factor[k * nf + k] = 1;
+        }
     }
 }

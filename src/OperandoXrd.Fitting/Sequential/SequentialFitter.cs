@@ -308,6 +308,15 @@ public sealed class SequentialFitter
                 }
 
                 iterations += CoarseToFine(weights, partition: true, scales: false);
+                // Reflections centred outside the range were not partitioned (nothing measures them): no intensity
+                // until they come in, when a per-frame partition seeds them.
+                for (var g = 0; g < values.Length; g++)
+                {
+                    if (intensities.Contains(g) && !IntensityInRange(g))
+                    {
+                        values[g] = 0;
+                    }
+                }
             }
 
             // 3. Le Bail cycles: partition intensities, then refine cell, widths, zero and background against them.
@@ -320,7 +329,10 @@ public sealed class SequentialFitter
 
             _model.PartitionIntensities(parameters.Values, _y, weights);
             // 4. Pawley: intensities become parameters (refined with everything else); Le Bail keeps the partition.
-            ApplyFree(_referenceFree);
+            //    Only those of reflections centred inside the fit range: the others are seen through a far tail at
+            //    most, and a free intensity there runs away (see WholePatternModel.PeakInRange). They are held (at
+            //    the structure-based start, or zero) until they come into range and a partition picks them up.
+            ApplyFree(_referenceFree, except: j => IsIntensity(j) && !IntensityInRange(j));
             result = _referenceLm.Fit(_model, _y, _sigma, parameters);
             iterations += result.Iterations;
             if (_settings.Mode == FitMode.LeBail)
@@ -349,10 +361,37 @@ public sealed class SequentialFitter
         // parameter set so that its esds are comparable with every other frame's.
         var frameResult = _referenceLm.Fit(_model, _y, _sigma, parameters);
         iterations += frameResult.Iterations;
+        failure = FailureReason(frameResult);
+        if (failure is not null)
+        {
+            // The per-frame parameter set is what every later frame refines: if it is not determined here, it is
+            // not a reference to link from.
+            _reference = _lastGood = _previous = null;
+            _referenceGoF = double.NaN;
+            parameters.CopyValuesFrom(saved);
+            return Report(frame, frameResult, FrameStatus.Failed, $"reference fit failed (per-frame parameters): {failure}", iterations, "reference", false, masked);
+        }
+
         _reference = parameters.Values.ToArray();
         _lastGood = _reference;
         _previous = _reference;
-        return Report(frame, frameResult, FrameStatus.Ok, masked > 0 ? Masked(masked) : "", iterations, "reference", false, masked);
+        return Report(frame, frameResult, FrameStatus.Ok, Join(Undetermined(frameResult), masked), iterations, "reference", false, masked);
+    }
+
+    // Whether intensity parameter j belongs to a peak group centred inside the fit range at the current values.
+    private bool IntensityInRange(int j)
+    {
+        var values = _model.Parameters.Values;
+        for (var p = 0; p < _model.PhaseCount; p++)
+        {
+            var first = _model.IntensityIndex(p);
+            if (first >= 0 && j >= first && j < first + _model.PeakGroups(p).Count)
+            {
+                return _model.PeakInRange(p, j - first, values);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -537,7 +576,7 @@ public sealed class SequentialFitter
             }
         }
 
-        return Report(frame, result, gate is null ? FrameStatus.Ok : FrameStatus.Gated, Join(gate ?? "", masked), iterations, startedFrom, retried, masked);
+        return Report(frame, result, gate is null ? FrameStatus.Ok : FrameStatus.Gated, Join(Join(gate ?? "", Undetermined(result)), masked), iterations, startedFrom, retried, masked);
     }
 
     private LeastSquaresResult FitOnce()
@@ -559,7 +598,7 @@ public sealed class SequentialFitter
             {
                 Values = result.Values, Covariance = result.Covariance, FreePosition = result.FreePosition, ParameterCount = result.ParameterCount, ChiSquared = result.ChiSquared,
                 Points = result.Points, FreeParameters = result.FreeParameters, Iterations = iterations, Converged = result.Converged,
-                Message = result.Message, Rwp = result.Rwp, Rexp = result.Rexp, GoF = result.GoF, AtBounds = result.AtBounds,
+                Message = result.Message, Rwp = result.Rwp, Rexp = result.Rexp, GoF = result.GoF, AtBounds = result.AtBounds, Undetermined = result.Undetermined,
             };
         }
 
@@ -590,15 +629,30 @@ public sealed class SequentialFitter
             }
         }
 
-        for (var j = 0; j < result.Values.Length; j++)
+        // A cell term, phase scale, zero or displacement the data do not determine makes the frame's numbers
+        // meaningless; an undetermined width, background term, PEEK term or intensity does not (it is noted).
+        var critical = result.Undetermined.Where(IsCritical).Select(parameters.Name).ToList();
+        if (critical.Count > 0)
         {
-            if (parameters.IsFree(j) && !double.IsFinite(result.Esd(j)))
-            {
-                return $"{parameters.Name(j)} is undetermined (singular normal matrix)";
-            }
+            return $"{string.Join(", ", critical)} {(critical.Count == 1 ? "is" : "are")} undetermined (singular normal matrix)";
         }
 
         return null;
+    }
+
+    private bool IsCritical(int j) => IsScale(j) || IsCellTerm(j) || j == _model.ZeroIndex || j == _model.DisplacementIndex;
+
+    // The parameters that are free but undetermined without making the frame fail (widths, background, ...).
+    private string Undetermined(LeastSquaresResult result)
+    {
+        if (result.Undetermined.Length == 0)
+        {
+            return "";
+        }
+
+        var parameters = _model.Parameters;
+        var names = result.Undetermined.Where(j => !IsCritical(j)).Select(parameters.Name).ToList();
+        return names.Count == 0 ? "" : $"{string.Join(", ", names)} undetermined (no esd)";
     }
 
     private bool IsCellTerm(int j)
@@ -653,6 +707,9 @@ public sealed class SequentialFitter
 
     private static string Join(string reason, int masked) =>
         masked == 0 ? reason : reason.Length == 0 ? Masked(masked) : $"{reason}; {Masked(masked)}";
+
+    private static string Join(string first, string second) =>
+        first.Length == 0 ? second : second.Length == 0 ? first : $"{first}; {second}";
 
     private FrameFit Report(int frame, LeastSquaresResult result, FrameStatus status, string reason, int iterations, string startedFrom, bool retried, int masked)
     {
