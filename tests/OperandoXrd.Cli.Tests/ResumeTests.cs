@@ -45,27 +45,45 @@ public sealed class ResumeTests : IDisposable
     [Fact]
     public void Killing_the_run_with_sigkill_and_resuming_gives_the_same_results_as_an_uninterrupted_run()
     {
-        var (pipeline, peek) = Simulate(20);
+        const int frames = 30;
+        var (pipeline, peek) = Simulate(frames);
         var reference = Path.Combine(_folder, "reference");
         var done = OxrdProcess.Run(TimeSpan.FromMinutes(5), "reduce", "--pipeline", pipeline, "--peek", peek, "--out", reference);
         Assert.True(done.ExitCode is 0 or 1, done.Error);
 
-        // Kill at random moments (the seed is printed so a failure can be replayed), resume each time.
+        // Kill at random points of progress (the seed is printed so a failure can be replayed), resume each time. The
+        // points are counted in journal records, not seconds: how long a frame takes depends on the machine's load,
+        // and a clock-based schedule on a fast run kills nothing. Target 0 kills during start-up or the reference fit.
         var seed = Environment.TickCount;
         _output.WriteLine($"kill schedule seed {seed}");
         var random = new Random(seed);
         var resumed = Path.Combine(_folder, "resumed");
+        var journal = Path.Combine(resumed, ".oxrd", "journal.bin");
+        const long recordBytes = 16 * 3000;
         var kills = 0;
         for (var attempt = 0; attempt < 8; attempt++)
         {
+            var before = File.Exists(journal) ? new FileInfo(journal).Length : 0;
+            var remaining = frames - (int)(before / recordBytes);
+            var target = attempt < 4 && remaining > 2 ? before + (recordBytes * random.Next(0, remaining - 1)) : long.MaxValue;
             using var child = OxrdProcess.Start("reduce", "--pipeline", pipeline, "--peek", peek, "--out", resumed, "--resume");
-            var delay = TimeSpan.FromSeconds(0.8 + 3.0 * random.NextDouble());
-            if (attempt < 4 && !child.WaitForExit(delay))
+            var watch = Stopwatch.StartNew();
+            while (!child.HasExited && watch.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                if (target != long.MaxValue && File.Exists(journal) && new FileInfo(journal).Length >= target)
+                {
+                    break;
+                }
+
+                Thread.Sleep(2);
+            }
+
+            if (!child.HasExited && target != long.MaxValue)
             {
                 child.Kill();
                 child.WaitForExit();
                 kills++;
-                _output.WriteLine($"killed after {delay.TotalSeconds:F2} s");
+                _output.WriteLine($"killed at journal {new FileInfo(journal).Length / recordBytes} records (target {(target - before) / recordBytes} more)");
                 continue;
             }
 
@@ -94,12 +112,13 @@ public sealed class ResumeTests : IDisposable
         var output = Path.Combine(_folder, "interrupted");
         using (var child = OxrdProcess.Start("reduce", "--pipeline", pipeline, "--peek", peek, "--out", output))
         {
-            // Interrupt once the run is under way: the first rows are out.
-            var lattice = Path.Combine(output, "lattice.csv");
+            // Interrupt once the run is under way: a few frames are in the journal (counted in records, not seconds:
+            // a fast run would be over before any clock-based moment came).
+            var journal = Path.Combine(output, ".oxrd", "journal.bin");
             var watch = Stopwatch.StartNew();
-            while (!child.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2) && (!File.Exists(lattice) || File.ReadAllLines(lattice).Length < 3))
+            while (!child.HasExited && watch.Elapsed < TimeSpan.FromMinutes(2) && (!File.Exists(journal) || new FileInfo(journal).Length < 3 * 16 * 3000))
             {
-                Thread.Sleep(20);
+                Thread.Sleep(2);
             }
 
             using (var signal = Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))

@@ -150,5 +150,16 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
         return false;
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // The last buffered records could not be flushed (disk full): the spool is derived data, rebuilt by the
+            // next run, and the error that matters has already been reported by whoever wrote last.
+        }
+    }
 }
