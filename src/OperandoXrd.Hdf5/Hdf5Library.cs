@@ -10,7 +10,7 @@ namespace OperandoXrd.Hdf5;
 /// so two threads inside the library at once corrupt its caches; the safe layer takes this lock around each call and
 /// does everything else (decompression, conversion) outside it so that several frames still decode in parallel.
 /// </summary>
-public static class Hdf5Library
+public static partial class Hdf5Library
 {
     /// <summary>Where Debian's <c>hdf5-filter-plugin</c> and <c>bitshuffle</c> packages install the filter plugins.</summary>
     public const string DebianPluginFolder = "/usr/lib/x86_64-linux-gnu/hdf5/serial/plugins";
@@ -43,6 +43,35 @@ public static class Hdf5Library
             return SyncLock;
         }
     }
+
+    /// <summary>
+    /// Gives memory that HDF5 has freed back to the system: the library's free lists, then glibc's. glibc keeps what a
+    /// thread freed in that thread's arena; after a long series has been scanned (every file opened once) that was
+    /// 20–30 MB that the process held for the rest of the run, a peak that grew with the number of files. Cheap
+    /// (well under a millisecond); call it after closing files, not per frame.
+    /// </summary>
+    public static void ReleaseFreeMemory()
+    {
+        lock (Sync)
+        {
+            _ = H5.garbage_collect();
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                _ = MallocTrim(0);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                // Not glibc (musl): nothing to trim.
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
 
     /// <summary>"1.10.8" for Debian 12's library.</summary>
     public static unsafe string Version

@@ -60,7 +60,10 @@ public sealed record SeriesGap(string MissingFile, string Before, string After, 
 /// </summary>
 public sealed class Hdf5FrameSource : IFollowingFrameSource
 {
-    private const int MaxOpenFiles = 32;
+    // A reduction reads a series front to back, so a file it has left is not visited again; each open file costs
+    // HDF5 about a megabyte (metadata cache, B-tree nodes), which with 32 open files showed up as peak memory growing
+    // with the length of the series. Four leaves room for a VDS or a growing last file beside the current one.
+    private const int MaxOpenFiles = 4;
 
     private readonly Lock _gate = new();
     private readonly List<FrameSegment> _segments;
@@ -93,6 +96,27 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
         }
 
         Rebuild();
+        CloseAfterScan();
+    }
+
+    /// <summary>
+    /// Opening the source scans every file of a series (extents, times); leaving them all open would keep HDF5's
+    /// per-file memory for the whole series (about a megabyte per file),
+    /// so peak memory would grow with the length of the series. Files reopen on first read, a few at a time. In
+    /// follow mode the last file, the one still growing, stays open.
+    /// </summary>
+    private void CloseAfterScan()
+    {
+        var keep = _follow ? _segments[^1].Stack : _segments[0].Stack;
+        foreach (var s in _segments)
+        {
+            if (s.Stack != keep)
+            {
+                s.Stack.Close();
+            }
+        }
+
+        Hdf5Library.ReleaseFreeMemory();
     }
 
     /// <summary>What was recognised: "LIMA", "LIMA series (12 files)", "BLISS scan 1.1, virtual dataset over 3 LIMA files", "Dectris master (4 data files)"...</summary>

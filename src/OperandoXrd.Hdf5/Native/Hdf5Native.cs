@@ -60,6 +60,10 @@ public static partial class Hdf5Native
             // Errors are turned into exceptions by the safe layer; the library's own printing to stderr would only
             // duplicate them (and, for probing calls such as H5Lexists on a missing path, print noise).
             _ = NativeMethods.H5Eset_auto2(0, 0, 0);
+            // HDF5 keeps freed objects on its own free lists for reuse and gives them back neither to malloc nor to the
+            // system; its defaults let those lists hold tens of MB, which opening a long series fills. Small limits
+            // keep a long reduction's memory what its open files need (the lists refill quickly; speed is unchanged).
+            _ = NativeMethods.H5set_free_list_limits(256 << 10, 64 << 10, 256 << 10, 64 << 10, 1 << 20, 256 << 10);
             Volatile.Write(ref s_initialized, true);
         }
     }
@@ -117,5 +121,8 @@ public static partial class Hdf5Native
 
         [LibraryImport(LibraryName)]
         internal static partial int H5Eset_auto2(long estack, nint func, nint clientData);
+
+        [LibraryImport(LibraryName)]
+        internal static partial int H5set_free_list_limits(int regGlobal, int regList, int arrGlobal, int arrList, int blkGlobal, int blkList);
     }
 }

@@ -99,6 +99,9 @@ public sealed record RunSummary(
     /// <summary>Frames/s once set up (see <see cref="RunStatistics.SteadyRate"/>); NaN for under 2 frames.</summary>
     public double SteadyFramesPerSecond { get; init; } = double.NaN;
 
+    /// <summary>The process's peak resident memory when the run ended (bytes): what a beamline machine must have free.</summary>
+    public long PeakResidentBytes { get; init; }
+
     /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
     public IReadOnlyList<string> MissingFiles { get; init; } = [];
 }

@@ -85,26 +85,28 @@ public static class ReducedFileWriter
             WriteVector(integrated, "time", time, "s since 1970-01-01T00:00:00Z (frame start)");
             WriteVector(integrated, "exposure", rows.Select(r => r.Timing.ExposureSeconds).ToArray(), "s");
             WriteVector(integrated, "frame", rows.Select(r => (double)r.Index).ToArray());
-            using var intensity = integrated.CreateExtendable<double>("intensity", npt, rowsPerChunk: 16);
-            using var sigma = integrated.CreateExtendable<double>("sigma", npt, rowsPerChunk: 16);
+            using var intensityDataset = integrated.CreateExtendable<double>("intensity", npt, rowsPerChunk: RowsPerChunk);
+            using var sigmaDataset = integrated.CreateExtendable<double>("sigma", npt, rowsPerChunk: RowsPerChunk);
+            using var intensity = new RowBlock(intensityDataset, npt);
+            using var sigma = new RowBlock(sigmaDataset, npt);
             var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
             var written = 0;
-            foreach (var record in ResultsJournal.Read(journalPath, journalBytes))
+            foreach (var record in ResultsJournal.Read(journalPath, journalBytes, reuseArrays: true))
             {
                 if (written == n)
                 {
                     break;
                 }
 
-                intensity.AppendRows<double>(record.Intensity ?? nan);
-                sigma.AppendRows<double>(record.Sigma ?? nan);
+                intensity.Add(record.Intensity ?? nan);
+                sigma.Add(record.Sigma ?? nan);
                 written++;
             }
 
             for (; written < n; written++)
             {
-                intensity.AppendRows<double>(nan);
-                sigma.AppendRows<double>(nan);
+                intensity.Add(nan);
+                sigma.Add(nan);
             }
         }
 
@@ -175,14 +177,17 @@ public static class ReducedFileWriter
         // One pass over the curves: the calculated dataset and every phase's ticks dataset grow side by side.
         var phases = Enumerable.Range(0, curves.Phases.Count).Where(k => curves.TickCount(k) > 0).ToArray();
         var groups = phases.Select(k => fit.CreateGroup(curves.Phases[k], "NXcollection")).ToArray();
-        var ticks = new Hdf5Dataset[phases.Length];
+        var tickDatasets = new Hdf5Dataset[phases.Length];
+        var ticks = new RowBlock[phases.Length];
         try
         {
-            using var calculated = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: 16);
+            using var calculatedDataset = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: RowsPerChunk);
+            using var calculated = new RowBlock(calculatedDataset, npt);
             for (var p = 0; p < phases.Length; p++)
             {
-                ticks[p] = groups[p].CreateExtendable<double>("ticks", curves.TickCount(phases[p]), rowsPerChunk: 64);
-                ticks[p].WriteAttribute("units", "2th_deg");
+                tickDatasets[p] = groups[p].CreateExtendable<double>("ticks", curves.TickCount(phases[p]), rowsPerChunk: RowsPerChunk);
+                tickDatasets[p].WriteAttribute("units", "2th_deg");
+                ticks[p] = new RowBlock(tickDatasets[p], curves.TickCount(phases[p]));
             }
 
             var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
@@ -190,20 +195,20 @@ public static class ReducedFileWriter
             long written = 0;
             curves.ReadAll(rows.Count, (_, curve, phaseTicks) =>
             {
-                calculated.AppendRows<double>(curve ?? nan);
+                calculated.Add(curve ?? nan);
                 for (var p = 0; p < phases.Length; p++)
                 {
-                    ticks[p].AppendRows<double>(phaseTicks is null ? nanTicks[p] : phaseTicks[phases[p]]);
+                    ticks[p].Add(phaseTicks is null ? nanTicks[p] : phaseTicks[phases[p]]);
                 }
 
                 written++;
             });
             for (; written < rows.Count; written++)
             {
-                calculated.AppendRows<double>(nan);
+                calculated.Add(nan);
                 for (var p = 0; p < phases.Length; p++)
                 {
-                    ticks[p].AppendRows<double>(nanTicks[p]);
+                    ticks[p].Add(nanTicks[p]);
                 }
             }
         }
@@ -214,11 +219,49 @@ public static class ReducedFileWriter
                 t?.Dispose();
             }
 
+            foreach (var t in tickDatasets)
+            {
+                t?.Dispose();
+            }
+
             foreach (var g in groups)
             {
                 g.Dispose();
             }
         }
+    }
+
+    private const int RowsPerChunk = 16;
+
+    /// <summary>
+    /// Collects rows and appends them a chunk at a time: HDF5 then writes whole chunks straight to the file instead
+    /// of extending the dataset and revisiting a partial chunk for every frame (which also grew the library's caches
+    /// with the length of the run).
+    /// </summary>
+    private sealed class RowBlock(Hdf5Dataset dataset, int rowLength) : IDisposable
+    {
+        private readonly double[] _rows = new double[RowsPerChunk * rowLength];
+        private int _count;
+
+        public void Add(ReadOnlySpan<double> row)
+        {
+            row.CopyTo(_rows.AsSpan(_count * rowLength, rowLength));
+            if (++_count == RowsPerChunk)
+            {
+                Flush();
+            }
+        }
+
+        private void Flush()
+        {
+            if (_count > 0)
+            {
+                dataset.AppendRows<double>(_rows.AsSpan(0, _count * rowLength));
+                _count = 0;
+            }
+        }
+
+        public void Dispose() => Flush();
     }
 
     private static Fitting.Parameters.DerivedQuantity Quantity(FrameRow row, string phase, string name)

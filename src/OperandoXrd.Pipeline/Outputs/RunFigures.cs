@@ -16,7 +16,13 @@ public static class RunFigures
     /// averaged over neighbouring bins): more than the figure has pixels would show nothing more, and it keeps the
     /// figure's memory the same however long the run.
     /// </summary>
-    private const int MaxContourRows = 600, MaxContourColumns = 1500;
+    private const int MaxContourRows = 600, MaxContourColumns = 1000;
+
+    /// <summary>
+    /// Likewise at most this many frames per series in the lattice and Rwp plots (every k-th frame, the last always
+    /// kept): a 1000-frame run otherwise gives 4 MB SVGs, growing with the run, that show no more than this.
+    /// </summary>
+    private const int MaxSeriesPoints = 300;
 
     public static IReadOnlyList<string> Write(string folder, string journalPath, long journalBytes, double[] radial, RadialUnit unit,
         IReadOnlyList<FrameRow> rows, (double Min, double Max) fitRange, Func<int, double[], double[]?>? calculate = null)
@@ -50,7 +56,7 @@ public static class RunFigures
         double[]? lastObserved = null;
         var lastIndex = -1;
         var i = 0;
-        foreach (var record in ResultsJournal.Read(journalPath, journalBytes))
+        foreach (var record in ResultsJournal.Read(journalPath, journalBytes, reuseArrays: true))
         {
             if (i >= rows.Count)
             {
@@ -77,7 +83,9 @@ public static class RunFigures
 
             if (record.Intensity is not null && rows[i].Fit is not null)
             {
-                lastObserved = record.Intensity;
+                // The journal hands out one array for every record: keep a copy.
+                lastObserved ??= new double[record.Intensity.Length];
+                record.Intensity.CopyTo(lastObserved, 0);
                 lastIndex = i;
             }
 
@@ -99,6 +107,10 @@ public static class RunFigures
         Add(written, folder, "contour", OperandoFigures.Contour(contour, new ContourOptions { RadialMin = fitRange.Min, RadialMax = fitRange.Max, IntensityScale = Reports.Plotting.ScaleKind.Log }));
 
         var fitted = rows.FirstOrDefault(r => r.Fit is { Phases.Count: > 0 })?.Fit;
+        var every = Math.Max(1, (rows.Count + MaxSeriesPoints - 1) / MaxSeriesPoints);
+        var shown = Enumerable.Range(0, rows.Count).Where(k => k % every == 0 || k == rows.Count - 1).ToArray();
+        var shownRows = shown.Select(k => rows[k]).ToArray();
+        var shownTime = shown.Select(k => time[k]).ToArray();
         if (fitted is not null)
         {
             var series = new List<ParameterSeries>();
@@ -106,20 +118,20 @@ public static class RunFigures
             {
                 foreach (var q in phase.Cell.Where(q => q.Name is "a" or "b" or "c" or "beta"))
                 {
-                    var values = rows.Select(r => Pick(r, phase.Name, q.Name).Value).ToArray();
-                    var esd = rows.Select(r => Pick(r, phase.Name, q.Name).Esd).ToArray();
+                    var values = shownRows.Select(r => Pick(r, phase.Name, q.Name).Value).ToArray();
+                    var esd = shownRows.Select(r => Pick(r, phase.Name, q.Name).Esd).ToArray();
                     series.Add(new ParameterSeries(phase.Name, q.Name, q.Name == "beta" ? "°" : "Å", values, esd));
                 }
             }
 
-            Add(written, folder, "lattice_vs_time", OperandoFigures.LatticeVersusTime(time.Select(t => t / 3600).ToArray(), series));
+            Add(written, folder, "lattice_vs_time", OperandoFigures.LatticeVersusTime(shownTime.Select(t => t / 3600).ToArray(), series));
             if (hasEchem)
             {
-                Add(written, folder, "lattice_vs_xli", OperandoFigures.LatticeVersusXLi(rows.Select(r => r.Echem.XLi).ToArray(), series));
+                Add(written, folder, "lattice_vs_xli", OperandoFigures.LatticeVersusXLi(shownRows.Select(r => r.Echem.XLi).ToArray(), series));
             }
 
-            Add(written, folder, "rwp", OperandoFigures.Rwp(rows.Select(r => (double)r.Index).ToArray(), rows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray(),
-                rows.Select(r => r.Status == "failed").ToArray()));
+            Add(written, folder, "rwp", OperandoFigures.Rwp(shownRows.Select(r => (double)r.Index).ToArray(), shownRows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray(),
+                shownRows.Select(r => r.Status == "failed").ToArray()));
         }
 
         if (calculate is not null && lastObserved is not null)
@@ -146,5 +158,9 @@ public static class RunFigures
         FigureWriter.Write(figure, path);
         written.Add(path + ".svg");
         written.Add(path + ".png");
+        // A figure's SVG text and raster are large-object-heap garbage once written, and only a full collection
+        // returns it; without one, five figures of a long run stack up tens of MB on top of the run's peak. A few ms
+        // once per figure at the end of a run (or of a live results interval) keeps the peak what the run needs.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 }

@@ -10,6 +10,8 @@ namespace OperandoXrd.Reports.Figures;
 /// </summary>
 public static class HeatMap
 {
+    private const int MaxResampledCells = 1200;
+
     /// <summary>Normalised colour coordinate of <paramref name="value"/> between the colour limits.</summary>
     public static double Normalize(double value, double low, double high, bool log)
     {
@@ -88,7 +90,9 @@ public static class HeatMap
         // frames on either side reach half a usual spacing into it and the rest stays transparent, rather than
         // two frames being smeared over time nobody measured.
         double gap = 2.5 * median;
-        int cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, 4096);
+        // Twice the finest spacing resolves every frame; the cap (about twice a figure's pixel height) keeps one
+        // closely spaced pair in a long run from making a 4096-row image that the figure shows at 600 pixels.
+        int cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, Math.Max(n, MaxResampledCells));
         var map = new int[cells];
         double width = (end - start) / cells;
         int j = 0;

@@ -127,7 +127,13 @@ internal static class SvgWriter
                 // Each image pixel is a data cell: show it as a flat block, never smoothed across cells.
                 w.WriteAttributeString("image-rendering", "optimizeSpeed");
                 w.WriteAttributeString("style", "image-rendering:pixelated");
-                w.WriteAttributeString("xlink", "href", XlinkNs, "data:image/png;base64," + Convert.ToBase64String(PngEncoder.Encode(image.Image)));
+                // Base64 written straight into the attribute: a long run's contour image is megabytes, and building
+                // the data URI as a string first held it twice more in memory.
+                w.WriteStartAttribute("xlink", "href", XlinkNs);
+                w.WriteString("data:image/png;base64,");
+                var png = PngEncoder.Encode(image.Image);
+                w.WriteBase64(png, 0, png.Length);
+                w.WriteEndAttribute();
                 Clip(w, image.Clip);
                 w.WriteEndElement();
                 break;

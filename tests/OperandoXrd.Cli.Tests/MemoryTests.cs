@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Peek;
+using OperandoXrd.Simulation.Operando;
+using Xunit.Abstractions;
+
+namespace OperandoXrd.Cli.Tests;
+
+/// <summary>
+/// Issue 7: memory stays flat however many frames a run has. Peak resident memory is a property of a whole process,
+/// so each run is its own <c>oxrd reduce</c>; the process reports its own peak (VmHWM) in its summary.
+/// </summary>
+public sealed partial class MemoryTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "oxrd-memory-" + Guid.NewGuid().ToString("N"));
+    private readonly ITestOutputHelper _output;
+
+    public MemoryTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public void Peak_memory_for_1000_frames_is_within_10_percent_of_100_frames()
+    {
+        // One simulated series of 1000 Pilatus300K frames in 40 files; the 100-frame run reads its first 4 files. Same
+        // pipeline, geometry, PEEK model and voltage log, so only the number of frames differs.
+        var run = new OperandoSimulator(new SimulationOptions
+        {
+            OutputFolder = Path.Combine(_folder, "data"),
+            PhaseFolder = Path.Combine(AppContext.BaseDirectory, "calibration", "phases"),
+            Frames = 1000,
+            FramesPerFile = 25,
+            Detector = "pilatus300k",
+            Seed = 5,
+            EmptyCellFrames = 1,
+        }).Run();
+        var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
+        var peek = Path.Combine(run.Folder, "peek-model.json");
+        model.Save(peek);
+        var files = run.FrameFiles.Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(40, files.Length);
+
+        var small = Reduce("small", run.PipelinePath, peek, files[..4]);
+        var large = Reduce("large", run.PipelinePath, peek, files);
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"peak resident memory: 100 frames {small.Peak / 1e6:F1} MB, 1000 frames {large.Peak / 1e6:F1} MB ({(large.Peak / (double)small.Peak - 1) * 100:+0.0;-0.0} %)"));
+        Assert.Equal(100, small.Frames);
+        Assert.Equal(1000, large.Frames);
+        Assert.True(large.Peak <= 1.10 * small.Peak,
+            $"peak memory grows with the number of frames: {small.Peak / 1e6:F1} MB for 100, {large.Peak / 1e6:F1} MB for 1000");
+    }
+
+    private (long Peak, int Frames) Reduce(string name, string pipeline, string peek, string[] inputs)
+    {
+        var args = new List<string> { "reduce", "--pipeline", pipeline, "--peek", peek, "--out", Path.Combine(_folder, name) };
+        foreach (var f in inputs)
+        {
+            args.Add("--input");
+            args.Add(f);
+        }
+
+        var result = OxrdProcess.Run(TimeSpan.FromMinutes(10), [.. args]);
+        Assert.True(result.ExitCode is 0 or 1, $"{name}: exit {result.ExitCode}: {result.Error}");
+        var peak = PeakLine().Match(result.Output);
+        var frames = FramesLine().Match(result.Output);
+        Assert.True(peak.Success && frames.Success, $"{name}: no summary in the output:\n{result.Output}");
+        return ((long)(double.Parse(peak.Groups[1].Value, CultureInfo.InvariantCulture) * 1e6), int.Parse(frames.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"reduce: peak memory (\d+) MB")]
+    private static partial Regex PeakLine();
+
+    [GeneratedRegex(@"reduce: (\d+) frames in")]
+    private static partial Regex FramesLine();
+}
