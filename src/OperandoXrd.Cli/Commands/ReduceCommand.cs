@@ -201,7 +201,7 @@ internal static class ReduceCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reduce: {s.Frames} frames in {s.Elapsed.TotalSeconds:F1} s ({s.Frames / Math.Max(s.Elapsed.TotalSeconds, 1e-9):F1} frames/s): {s.Ok} ok, {s.Gated} gated, {s.Failed} failed{(s.Cancelled ? " (stopped early)" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"reduce: steady {s.SteadyFramesPerSecond:F1} frames/s (first frame out to last); stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
+            $"reduce: steady {s.SteadyFramesPerSecond:F1} frames/s once set up; stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reduce: peak memory {s.PeakResidentBytes / 1e6:F0} MB (resident)"));
         foreach (var missing in s.MissingFiles)
         {
