@@ -77,6 +77,9 @@ public sealed class ReductionContext : IDisposable
     /// <summary>Every frame's fitted curve and ticks, in row order, for reduced.h5 and the figures.</summary>
     public FitCurveSpool Curves { get; private set; } = null!;
 
+    /// <summary>Pixel buffers for raw frames (source → integrator).</summary>
+    public FrameBufferPool FrameBuffers { get; private set; } = null!;
+
     /// <summary>Rows done, in frame order (small: no patterns; those live in the journal).</summary>
     public List<FrameRow> Rows { get; } = [];
 
@@ -117,6 +120,8 @@ public sealed class ReductionContext : IDisposable
         var integration = Pipeline.Integration;
         Integrator = AzimuthalIntegrator.Create(geometry, integration.ToOptions(Options.MaskImage), Options.MatrixCacheFolder);
         Radial = Integrator.Radial.ToArray();
+        // Two channels, the frames in the workers' hands and one being read.
+        FrameBuffers = new FrameBufferPool(Poni.Detector.Rows * Poni.Detector.Columns, (2 * Options.ChannelCapacity) + Options.IntegrationWorkers + 2);
         _log.LogInformation("integrator: {Npt} bins in {Unit}, {Split} splitting, matrix {How} in {Seconds:F2} s",
             Integrator.Npt, RadialUnits.Name(integration.Unit), PixelSplits.Name(integration.Split), Integrator.LoadedFromCache ? "loaded from cache" : "built", Integrator.BuildTime.TotalSeconds);
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -106,7 +105,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
     {
         var started = Stopwatch.GetTimestamp();
         FrameTiming timing = default;
-        var buffer = ArrayPool<int>.Shared.Rent(pixels);
+        var buffer = context.FrameBuffers.Rent();
         try
         {
             timing = source.GetTiming(index);
@@ -116,7 +115,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         }
         catch (Exception e) when (e is FrameSourceException or InvalidDataException or IOException)
         {
-            ArrayPool<int>.Shared.Return(buffer);
+            context.FrameBuffers.Return(buffer);
             if (!source.IsMissing(index))
             {
                 // Frames of a missing file were reported with the file, once.

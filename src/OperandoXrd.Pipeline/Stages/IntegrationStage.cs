@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using OperandoXrd.Pipeline.Hosting;
@@ -59,7 +58,7 @@ public sealed class IntegrationStage(ReductionContext context) : BackgroundServi
                 }
                 finally
                 {
-                    ArrayPool<int>.Shared.Return(raw.Pixels);
+                    context.FrameBuffers.Return(raw.Pixels);
                 }
             }
 
