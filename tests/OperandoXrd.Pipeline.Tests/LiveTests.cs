@@ -105,8 +105,7 @@ public sealed class LiveTests
         Assert.Equal(offline.Frames, seen.Count);
         Assert.Equal(offline.Frames, summary.Frames);
 
-        // The same frames, the same integrated patterns; the fits agree far inside their esds (the fitter's SIMD paths
-        // are not bitwise reproducible across runs in one process: see the note in docs/performance.md).
+        // The same frames, the same integrated patterns, the same fits to the last bit (the fitter is deterministic).
         LatticeAssert.Same(offlineCsv, File.ReadAllText(latticePath));
         Assert.Equal(
             File.ReadAllBytes(Path.Combine(data.Folder, "offline", ".oxrd", "journal.bin")),
