@@ -286,16 +286,34 @@ public static class ReducedFileWriter
     }
 
     /// <summary>"path size sha256" per input file, for /entry/provenance.</summary>
-    public static IReadOnlyList<string> DescribeInputs(IEnumerable<string> files)
+    /// <param name="files">Input files.</param>
+    /// <param name="cache">
+    /// Lines of earlier calls, by path: a file whose size and modification time are unchanged is not hashed again.
+    /// A live run writes reduced.h5 every results interval; without the cache it re-read every input file each time.
+    /// </param>
+    public static IReadOnlyList<string> DescribeInputs(IEnumerable<string> files, Dictionary<string, (long Length, DateTime Modified, string Line)>? cache = null)
     {
         var result = new List<string>();
         foreach (var f in files.Distinct(StringComparer.Ordinal))
         {
             try
             {
+                var info = new FileInfo(f);
+                var (length, modified) = (info.Length, info.LastWriteTimeUtc);
+                if (cache is not null && cache.TryGetValue(f, out var known) && known.Length == length && known.Modified == modified)
+                {
+                    result.Add(known.Line);
+                    continue;
+                }
+
                 using var stream = File.OpenRead(f);
                 var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-                result.Add(string.Create(CultureInfo.InvariantCulture, $"{f} {stream.Length} sha256:{hash}"));
+                var line = string.Create(CultureInfo.InvariantCulture, $"{f} {stream.Length} sha256:{hash}");
+                result.Add(line);
+                if (cache is not null)
+                {
+                    cache[f] = (length, modified, line);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -22,6 +22,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
 {
     private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
     private readonly Stopwatch _sinceResults = Stopwatch.StartNew();
+    private readonly Dictionary<string, (long Length, DateTime Modified, string Line)> _inputHashes = new(StringComparer.Ordinal);
     private int _failed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -219,7 +220,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
 
     private void WriteReduced(long journalBytes)
     {
-        var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles()));
+        var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles(), _inputHashes));
         OutputWriteException.Guard(ReducedPath, () => ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, context.Curves));
     }
 
