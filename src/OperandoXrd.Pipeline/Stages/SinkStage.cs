@@ -23,6 +23,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     private readonly Stopwatch _sinceCheckpoint = Stopwatch.StartNew();
     private readonly Stopwatch _sinceResults = Stopwatch.StartNew();
     private readonly Dictionary<string, (long Length, DateTime Modified, string Line)> _inputHashes = new(StringComparer.Ordinal);
+    private double _resultsEvery_s;
     private int _failed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,7 +82,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
 
                 if (context.Rows.Count > saved && _sinceCheckpoint.Elapsed >= interval)
                 {
-                    SaveCheckpoint(finalOutputs: o.Follow && _sinceResults.Elapsed.TotalSeconds >= o.ResultsInterval_s);
+                    SaveCheckpoint(finalOutputs: o.Follow && _sinceResults.Elapsed.TotalSeconds >= Math.Max(o.ResultsInterval_s, _resultsEvery_s));
                     saved = context.Rows.Count;
                 }
             }
@@ -205,7 +206,11 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         _sinceCheckpoint.Restart();
         if (finalOutputs)
         {
+            var writing = Stopwatch.StartNew();
             WriteReduced(bytes);
+            // reduced.h5 is made anew from the journal each time, so in a long live run it takes longer and longer:
+            // keep it to a fifth of the time at most, so that it never crowds out the frames.
+            _resultsEvery_s = 5 * writing.Elapsed.TotalSeconds;
             _sinceResults.Restart();
         }
 
