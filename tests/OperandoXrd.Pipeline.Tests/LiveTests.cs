@@ -67,6 +67,8 @@ public sealed class LiveTests
         options.Follow = true;
         options.IdleTimeout_s = 30;
         options.PollInterval_s = 0.05;
+        // reduced.h5 and the figures follow a live run too, every results interval.
+        options.ResultsInterval_s = 2;
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => ReductionHost.RunAsync(options, cancellation: stop.Token));
 
@@ -78,8 +80,12 @@ public sealed class LiveTests
         var latticePath = Path.Combine(data.Folder, "live", "lattice.csv");
         var seen = new Dictionary<int, double>();
         var clock = Stopwatch.StartNew();
+        var figure = Path.Combine(data.Folder, "live", "figures", "lattice_vs_time.svg");
+        var reduced = Path.Combine(data.Folder, "live", "reduced.h5");
+        var outputsWhileLive = false;
         while (seen.Count < offline.Frames && clock.Elapsed < TimeSpan.FromSeconds(40) && !run.IsCompleted)
         {
+            outputsWhileLive |= File.Exists(figure) && File.Exists(reduced);
             var rows = RowCount(latticePath);
             var now = (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
             for (var frame = seen.Count; frame < rows; frame++)
@@ -90,6 +96,7 @@ public sealed class LiveTests
             await Task.Delay(10);
         }
 
+        Assert.True(outputsWhileLive, "reduced.h5 and the figures did not appear while the run was live");
         await stop.CancelAsync();
         var summary = await run;
         Assert.True(writer.WaitForExit(10_000), "the writer did not finish");

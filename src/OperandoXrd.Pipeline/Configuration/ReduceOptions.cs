@@ -62,7 +62,7 @@ public sealed class ReduceOptions
     [Range(0.05, 3600)]
     public double CheckpointInterval_s { get; set; } = 1;
 
-    /// <summary>Rewrite reduced.h5 during a live run at most this often (always at the end).</summary>
+    /// <summary>Rewrite reduced.h5 and the figures during a live run at most this often (always at the end); stretched to 5× the time the last rewrite took.</summary>
     [Range(0.5, 3600)]
     public double ResultsInterval_s { get; set; } = 10;
 

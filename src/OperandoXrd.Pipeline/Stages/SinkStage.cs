@@ -82,7 +82,19 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
 
                 if (context.Rows.Count > saved && _sinceCheckpoint.Elapsed >= interval)
                 {
-                    SaveCheckpoint(finalOutputs: o.Follow && _sinceResults.Elapsed.TotalSeconds >= Math.Max(o.ResultsInterval_s, _resultsEvery_s));
+                    var results = o.Follow && _sinceResults.Elapsed.TotalSeconds >= Math.Max(o.ResultsInterval_s, _resultsEvery_s);
+                    var writing = Stopwatch.StartNew();
+                    SaveCheckpoint(finalOutputs: results);
+                    if (results)
+                    {
+                        // Live, the figures follow the run too (the viewer shows every frame; the files are for
+                        // anyone looking at the folder). reduced.h5 and the figures are made anew from the journal
+                        // and the spool each time, so in a long run they take longer and longer: keep them to a fifth
+                        // of the time at most, so that they never crowd out the frames.
+                        WriteFigures();
+                        _resultsEvery_s = 5 * writing.Elapsed.TotalSeconds;
+                    }
+
                     saved = context.Rows.Count;
                 }
             }
@@ -206,11 +218,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         _sinceCheckpoint.Restart();
         if (finalOutputs)
         {
-            var writing = Stopwatch.StartNew();
             WriteReduced(bytes);
-            // reduced.h5 is made anew from the journal each time, so in a long live run it takes longer and longer:
-            // keep it to a fifth of the time at most, so that it never crowds out the frames.
-            _resultsEvery_s = 5 * writing.Elapsed.TotalSeconds;
             _sinceResults.Restart();
         }
 
