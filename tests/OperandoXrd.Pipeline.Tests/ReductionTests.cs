@@ -179,4 +179,26 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
         var e = await Assert.ThrowsAnyAsync<Exception>(() => ReductionHost.RunAsync(options));
         Assert.Contains("1679 x 1475", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_input_folder_without_frames_is_refused_naming_the_folder()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_shared.Data.Folder, "empty-scan")).FullName;
+        var options = _shared.Data.Options("no-frames", [empty]);
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => ReductionHost.RunAsync(options));
+        Assert.Contains(empty, e.Message, StringComparison.Ordinal);
+        Assert.Contains("no frame files", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_created_is_refused_before_any_frame()
+    {
+        // A path through a regular file: not writable whoever runs the test (root ignores permission bits).
+        var file = Path.Combine(_shared.Data.Folder, "a-file");
+        File.WriteAllText(file, "");
+        var options = _shared.Data.Options(Path.Combine(file, "out"));
+        var e = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => ReductionHost.RunAsync(options));
+        Assert.Contains(Path.Combine(file, "out"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("not writable", e.Message, StringComparison.Ordinal);
+    }
 }
