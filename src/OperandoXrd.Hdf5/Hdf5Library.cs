@@ -17,6 +17,8 @@ public static partial class Hdf5Library
 
     private static int s_pluginsAdded;
 
+    private static bool s_noTrim;
+
     private static readonly Lock SyncLock = new();
 
     [ThreadStatic]
@@ -57,15 +59,16 @@ public static partial class Hdf5Library
             _ = H5.garbage_collect();
         }
 
-        if (OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux() && !s_noTrim)
         {
             try
             {
                 _ = MallocTrim(0);
             }
-            catch (EntryPointNotFoundException)
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
             {
-                // Not glibc (musl): nothing to trim.
+                // Not glibc (musl): nothing to trim, and no point in asking again.
+                s_noTrim = true;
             }
         }
     }

@@ -201,4 +201,26 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
         Assert.Contains(Path.Combine(file, "out"), e.Message, StringComparison.Ordinal);
         Assert.Contains("not writable", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Integrated_in_q_the_fitted_curves_land_on_the_q_grid()
+    {
+        // The fitter works in 2θ; the run's grid here is q. The curves in reduced.h5 must sit at the fit range's bins.
+        var path = Path.Combine(_shared.Data.Folder, "q.json");
+        var json = File.ReadAllText(_shared.Data.Run.PipelinePath)
+            .Replace("\"2th_deg\"", "\"q_A^-1\"", StringComparison.Ordinal)
+            .Replace("\"geometry.poni\"", $"\"{Path.GetFullPath(Path.Combine(_shared.Data.Run.Folder, "geometry.poni"))}\"", StringComparison.Ordinal);
+        Assert.Contains("q_A^-1", json, StringComparison.Ordinal);
+        File.WriteAllText(path, json.Replace("\"range\": [\n      1,\n      12\n    ]", "\"range\": [0.45, 5.3]", StringComparison.Ordinal));
+        var options = _shared.Data.Options("q");
+        options.Pipeline = PipelineConfig.Load(path);
+        options.PoniPath = options.Pipeline.Poni;
+        var summary = await ReductionHost.RunAsync(options);
+        Assert.True(summary.Ok > 0, "no frame fitted in q");
+        using var file = Hdf5File.Open(Path.Combine(_shared.Data.Folder, "q", "reduced.h5"));
+        using var calculated = file.OpenDataset("/entry/fit/calculated");
+        var values = new double[calculated.ElementCount];
+        calculated.Read<double>(values);
+        Assert.Contains(values, double.IsFinite);
+    }
 }

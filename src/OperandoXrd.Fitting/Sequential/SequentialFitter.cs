@@ -83,6 +83,9 @@ public sealed class SequentialFitter
 
     public int FullLength { get; }
 
+    /// <summary>Index in the full pattern of the model's first point (where the fit range starts).</summary>
+    public int Offset => _offset;
+
     /// <summary>The reference frame's parameters once it has been fitted.</summary>
     public ReadOnlySpan<double> ReferenceValues => _reference;
 

@@ -288,7 +288,9 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
         {
             foreach (var s in _segments)
             {
-                if (!s.IsMissing && (s.Count < s.Capacity || s.Stack.IsSwmr))
+                // A SWMR file can grow past its extent, but only the last file of a series is still being written:
+                // polling the others would reopen every finished file at every look.
+                if (!s.IsMissing && (s.Count < s.Capacity || (s.Stack.IsSwmr && ReferenceEquals(s, _segments[^1]))))
                 {
                     Update(s);
                 }
@@ -333,6 +335,8 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
                 }
             }
 
+            // Looking at new files opened them; a live series would otherwise keep every file of the run open.
+            CloseLeastRecentlyUsed(_segments[^1].Stack);
             Rebuild();
             return FrameCount;
         }
@@ -445,13 +449,11 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource
     private void CloseLeastRecentlyUsed(FrameStack keep)
     {
         var open = _segments.Where(s => s.Stack.IsOpen && s.Stack != keep).Select(s => s.Stack).Distinct().ToList();
-        if (open.Count < MaxOpenFiles)
-        {
-            return;
-        }
-
         open.Sort((a, b) => a.LastUse.CompareTo(b.LastUse));
-        open[0].Close();
+        for (var k = 0; open.Count - k >= MaxOpenFiles; k++)
+        {
+            open[k].Close();
+        }
     }
 
     private void CheckCompatible(FrameSegment s)

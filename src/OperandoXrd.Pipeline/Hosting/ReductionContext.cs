@@ -141,7 +141,7 @@ public sealed class ReductionContext : IDisposable
         }
 
         Directory.CreateDirectory(StateFolder);
-        Curves = new FitCurveSpool(Path.Combine(StateFolder, "curves.bin"), Fitter.Model, Radial);
+        Curves = new FitCurveSpool(Path.Combine(StateFolder, "curves.bin"), Fitter.Model, Radial.Length, Fitter.Offset);
         var checkpoint = Options.Resume ? Checkpoint.Load(CheckpointPath) : null;
         if (checkpoint is not null && (checkpoint.Npt != Radial.Length || !string.Equals(checkpoint.InputsKey, InputsKey, StringComparison.Ordinal)))
         {

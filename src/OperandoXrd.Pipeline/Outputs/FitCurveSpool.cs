@@ -26,14 +26,17 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
     private long _count;
 
     /// <param name="path">Spool file; truncated.</param>
-    /// <param name="model">The fitter's model (its grid is a contiguous slice of <paramref name="radial"/>).</param>
-    /// <param name="radial">The run's full radial grid.</param>
-    public FitCurveSpool(string path, WholePatternModel model, ReadOnlySpan<double> radial)
+    /// <param name="model">The fitter's model (its grid is a contiguous slice of the run's grid).</param>
+    /// <param name="npt">Points of the run's full radial grid.</param>
+    /// <param name="offset">Index in the full grid of the model's first point (the grids may be in different units: q against 2θ).</param>
+    public FitCurveSpool(string path, WholePatternModel model, int npt, int offset)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + model.PointCount, npt, nameof(offset));
         _model = model;
-        Npt = radial.Length;
-        _offset = radial.IndexOf(model.X[0]);
+        Npt = npt;
+        _offset = offset;
         Phases = Enumerable.Range(0, model.PhaseCount).Select(k => model.Phase(k).Name).ToArray();
         _tickCounts = Enumerable.Range(0, model.PhaseCount).Select(k => model.PeakGroups(k).Count).ToArray();
         _record = new double[Npt + _tickCounts.Sum()];
@@ -62,10 +65,7 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
         if (fit is { Status: not FrameStatus.Failed, Values.Length: > 0 })
         {
             _model.Evaluate(fit.Values, _inRange, null);
-            if (_offset >= 0)
-            {
-                _inRange.CopyTo(_record.AsSpan(_offset));
-            }
+            _inRange.CopyTo(_record.AsSpan(_offset));
 
             var at = Npt;
             for (var k = 0; k < _tickCounts.Length; k++)

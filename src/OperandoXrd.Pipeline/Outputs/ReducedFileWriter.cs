@@ -176,18 +176,25 @@ public static class ReducedFileWriter
     {
         // One pass over the curves: the calculated dataset and every phase's ticks dataset grow side by side.
         var phases = Enumerable.Range(0, curves.Phases.Count).Where(k => curves.TickCount(k) > 0).ToArray();
-        var groups = phases.Select(k => fit.CreateGroup(curves.Phases[k], "NXcollection")).ToArray();
-        var tickDatasets = new Hdf5Dataset[phases.Length];
-        var ticks = new RowBlock[phases.Length];
+        // Every handle goes on this list as it is made and is closed in reverse order whatever happens (a full disk
+        // on the last write must not leave the temporary file open in the library).
+        var handles = new List<IDisposable>();
         try
         {
-            using var calculatedDataset = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: RowsPerChunk);
-            using var calculated = new RowBlock(calculatedDataset, npt);
+            var calculatedDataset = fit.CreateExtendable<double>("calculated", npt, rowsPerChunk: RowsPerChunk);
+            handles.Add(calculatedDataset);
+            var calculated = new RowBlock(calculatedDataset, npt);
+            handles.Add(calculated);
+            var ticks = new RowBlock[phases.Length];
             for (var p = 0; p < phases.Length; p++)
             {
-                tickDatasets[p] = groups[p].CreateExtendable<double>("ticks", curves.TickCount(phases[p]), rowsPerChunk: RowsPerChunk);
-                tickDatasets[p].WriteAttribute("units", "2th_deg");
-                ticks[p] = new RowBlock(tickDatasets[p], curves.TickCount(phases[p]));
+                var group = fit.CreateGroup(curves.Phases[phases[p]], "NXcollection");
+                handles.Add(group);
+                var dataset = group.CreateExtendable<double>("ticks", curves.TickCount(phases[p]), rowsPerChunk: RowsPerChunk);
+                handles.Add(dataset);
+                dataset.WriteAttribute("units", "2th_deg");
+                ticks[p] = new RowBlock(dataset, curves.TickCount(phases[p]));
+                handles.Add(ticks[p]);
             }
 
             var nan = Enumerable.Repeat(double.NaN, npt).ToArray();
@@ -214,20 +221,29 @@ public static class ReducedFileWriter
         }
         finally
         {
-            foreach (var t in ticks)
-            {
-                t?.Dispose();
-            }
+            DisposeAll(handles);
+        }
+    }
 
-            foreach (var t in tickDatasets)
+    /// <summary>Disposes in reverse order of creation; the first failure is rethrown once all are closed.</summary>
+    private static void DisposeAll(List<IDisposable> handles)
+    {
+        Exception? first = null;
+        for (var k = handles.Count - 1; k >= 0; k--)
+        {
+            try
             {
-                t?.Dispose();
+                handles[k].Dispose();
             }
+            catch (IOException e)
+            {
+                first ??= e;
+            }
+        }
 
-            foreach (var g in groups)
-            {
-                g.Dispose();
-            }
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
     }
 

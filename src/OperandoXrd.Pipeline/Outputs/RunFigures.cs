@@ -81,7 +81,7 @@ public static class RunFigures
                 keptX[k] = rows[i].Echem.XLi;
             }
 
-            if (record.Intensity is not null && rows[i].Fit is not null)
+            if (record.Intensity is not null && rows[i].Fit is { Status: not Fitting.Sequential.FrameStatus.Failed })
             {
                 // The journal hands out one array for every record: keep a copy.
                 lastObserved ??= new double[record.Intensity.Length];

@@ -112,13 +112,11 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
         {
-            // Disk full, a folder gone: the checkpoint on disk still names only data that was flushed before.
-            var checkpoint = Checkpoint.Load(context.CheckpointPath);
-            log.LogError("writing results failed: {Message}; {Checkpoint}", e.Message, checkpoint is null
-                ? "no checkpoint was written yet: run again"
-                : $"the checkpoint ({checkpoint.FramesDone} frames) is intact: make room and run again with --resume");
+            // Disk full, a folder gone: the checkpoint on disk still names only data that was flushed before. The run
+            // is ended first, so that nothing below (reading the checkpoint from a failing disk) can keep it hanging.
             context.Completion.TrySetException(e);
             lifetime.StopApplication();
+            log.LogError("writing results failed: {Message}; {Checkpoint}", e.Message, DescribeCheckpoint());
 
             // The source stops on the application's stop; frames already on their way must not leave the integration
             // workers blocked on a full channel that nobody reads any more (the host would wait for them for ever).
@@ -135,6 +133,21 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         finally
         {
             lifetime.StopApplication();
+        }
+    }
+
+    private string DescribeCheckpoint()
+    {
+        try
+        {
+            var checkpoint = Checkpoint.Load(context.CheckpointPath);
+            return checkpoint is null
+                ? "no checkpoint was written yet: run again"
+                : $"the checkpoint ({checkpoint.FramesDone} frames) is intact: make room and run again with --resume";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return $"the checkpoint could not be read ({e.Message})";
         }
     }
 
@@ -264,9 +277,11 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
                 context.Pipeline.Integration.Unit, context.Rows, (fit.RangeMin, fit.RangeMax),
                 (i, _) => context.Curves.ReadCalculated(i));
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            log.LogWarning("figures not written: {Message}", e.Message);
+            // Figures are for looking at; whatever goes wrong with them (a full disk, a plotting edge case) must not
+            // end a reduction, least of all a live one that rewrites them every results interval.
+            log.LogWarning(e is IOException or ArgumentException or InvalidOperationException ? null : e, "figures not written: {Message}", e.Message);
             return [];
         }
     }
