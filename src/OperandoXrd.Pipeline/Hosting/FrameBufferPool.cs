@@ -12,36 +12,21 @@ namespace OperandoXrd.Pipeline.Hosting;
 public sealed class FrameBufferPool(int length, int maxRetained)
 {
     private readonly ConcurrentBag<int[]> _free = [];
-    private int _retained;
 
     public int Length { get; } = length;
 
     public int MaxRetained { get; } = maxRetained;
 
-    public int[] Rent()
-    {
-        if (_free.TryTake(out var buffer))
-        {
-            Interlocked.Decrement(ref _retained);
-            return buffer;
-        }
-
-        return GC.AllocateUninitializedArray<int>(Length);
-    }
+    public int[] Rent() => _free.TryTake(out var buffer) ? buffer : GC.AllocateUninitializedArray<int>(Length);
 
     public void Return(int[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        if (buffer.Length != Length || Interlocked.Increment(ref _retained) > MaxRetained)
+        // Two threads returning at once may both see room: the bound is kept to within a buffer or two, which is all
+        // it is for.
+        if (buffer.Length == Length && _free.Count < MaxRetained)
         {
-            if (buffer.Length == Length)
-            {
-                Interlocked.Decrement(ref _retained);
-            }
-
-            return;
+            _free.Add(buffer);
         }
-
-        _free.Add(buffer);
     }
 }

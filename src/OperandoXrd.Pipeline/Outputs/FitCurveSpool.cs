@@ -53,7 +53,8 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
 
     public int TickCount(int phase) => _tickCounts[phase];
 
-    public long Count => Interlocked.Read(ref _count);
+    /// <summary>Records written. Every call is made on one thread (the sink's, or the preparation's replay before it starts).</summary>
+    public long Count => _count;
 
     private int RecordBytes => _record.Length * sizeof(double);
 
@@ -79,7 +80,7 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
 
         _stream.Seek(_count * RecordBytes, SeekOrigin.Begin);
         _stream.Write(MemoryMarshal.AsBytes(_record.AsSpan()));
-        Interlocked.Increment(ref _count);
+        _count++;
         return calculated;
     }
 
@@ -93,11 +94,11 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
         var bytes = new byte[RecordBytes];
         var values = MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
         count = Math.Min(count, Count);
+        _stream.Seek(0, SeekOrigin.Begin);
         for (long i = 0; i < count; i++)
         {
-            _stream.Seek(i * RecordBytes, SeekOrigin.Begin);
             _stream.ReadExactly(bytes);
-            if (IsEmpty(values))
+            if (!HasFinite(values))
             {
                 visit(i, null, null);
                 continue;
@@ -131,12 +132,10 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
         _stream.ReadExactly(bytes);
         _stream.Seek(Count * RecordBytes, SeekOrigin.Begin);
         var curve = MemoryMarshal.Cast<byte, double>(bytes.AsSpan()).ToArray();
-        return curve.All(double.IsNaN) ? null : curve;
+        return HasFinite(curve) ? curve : null;
     }
 
     // A fitted frame has finite values somewhere (its curve and reflection positions); a frame without a fit is NaN throughout.
-    private static bool IsEmpty(ReadOnlySpan<double> values) => !HasFinite(values);
-
     private static bool HasFinite(ReadOnlySpan<double> values)
     {
         foreach (var v in values)

@@ -110,24 +110,24 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
             var summary = Summarize(outputs, stoppingToken.IsCancellationRequested);
             context.Completion.TrySetResult(summary);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Disk full, a folder gone: the checkpoint on disk still names only data that was flushed before. The run
-            // is ended first, so that nothing below (reading the checkpoint from a failing disk) can keep it hanging.
+            // The run is ended first, so that nothing below (reading the checkpoint from a failing disk) can keep it
+            // hanging. Disk full, a folder gone: the checkpoint on disk still names only data flushed before. Anything
+            // else (a bug, out of memory) is logged with its stack.
             context.Completion.TrySetException(e);
             lifetime.StopApplication();
-            log.LogError("writing results failed: {Message}; {Checkpoint}", e.Message, DescribeCheckpoint());
+            if (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
+            {
+                log.LogError("writing results failed: {Message}; {Checkpoint}", e.Message, DescribeCheckpoint());
+            }
+            else
+            {
+                log.LogError(e, "the run failed: {Message}", e.Message);
+            }
 
             // The source stops on the application's stop; frames already on their way must not leave the integration
             // workers blocked on a full channel that nobody reads any more (the host would wait for them for ever).
-            await DrainAsync().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Anything else (a bug, out of memory) must still end the run, not leave the host waiting on the workers.
-            log.LogError(e, "the run failed: {Message}", e.Message);
-            context.Completion.TrySetException(e);
-            lifetime.StopApplication();
             await DrainAsync().ConfigureAwait(false);
         }
         finally
