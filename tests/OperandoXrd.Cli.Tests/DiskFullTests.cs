@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using OperandoXrd.Pipeline.Checkpoints;
-using OperandoXrd.Pipeline.Configuration;
-using OperandoXrd.Pipeline.Peek;
-using OperandoXrd.Simulation.Operando;
 using Xunit.Abstractions;
 
 namespace OperandoXrd.Cli.Tests;
@@ -40,19 +37,7 @@ public sealed class DiskFullTests : IDisposable
     [TmpfsFact]
     public void A_full_disk_stops_the_run_naming_the_file_and_resume_completes_it_once_there_is_room()
     {
-        var run = new OperandoSimulator(new SimulationOptions
-        {
-            OutputFolder = Path.Combine(_folder, "data"),
-            PhaseFolder = Path.Combine(AppContext.BaseDirectory, "calibration", "phases"),
-            Frames = 12,
-            FramesPerFile = 4,
-            Detector = "pilatus300k",
-            Seed = 11,
-            EmptyCellFrames = 1,
-        }).Run();
-        var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
-        var peek = Path.Combine(run.Folder, "peek-model.json");
-        model.Save(peek);
+        var (run, peek) = SmallSimulatedRun.Create(_folder, frames: 12, framesPerFile: 4, seed: 11);
 
         var reference = Path.Combine(_folder, "reference");
         var done = OxrdProcess.Run(TimeSpan.FromMinutes(5), "reduce", "--pipeline", run.PipelinePath, "--peek", peek, "--out", reference);

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using OperandoXrd.Pipeline.Configuration;
-using OperandoXrd.Pipeline.Peek;
-using OperandoXrd.Simulation.Operando;
 using Xunit.Abstractions;
 
 namespace OperandoXrd.Cli.Tests;
@@ -34,19 +31,7 @@ public sealed partial class MemoryTests : IDisposable
     {
         // One simulated series of 1000 Pilatus300K frames in 40 files; shorter runs read its first files. Same
         // pipeline, geometry, PEEK model and voltage log, so only the number of frames differs.
-        var run = new OperandoSimulator(new SimulationOptions
-        {
-            OutputFolder = Path.Combine(_folder, "data"),
-            PhaseFolder = Path.Combine(AppContext.BaseDirectory, "calibration", "phases"),
-            Frames = 1000,
-            FramesPerFile = 25,
-            Detector = "pilatus300k",
-            Seed = 5,
-            EmptyCellFrames = 1,
-        }).Run();
-        var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
-        var peek = Path.Combine(run.Folder, "peek-model.json");
-        model.Save(peek);
+        var (run, peek) = SmallSimulatedRun.Create(_folder, frames: 1000, framesPerFile: 25, seed: 5);
         var files = run.FrameFiles.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(40, files.Length);
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using OperandoXrd.Pipeline.Configuration;
-using OperandoXrd.Pipeline.Peek;
-using OperandoXrd.Simulation.Operando;
 using Xunit.Abstractions;
 
 namespace OperandoXrd.Cli.Tests;
@@ -26,19 +23,7 @@ public sealed class ResumeTests : IDisposable
 
     private (string Pipeline, string Peek) Simulate(int frames)
     {
-        var run = new OperandoSimulator(new SimulationOptions
-        {
-            OutputFolder = Path.Combine(_folder, "data"),
-            PhaseFolder = Path.Combine(AppContext.BaseDirectory, "calibration", "phases"),
-            Frames = frames,
-            FramesPerFile = 5,
-            Detector = "pilatus300k",
-            Seed = 11,
-            EmptyCellFrames = 1,
-        }).Run();
-        var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
-        var peek = Path.Combine(run.Folder, "peek-model.json");
-        model.Save(peek);
+        var (run, peek) = SmallSimulatedRun.Create(_folder, frames, framesPerFile: 5, seed: 11);
         return (run.PipelinePath, peek);
     }
 
