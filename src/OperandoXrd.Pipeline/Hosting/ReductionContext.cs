@@ -114,8 +114,16 @@ public sealed class ReductionContext : IDisposable
     public void Prepare()
     {
         var poniPath = Options.PoniPath!;
-        Poni = Poni.Load(poniPath);
-        PoniText = File.ReadAllText(poniPath);
+        try
+        {
+            Poni = Poni.Load(poniPath);
+            PoniText = File.ReadAllText(poniPath);
+        }
+        catch (Exception e) when (e is PoniFormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new PipelineConfigException(e is PoniFormatException ? e.Message : $"{poniPath}: {e.Message}", e);
+        }
+
         var geometry = new PixelGeometry(Poni);
         var integration = Pipeline.Integration;
         Integrator = AzimuthalIntegrator.Create(geometry, integration.ToOptions(Options.MaskImage), Options.MatrixCacheFolder);
@@ -128,9 +136,7 @@ public sealed class ReductionContext : IDisposable
         Fitter = CreateFitter();
         if (Options.EchemPath is { } echem)
         {
-            VoltageLog = File.Exists(echem) || !Options.Follow
-                ? VoltageLog.Open(echem, new VoltageLogOptions { Format = Pipeline.Echem.Format, AllowEmpty = Options.Follow })
-                : null;
+            VoltageLog = File.Exists(echem) || !Options.Follow ? OpenVoltageLog(echem) : null;
             if (VoltageLog is not null)
             {
                 foreach (var warning in VoltageLog.Warnings.Take(10))
@@ -171,6 +177,25 @@ public sealed class ReductionContext : IDisposable
         }
 
         FirstFrame = Rows.Count;
+    }
+
+    /// <summary>
+    /// Offline the log is a finished file, read whole and strictly (a bad row is an error naming its line); live it is
+    /// still being written, so a header-only file is fine and a half-written last row waits for the next refresh.
+    /// Either way an unusable log stops the run before the first frame (exit 2), not in the middle of it.
+    /// </summary>
+    private VoltageLog OpenVoltageLog(string path)
+    {
+        try
+        {
+            var log = VoltageLog.Open(path, new VoltageLogOptions { Format = Pipeline.Echem.Format, AllowEmpty = Options.Follow, Strict = !Options.Follow });
+            _log.LogInformation("voltage log: {Path}: {Format}, {Rows} rows; {Mapping}", path, VoltageLogFormatNames.Name(log.Format), log.Count, log.Mapping?.Describe());
+            return log;
+        }
+        catch (VoltageLogException e)
+        {
+            throw new PipelineConfigException(e.Message, e);
+        }
     }
 
     private SequentialFitter CreateFitter()

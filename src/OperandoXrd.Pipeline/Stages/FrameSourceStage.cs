@@ -35,6 +35,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
             }
 
             log.LogInformation("frames: {Description}, {Count} frames of {Rows} x {Columns} {DType}; times by rule {Rule}", source.Description, source.FrameCount, source.Rows, source.Columns, source.DType, source.TimeRule);
+            WarnIfLogMissesFrames(source);
             var pixels = source.Rows * source.Columns;
             var next = context.FirstFrame;
             var idle = Stopwatch.StartNew();
@@ -81,6 +82,23 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         finally
         {
             writer.TryComplete();
+        }
+    }
+
+    /// <summary>Before the first frame: a voltage log that misses the frames' time span, in full or in part, is said at once.</summary>
+    private void WarnIfLogMissesFrames(IFrameSource source)
+    {
+        if (context.VoltageLog is not { Count: > 0 } voltageLog || source.FrameCount == 0)
+        {
+            return;
+        }
+
+        var first = source.GetTiming(0);
+        var last = source.GetTiming(source.FrameCount - 1);
+        if (Electrochem.Sync.EchemOverlap.Describe(voltageLog, first.StartUnixSeconds, last.StartUnixSeconds + last.ExposureSeconds,
+                context.Pipeline.Echem.ClockOffset_s) is { } message)
+        {
+            log.LogWarning("echem: {Message}", message);
         }
     }
 
