@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Core.Patterns;
 using OperandoXrd.Fitting.Output;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Checkpoints;
@@ -188,8 +188,8 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
         {
             frame.Intensity.CopyTo(xye.Intensity, 0);
             frame.Sigma.CopyTo(xye.Sigma, 0);
-            var path = Path.Combine(patternsFolder, XyeWriter.FileName(frame.Index));
-            OutputWriteException.Guard(path, () => XyeWriter.Write(path, xye, context.Pipeline.Integration.Unit,
+            var path = Path.Combine(patternsFolder, XyeFile.FileName(frame.Index));
+            OutputWriteException.Guard(path, () => XyeFile.Write(path, xye, context.Pipeline.Integration.Unit,
                 [string.Create(CultureInfo.InvariantCulture, $"frame {frame.Index}, start {frame.Timing.Start:o}, exposure {frame.Timing.ExposureSeconds} s"),
                  $"pipeline {context.Pipeline.Name}"]));
         }
