@@ -113,6 +113,19 @@ public sealed class ReductionContext : IDisposable
 
     public void Prepare()
     {
+        // The log first: a bad log is a one-line error before seconds go into the integration matrix.
+        if (Options.EchemPath is { } echem)
+        {
+            VoltageLog = File.Exists(echem) || !Options.Follow ? OpenVoltageLog(echem) : null;
+            if (VoltageLog is not null)
+            {
+                foreach (var warning in VoltageLog.Warnings.Take(10))
+                {
+                    _log.LogWarning("voltage log: {Warning}", warning.ToString());
+                }
+            }
+        }
+
         var poniPath = Options.PoniPath!;
         try
         {
@@ -134,18 +147,6 @@ public sealed class ReductionContext : IDisposable
             Integrator.Npt, RadialUnits.Name(integration.Unit), PixelSplits.Name(integration.Split), Integrator.LoadedFromCache ? "loaded from cache" : "built", Integrator.BuildTime.TotalSeconds);
 
         Fitter = CreateFitter();
-        if (Options.EchemPath is { } echem)
-        {
-            VoltageLog = File.Exists(echem) || !Options.Follow ? OpenVoltageLog(echem) : null;
-            if (VoltageLog is not null)
-            {
-                foreach (var warning in VoltageLog.Warnings.Take(10))
-                {
-                    _log.LogWarning("voltage log: {Warning}", warning.ToString());
-                }
-            }
-        }
-
         Directory.CreateDirectory(StateFolder);
         Curves = new FitCurveSpool(Path.Combine(StateFolder, "curves.bin"), Fitter.Model, Radial.Length, Fitter.Offset);
         var checkpoint = Options.Resume ? Checkpoint.Load(CheckpointPath) : null;
