@@ -85,7 +85,7 @@ public sealed class RealFilesCliTests : IDisposable
         // No voltage column.
         { "ocv.issue_149.mpt", "<Ewe/V>", "<Ewx/V>", 54, "no usable voltage column" },
         // A Neware record with a field missing.
-        { "nw_regular_export_ife_example.csv", ",,3,00:00:04,00:00:04,0.00000,4.3186,", ",,3,00:00:04,00:00:04,0.00000,", 7, "cannot read" },
+        { "nw_regular_export_ife_example.csv", ",,3,00:00:04,00:00:04,0.00000,4.3186,", ",,3,00:00:04,00:00:04,0.00000,", 7, "21 fields where the header has 22" },
     };
 
     [Theory]
@@ -176,11 +176,13 @@ public sealed class RealFilesCliTests : IDisposable
         Assert.True(r.Error.IndexOf(warning, StringComparison.Ordinal) < r.Error.IndexOf("frames: ", StringComparison.Ordinal) + 1000);
 
         var bad = Path.Combine(_folder, "bad.mpt");
-        File.WriteAllBytes(bad, File.ReadAllBytes(ocv).AsSpan(0, 2000).ToArray());
+        // Cut in the middle of a row, after its time: the row has 3 of the header's 4 fields.
+        var bytes = File.ReadAllBytes(ocv);
+        File.WriteAllBytes(bad, bytes.AsSpan(0, Array.LastIndexOf(bytes, (byte)'\n', 2000) + 8).ToArray());
         var b = OxrdProcess.Run(Timeout, "reduce", "--pipeline", run.PipelinePath, "--peek", peek, "--echem", bad, "--out", Path.Combine(_folder, "out-bad"));
         _output.WriteLine(b.Error);
         Assert.Equal(2, b.ExitCode);
-        Assert.Contains($"oxrd: {bad}:", b.Error, StringComparison.Ordinal);
+        Assert.Contains($"oxrd: {bad}:67: 3 fields where the header has 4", b.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", b.Error, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using OperandoXrd.Core.IO;
 using OperandoXrd.Electrochem.Logs;
+using OperandoXrd.Electrochem.Sync;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -93,9 +94,7 @@ internal static class EchemCommand
         var duration = t[^1] - t[0];
         if (log.Start is not null)
         {
-            var first = UtcTime(log.StartUnixSeconds + t[0]);
-            var last = UtcTime(log.StartUnixSeconds + t[^1]);
-            yield return string.Create(c, $"  span:    {first:yyyy-MM-ddTHH:mm:ss.fff}Z → {last:yyyy-MM-ddTHH:mm:ss.fff}Z UTC ({duration:0.###} s)");
+            yield return string.Create(c, $"  span:    {EchemOverlap.FormatUtc(log.StartUnixSeconds + t[0])} → {EchemOverlap.FormatUtc(log.StartUnixSeconds + t[^1])} UTC ({duration:0.###} s)");
             if (log.Format == VoltageLogFormat.BioLogicMpt)
             {
                 yield return "  start:   'Acquisition started on' read as MM/DD/YYYY (what EC-Lab writes), the cycler's clock taken as "
@@ -171,9 +170,6 @@ internal static class EchemCommand
 
         static string Number(double v) => double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
     }
-
-    /// <summary>Seconds since 1970 as a UTC time rounded to the tick (so 30.88599997 s prints as .886, not .885).</summary>
-    public static DateTimeOffset UtcTime(double unixSeconds) => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(unixSeconds * TimeSpan.TicksPerSecond));
 
     private static string Offset(TimeSpan o) => (o < TimeSpan.Zero ? "-" : "+") + o.Duration().ToString(@"hh\:mm", CultureInfo.InvariantCulture);
 

@@ -268,6 +268,18 @@ internal abstract class LogParser
             ? new Fields(Split(line, plan.Delimiter))
             : new Fields(line, ranges[..line.AsSpan().Split(ranges, plan.Delimiter)]);
 
+        if (Log.Options.Strict && f.Count >= need && !line.Contains('"', StringComparison.Ordinal))
+        {
+            // A finished file: every row has the header's fields (one more, empty, where rows end in the delimiter).
+            // A field lost in the middle of a row would otherwise shift the columns after it without a trace.
+            int fields = line.AsSpan().Count(plan.Delimiter) + 1;
+            if (fields != plan.Names.Length && !(fields == plan.Names.Length + 1 && line.TrimEnd(' ', '\r').EndsWith(plan.Delimiter)))
+            {
+                Log.Reject(lineNumber, $"{fields} fields where the header has {plan.Names.Length}; row skipped");
+                return;
+            }
+        }
+
         if (f.Count < need)
         {
             Log.Reject(lineNumber, $"{line.Split(plan.Delimiter).Length} fields where the header has {plan.Names.Length} (need at least {need}); row skipped");

@@ -237,7 +237,8 @@ public sealed class VoltageLog
     {
         if (Options.Strict)
         {
-            throw new VoltageLogException(line > 0 ? $"{Path}:{line}: {message}" : $"{Path}: {message}");
+            string m = message.Replace("; row skipped", "", StringComparison.Ordinal).Replace("; voltages are NaN", "", StringComparison.Ordinal);
+            throw new VoltageLogException(line > 0 ? $"{Path}:{line}: {m}" : $"{Path}: {m}");
         }
 
         Warn(line, message);

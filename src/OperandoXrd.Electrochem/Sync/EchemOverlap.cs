@@ -51,7 +51,9 @@ public static class EchemOverlap
     }
 
     private static string Span(double from, double to) => string.Create(CultureInfo.InvariantCulture,
-        $"{Utc(from):yyyy-MM-ddTHH:mm:ss.fff}Z → {Utc(to):yyyy-MM-ddTHH:mm:ss.fff}Z ({to - from:0.###} s)");
+        $"{FormatUtc(from)} → {FormatUtc(to)} ({to - from:0.###} s)");
 
-    private static DateTimeOffset Utc(double unixSeconds) => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(unixSeconds * TimeSpan.TicksPerSecond));
+    /// <summary>Seconds since 1970 as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, rounded to the millisecond (30.7185976 s prints .719).</summary>
+    public static string FormatUtc(double unixSeconds) =>
+        DateTimeOffset.UnixEpoch.AddMilliseconds(Math.Round(unixSeconds * 1000.0)).ToString("yyyy-MM-ddTHH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }
