@@ -137,7 +137,10 @@ public sealed class RealFilesCliTests : IDisposable
             """);
         var output = Path.Combine(_folder, "fit");
 
-        var r = OxrdProcess.Run(Timeout, "fit", "--pipeline", pipeline, "--patterns", folder, "--out", output);
+        // --echem as reduce does it: the pattern said to be taken 5.5 s after the OCV log's acquisition start
+        // (2024-01-10 11:02:29.886 UTC), between its rows at 4.99999987 s (3.4206798 V) and 5.99999985 s (3.4206772 V).
+        var r = OxrdProcess.Run(Timeout, "fit", "--pipeline", pipeline, "--patterns", folder, "--out", output,
+            "--echem", RealData.File("ec-lab", "ocv.issue_149.mpt"), "--start-time", "2024-01-10T11:02:35.386Z", "--frame-period", "60");
         _output.WriteLine(r.Output + r.Error);
 
         Assert.Equal(0, r.ExitCode);
@@ -156,6 +159,9 @@ public sealed class RealFilesCliTests : IDisposable
         }
 
         Assert.Equal("ok", row[Array.IndexOf(header, "status")]);
+        var w = (5.5 - 4.999999873689376) / (5.999999848427251 - 4.999999873689376);
+        Assert.Equal(3.4206798 + w * (3.4206772 - 3.4206798), Value("voltage_V"), 1e-7);
+        Assert.DoesNotContain("overlap", r.Error, StringComparison.Ordinal);
     }
 
     [Fact]
