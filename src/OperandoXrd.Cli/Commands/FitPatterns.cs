@@ -81,7 +81,7 @@ internal sealed class IntegratedPatterns
         var patterns = files.Select(PatternFiles.Read).ToList();
         var first = patterns[0];
         var unit = unitOverride ?? first.Unit ?? RadialUnit.TwoThetaDeg;
-        var unitSource = unitOverride is not null ? "--unit" : first.Unit is not null ? "the file's header" : "assumed (no unit in the header; --unit to change)";
+        var unitSource = unitOverride is not null ? "--unit" : first.Unit is not null ? "the file" : "assumed (no unit in the header; --unit to change)";
         var (wavelength, source) = first.WavelengthA is double w ? (w, $"the header of {first.Source}") : WavelengthFromPipeline(config);
         foreach (var p in patterns.Where(p => p.WavelengthA is double pw && Math.Abs(pw - wavelength) > 1e-6 * wavelength))
         {
