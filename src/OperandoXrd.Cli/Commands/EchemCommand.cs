@@ -106,22 +106,10 @@ internal static class EchemCommand
             yield return string.Create(c, $"  span:    {t[0]:0.###}–{t[^1]:0.###} s ({duration:0.###} s); no absolute start in the file");
         }
 
-        if (log.HasCycle)
-        {
-            var cycles = log.CycleNumber;
-            int min = int.MaxValue, max = int.MinValue;
-            foreach (var k in cycles)
-            {
-                min = Math.Min(min, k);
-                max = Math.Max(max, k);
-            }
-
-            yield return string.Create(c, $"  cycles:  {min}–{max} ({cycles.ToArray().Distinct().Count()} distinct)");
-        }
-        else
-        {
-            yield return "  cycles:  none in the file";
-        }
+        var cycles = log.CycleNumber.ToArray().Where(k => k >= 0).ToArray();
+        yield return cycles.Length > 0
+            ? string.Create(c, $"  cycles:  {cycles.Min()}–{cycles.Max()} ({cycles.Distinct().Count()} distinct)")
+            : "  cycles:  none in the file";
 
         foreach (var (name, values, unit) in new[] { ("voltage", log.VoltageV.ToArray(), "V"), ("current", log.CurrentmA.ToArray(), "mA"), ("charge", log.ChargemAh.ToArray(), "mA·h") })
         {

@@ -307,7 +307,7 @@ internal abstract class LogParser
                 return;
             }
 
-            cycle = (int)Math.Round(c);
+            cycle = double.IsFinite(c) ? (int)Math.Round(c) : -1;
         }
 
         ReadOnlySpan<char> stepType = plan.StepType >= 0 ? f[plan.StepType] : ContextStepType;
@@ -362,8 +362,9 @@ internal abstract class LogParser
             return true;
         }
 
-        // EC-Lab 10 writes XXX where a quantity has no value in this row (a technique that does not measure it).
-        if (f[index].Trim().SequenceEqual("XXX"))
+        // EC-Lab 10 writes XXX where a quantity has no value in this row (a technique that does not measure it);
+        // tables (ours among them) leave the field empty.
+        if (f[index].Trim().SequenceEqual("XXX") || f[index].Trim().IsEmpty)
         {
             value = double.NaN;
             return true;
