@@ -16,8 +16,14 @@ public sealed record CampaignScan(int Index, string Label, IReadOnlyList<string>
     /// <summary>The <c>oxrd reduce</c> arguments for this scan; the same for every executor, so results agree.</summary>
     public IReadOnlyList<string> ReduceArguments(string output)
     {
-        var args = new List<string> { "reduce", "--pipeline", Pipeline, "--input" };
-        args.AddRange(Inputs);
+        var args = new List<string> { "reduce", "--pipeline", Pipeline };
+        if (Inputs.Count > 0)
+        {
+            // Without inputs in the campaign, the pipeline's own "input" is the scan.
+            args.Add("--input");
+            args.AddRange(Inputs);
+        }
+
         void Add(string option, string? value)
         {
             if (value is not null)
