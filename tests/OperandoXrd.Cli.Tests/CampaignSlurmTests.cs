@@ -59,6 +59,17 @@ public sealed class CampaignSlurmTests : IClassFixture<SlurmClusterFixture>
         WaitForMerge(output);
         AssertEqualsReference(output);
         Assert.True(File.Exists(Path.Combine(output, "campaign.h5")));
+        // cell03's overrides reached its run (the pipeline in its provenance is the merged one); cell01 kept the file's value.
+        using (var cell03 = Hdf5.Hdf5File.Open(Path.Combine(output, "cell03", "reduced.h5")))
+        {
+            Assert.Contains("\"activeMass_mg\": 0.9", cell03.ReadString("entry/provenance/pipeline"), StringComparison.Ordinal);
+        }
+
+        using (var cell01 = Hdf5.Hdf5File.Open(Path.Combine(output, "cell01", "reduced.h5")))
+        {
+            Assert.Contains("\"activeMass_mg\": 0.84", cell01.ReadString("entry/provenance/pipeline"), StringComparison.Ordinal);
+        }
+
         foreach (var label in new[] { "cell01", "cell02", "cell03" })
         {
             Assert.Contains("slurm job", File.ReadAllText(Path.Combine(output, "logs", label + ".log")), StringComparison.Ordinal);
@@ -76,10 +87,11 @@ public sealed class CampaignSlurmTests : IClassFixture<SlurmClusterFixture>
         Assert.True(run.ExitCode == 0, run.Error);
         var array = SlurmSubmissions.Read(output)[0].ArrayJob;
 
-        // Cancel cell02 as soon as its journal holds a frame: it is running and has a checkpoint to resume from.
+        // Cancel cell02 as soon as its journal holds two fitted frames (past its header; a record is 16 B × 3000 bins):
+        // it is running and will leave a checkpoint to resume from.
         var journal = Path.Combine(output, "cell02", ".oxrd", "journal.bin");
         var watch = Stopwatch.StartNew();
-        while (!(File.Exists(journal) && new FileInfo(journal).Length > 0))
+        while (!(File.Exists(journal) && new FileInfo(journal).Length > 2 * 16 * 3000))
         {
             Assert.True(watch.Elapsed < Long, "cell02 never started");
             Assert.Null(ScanRecords.ReadExit(output, "cell02"));

@@ -15,7 +15,7 @@ public sealed class SlurmClusterFixture : IDisposable
     private readonly Dictionary<string, string> _environment;
 
     /// <summary>Frames of the three scans; the second is the longest so that a test can cancel it while it runs.</summary>
-    public static readonly int[] Frames = [6, 40, 6];
+    public static readonly int[] Frames = [6, 60, 6];
 
     public SlurmClusterFixture()
     {
