@@ -1,4 +1,5 @@
 using System.Globalization;
+using OperandoXrd.Fitting.Output;
 
 namespace OperandoXrd.Campaigns.Merge;
 
@@ -33,12 +34,16 @@ public sealed class CampaignTable
         var read = new List<(string Label, string[] Header, List<string> Lines)>();
         foreach (var (label, path) in scans)
         {
-            var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToList();
-            if (lines.Count == 0)
+            // lattice.csv's own reader checks the file (a lattice.csv header, every row whole and numeric); the rows
+            // are then carried as text, so that campaign.csv repeats them byte for byte, iterations and note included.
+            var text = File.ReadAllText(path);
+            var parsed = LatticeCsv.Parse(text, path, acceptUnterminatedLastLine: true);
+            if (parsed.Columns.Count == 0 || parsed.Rejected.Count > 0)
             {
-                throw new InvalidDataException($"{path}: empty (no lattice.csv header)");
+                throw new InvalidDataException(parsed.Rejected.Count > 0 ? parsed.Rejected[0] : $"{path}: empty (no lattice.csv header)");
             }
 
+            var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
             var header = lines[0].Split(',');
             columns.AddRange(header.Where(h => !columns.Contains(h, StringComparer.Ordinal)));
             read.Add((label, header, lines.Skip(1).ToList()));

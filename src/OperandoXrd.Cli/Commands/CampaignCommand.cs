@@ -110,7 +110,8 @@ internal static class CampaignCommand
 
             var results = await LocalExecutor.RunAsync(scans, outFolder, n ?? 1, Console.Out, cancellation).ConfigureAwait(false);
             var merge = Merge(loaded, outFolder);
-            return results.Values.All(c => c is 0 or 1) && merge.Missing.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeFramesFailed;
+            return merge is null ? ExitCodes.BadArguments
+                : results.Values.All(c => c is 0 or 1) && merge.Missing.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeFramesFailed;
         });
         return command;
     }
@@ -154,14 +155,26 @@ internal static class CampaignCommand
         command.SetAction(parse =>
         {
             var result = Merge(Load(parse.GetValue(campaign)!.FullName), parse.GetValue(output)!.FullName);
-            return result.Merged.Count > 0 && result.Missing.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeFramesFailed;
+            return result is null ? ExitCodes.BadArguments
+                : result.Merged.Count > 0 && result.Missing.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeFramesFailed;
         });
         return command;
     }
 
-    private static MergeResult Merge(Campaign campaign, string output)
+    /// <summary>Merges and reports; null (after one line naming the file) when a scan's lattice.csv is not readable.</summary>
+    private static MergeResult? Merge(Campaign campaign, string output)
     {
-        var result = CampaignMerge.Merge(campaign, output);
+        MergeResult result;
+        try
+        {
+            result = CampaignMerge.Merge(campaign, output);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"oxrd: campaign merge: {e.Message}");
+            return null;
+        }
+
         foreach (var label in result.Missing)
         {
             Console.WriteLine($"campaign: {label} not merged: not finished (see oxrd campaign status)");
