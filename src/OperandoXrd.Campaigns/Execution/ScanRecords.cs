@@ -24,6 +24,9 @@ public static class ScanRecords
 {
     public const string Cancelled = "cancelled";
 
+    /// <summary>The line a SLURM task appends to its log when it ends (the attempt's header lines start with "== " too).</summary>
+    public const string EndOfTask = "== end of task";
+
     public static string Folder(string output) => Path.Combine(output, ".campaign", "scans");
 
     public static string StartedPath(string output, string label) => Path.Combine(Folder(output), label + ".started");
@@ -62,7 +65,10 @@ public static class ScanRecords
             : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? new ScanExit(code) : null;
     }
 
-    /// <summary>The line of a scan's log that says why it stopped: the last <c>oxrd:</c> line, else the last non-empty one.</summary>
+    /// <summary>
+    /// The line of a scan's log that says why it stopped: the first <c>oxrd:</c> line of the last attempt (oxrd reduce
+    /// says why first, then what to do), else the attempt's last non-empty line.
+    /// </summary>
     public static string? FailureLine(string output, string label)
     {
         var path = LogPath(output, label);
@@ -71,13 +77,18 @@ public static class ScanRecords
             return null;
         }
 
-        string? last = null, lastOxrd = null;
+        string? last = null, firstOxrd = null;
         foreach (var line in File.ReadLines(path))
         {
+            if (line.StartsWith(EndOfTask, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             if (line.StartsWith("== ", StringComparison.Ordinal))
             {
                 // Every task appends under a "== time job: command" line; only the last attempt's lines count.
-                (last, lastOxrd) = (null, null);
+                (last, firstOxrd) = (null, null);
                 continue;
             }
 
@@ -87,12 +98,12 @@ public static class ScanRecords
             }
 
             last = line.Trim();
-            if (line.StartsWith("oxrd:", StringComparison.Ordinal))
+            if (firstOxrd is null && line.StartsWith("oxrd:", StringComparison.Ordinal))
             {
-                lastOxrd = last;
+                firstOxrd = last;
             }
         }
 
-        return lastOxrd ?? last;
+        return firstOxrd ?? last;
     }
 }

@@ -110,7 +110,7 @@ public static class SlurmExecutor
             while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
             if [ "$cancelled" = 1 ]; then result=cancelled; else result=$rc; fi
             echo "$result" > "$records/$label.exit.tmp" && mv "$records/$label.exit.tmp" "$records/$label.exit"
-            echo "== task $job: $result"
+            echo "== end of task $job: $result"
             exit $rc
 
             """);
