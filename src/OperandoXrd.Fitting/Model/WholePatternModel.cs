@@ -4,6 +4,7 @@ using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Crystallography.Scattering;
 using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Optimization;
 using OperandoXrd.Fitting.Parameters;
 using OperandoXrd.Fitting.Peek;
@@ -25,14 +26,21 @@ public sealed record WholePatternOptions
 
     /// <summary>Half-window of each peak in FWHMs (the crystallography default, so fits match simulations).</summary>
     public double WindowFwhm { get; init; } = TchPseudoVoigt.DefaultWindow;
+
+    /// <summary>The instrument function convolved with every phase reflection (pixel footprint, sample thickness, bin);
+    /// null: the bare TCH (a pattern whose instrument broadening the TCH widths absorb).</summary>
+    public InstrumentProfile? Instrument { get; init; }
 }
 
 /// <summary>
 /// The calculated pattern of a frame on the fit-range grid: Chebyshev background + PEEK model (scale, shift) + for
-/// each phase Σ_k scale·I_k·L(2θ_k)·TCH(2θ − 2θ_k(p) − zero − displacement·sin2θ_k) (L the powder Lorentz factor
-/// 1/(sin²θ cosθ); I_k = m|F|² in Rietveld mode, a parameter in Pawley/Le Bail), with the analytic Jacobian of every
+/// each phase Σ_k scale·I_k·L(2θ_k)·[TCH ⊗ instrument](2θ − pos_k) with pos_k = atan((1 − displacement)·tan2θ_k(p)) +
+/// zero (L the powder Lorentz factor 1/(sin²θ cosθ); I_k = m|F|² in Rietveld mode, a parameter in Pawley/Le Bail; the
+/// instrument kernel as quadrature nodes, <see cref="InstrumentKernel"/>), with the analytic Jacobian of every
 /// parameter. Parameters are named (see <see cref="Parameters"/>):
-/// <c>zero</c> (deg), <c>displacement</c> (deg, multiplies sin2θ), <c>bkg0..</c>, <c>PEEK:scale</c>,
+/// <c>zero</c> (deg), <c>displacement</c> (the sample's shift along the beam towards a flat detector normal to it, as a
+/// fraction of the distance: a ray at 2θ is then seen at atan((1 − s/D)·tan2θ); docs/instrument-profile.md),
+/// <c>bkg0..</c>, <c>PEEK:scale</c>,
 /// <c>PEEK:shift</c> (deg), and per phase <c>P:scale</c>, <c>P:A0</c>… (independent A-terms, Å⁻²),
 /// <c>P:U</c>…<c>P:Z</c>, and in Pawley/Le Bail mode <c>P:I(h,k,l)</c> per peak group.
 /// </summary>
@@ -53,6 +61,8 @@ public sealed class WholePatternModel : ILeastSquaresModel
     private readonly PeekPeak[] _peekPeaks;
     private readonly PhaseBlock[] _phases;
     private readonly double[] _v, _dp, _dg, _dl, _tmp, _partitionCalc, _partitionNonPhase;
+    private readonly ConvolvedProfile _convolved;
+    private readonly double _meanStep;
     private readonly int _zero, _displacement, _bkg0, _peekScale = -1, _peekShift = -1;
     private readonly int _chebyshevTerms;
 
@@ -92,6 +102,9 @@ public sealed class WholePatternModel : ILeastSquaresModel
         _tmp = new double[n];
         _partitionCalc = new double[n];
         _partitionNonPhase = new double[n];
+        _convolved = new ConvolvedProfile(_x);
+        _meanStep = (max - min) / (n - 1);
+        options.Instrument?.Validate();
 
         var set = new ParameterSet();
         _zero = set.Add("zero", 0, lower: -0.05, upper: 0.05);
@@ -125,7 +138,7 @@ public sealed class WholePatternModel : ILeastSquaresModel
         _phases = new PhaseBlock[phases.Count];
         for (var p = 0; p < phases.Count; p++)
         {
-            _phases[p] = new PhaseBlock(phases[p], profiles[p], options, min, max, set);
+            _phases[p] = new PhaseBlock(phases[p], profiles[p], options, _x, set);
         }
 
         Parameters = set;
@@ -209,7 +222,8 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
         var tch = new TchParameters(p[block.Width], p[block.Width + 1], p[block.Width + 2], p[block.Width + 3], p[block.Width + 4], p[block.Width + 5]);
         var shape = TchPseudoVoigt.Shape(tch, pos);
-        var (start, count) = TchPseudoVoigt.Window(_x, shape, Options.WindowFwhm);
+        var taps = block.Taps[group];
+        var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
         if (count == 0 || !(shape.Fwhm > 0))
         {
             return 0;
@@ -217,7 +231,7 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
         var v = _tmp.AsSpan(0, count);
         v.Clear();
-        TchPseudoVoigt.Add(_x.AsSpan(start, count), v, 1, shape, double.PositiveInfinity);
+        _convolved.Add(start, count, v, 1, shape, taps);
         var sum = 0.0;
         for (var i = 0; i < count; i++)
         {
@@ -368,14 +382,15 @@ public sealed class WholePatternModel : ILeastSquaresModel
         var rietveld = phase.Intensity < 0;
         for (var g = 0; g < phase.Groups.Length; g++)
         {
-            var pos = phase.Position(g, p, lambda, zero, displacement, out var twoTheta, out var dPosDs, out var sin2t);
+            var pos = phase.Position(g, p, lambda, zero, displacement, out var twoTheta, out var dPosDs, out var dPosDDisplacement);
             if (double.IsNaN(pos))
             {
                 continue;
             }
 
             var shape = TchPseudoVoigt.Shape(tch, pos);
-            var half = Options.WindowFwhm * shape.Fwhm;
+            var taps = phase.Taps[g];
+            var half = (Options.WindowFwhm * shape.Fwhm) + (Math.Max(taps.Max, -taps.Min) * _meanStep);
             if (pos + half < lo || pos - half > hi || !(shape.Fwhm > 0))
             {
                 continue;
@@ -391,25 +406,24 @@ public sealed class WholePatternModel : ILeastSquaresModel
             var dThetaDs = lambda / (4 * Math.Sqrt(phase.InverseDSquared(g, p)) * Math.Cos(thetaRad));
             var dIntensityDs = intensity * (Math.Tan(thetaRad) - 2 / Math.Tan(thetaRad)) * dThetaDs;
             var area = scale * intensity;
-            var (start, count) = TchPseudoVoigt.Window(_x, shape, Options.WindowFwhm);
+            var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
             if (count == 0)
             {
                 continue;
             }
 
-            var xs = _x.AsSpan(start, count);
             var intensityActive = !rietveld && jac is not null && jac.IsActive(phase.Intensity + g);
             if (jac is null || !(zeroActive || displacementActive || scaleActive || anyCell || anyWidth || intensityActive))
             {
                 if (area != 0)
                 {
-                    TchPseudoVoigt.Add(xs, values.Slice(start, count), area, shape, double.PositiveInfinity);
+                    _convolved.Add(start, count, values.Slice(start, count), area, shape, taps);
                 }
 
                 continue;
             }
 
-            TchPseudoVoigt.Evaluate(xs, shape, _v, _dp, _dg, _dl);
+            _convolved.Evaluate(start, count, shape, taps, _v, _dp, _dg, _dl);
             var v = _v.AsSpan(0, count);
             var dp = _dp.AsSpan(0, count);
             var end = start + count;
@@ -422,7 +436,7 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
             if (displacementActive)
             {
-                SpanMath.AddScaled(jac!.Column(_displacement).Slice(start, count), dp, area * sin2t);
+                SpanMath.AddScaled(jac!.Column(_displacement).Slice(start, count), dp, area * dPosDDisplacement);
                 jac.Touch(_displacement, start, end);
             }
 
@@ -553,8 +567,8 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
                 var lorentz = LorentzPolarization.Lorentz(twoTheta);
                 var shape = TchPseudoVoigt.Shape(tch, pos);
-
-                var (start, count) = TchPseudoVoigt.Window(_x, shape, Options.WindowFwhm);
+                var taps = phase.Taps[g];
+                var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
                 if (count == 0)
                 {
                     continue;
@@ -562,7 +576,7 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
                 var v = _tmp.AsSpan(0, count);
                 v.Clear();
-                TchPseudoVoigt.Add(_x.AsSpan(start, count), v, 1, shape, double.PositiveInfinity);
+                _convolved.Add(start, count, v, 1, shape, taps);
                 var current = p[phase.Intensity + g];
                 double observed = 0, norm = 0;
                 for (var i = 0; i < count; i++)
@@ -614,8 +628,9 @@ public sealed class WholePatternModel : ILeastSquaresModel
     /// <summary>One phase's slice of the parameter vector and its peak groups.</summary>
     private sealed class PhaseBlock
     {
-        public PhaseBlock(PhaseDefinition definition, TchParameters profile, WholePatternOptions options, double min, double max, ParameterSet set)
+        public PhaseBlock(PhaseDefinition definition, TchParameters profile, WholePatternOptions options, double[] grid, ParameterSet set)
         {
+            double min = grid[0], max = grid[^1];
             Definition = definition;
             var rietveld = options.Mode == FitMode.Rietveld;
             // Reflections up to 1° beyond the range: their 15-FWHM windows (~0.4°) reach in, and a cell that shrinks
@@ -632,6 +647,15 @@ public sealed class WholePatternModel : ILeastSquaresModel
             if (rietveld && Groups.All(g => g.StructureIntensity == 0))
             {
                 throw new FitConfigurationException($"phase '{definition.Name}': Rietveld mode needs atoms in the CIF, which has none.");
+            }
+
+            // The instrument kernel of each reflection at its start position: the footprint and parallax change by
+            // far less than a node's accuracy over the few tenths of a degree a peak moves in a run.
+            Taps = new InstrumentTaps[Groups.Length];
+            for (var g = 0; g < Groups.Length; g++)
+            {
+                var t = Bragg2Theta(Groups[g], definition, options.Wavelength);
+                Taps[g] = double.IsNaN(t) ? InstrumentTaps.Identity : InstrumentKernel.Taps(options.Instrument, t, LocalStep(grid, t));
             }
 
             var name = definition.Name;
@@ -678,6 +702,9 @@ public sealed class WholePatternModel : ILeastSquaresModel
 
         public PeakGroup[] Groups { get; }
 
+        /// <summary>Instrument-function taps of each peak group.</summary>
+        public InstrumentTaps[] Taps { get; }
+
         public int Scale { get; }
 
         public int Cell { get; }
@@ -700,25 +727,38 @@ public sealed class WholePatternModel : ILeastSquaresModel
             return s;
         }
 
-        /// <summary>Observed position of group g; NaN if unreachable. Also 2θ_calc, d(pos)/d(1/d²) and sin2θ.</summary>
+        /// <summary>Observed position of group g; NaN if unreachable. Also 2θ_calc, d(pos)/d(1/d²) and d(pos)/d(displacement).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double Position(int g, ReadOnlySpan<double> p, double lambda, double zero, double displacement, out double twoTheta, out double dPosDs, out double sin2t)
+        public double Position(int g, ReadOnlySpan<double> p, double lambda, double zero, double displacement, out double twoTheta, out double dPosDs, out double dPosDDisplacement)
         {
             var s = InverseDSquared(g, p);
             var sinTheta = lambda * Math.Sqrt(s) / 2;
             if (!(s > 0) || sinTheta >= 1)
             {
-                twoTheta = dPosDs = sin2t = double.NaN;
+                twoTheta = dPosDs = dPosDDisplacement = double.NaN;
                 return double.NaN;
             }
 
             var theta = Math.Asin(sinTheta);
             twoTheta = 2 * theta / Deg;
-            sin2t = Math.Sin(2 * theta);
-            // pos = 2θ + zero + D·sin2θ; d2θ/ds = 2·(180/π)·λ/(4√s cosθ); dpos/d2θ = 1 + D·cos2θ·π/180.
+            // A flat detector normal to the beam, the sample moved s = δ·D towards it: a ray at 2θ lands at radius
+            // (D − s)·tan2θ, which the calibrated geometry reads as atan((1 − δ)·tan2θ) (docs/instrument-profile.md).
+            var tan2t = Math.Tan(2 * theta);
+            var q = (1 - displacement) * tan2t;
+            var denominator = 1 + (q * q);
+            // d2θ/ds = 2·(180/π)·λ/(4√s cosθ); dpos/d2θ = (1 − δ)·sec²2θ/(1 + q²); dpos/dδ = −tan2θ/(1 + q²) (rad → deg).
             var d2tDs = 2 / Deg * lambda / (4 * Math.Sqrt(s) * Math.Cos(theta));
-            dPosDs = d2tDs * (1 + displacement * Math.Cos(2 * theta) * Deg);
-            return twoTheta + zero + displacement * sin2t;
+            dPosDs = d2tDs * (1 - displacement) * (1 + (tan2t * tan2t)) / denominator;
+            dPosDDisplacement = -tan2t / denominator / Deg;
+            return (displacement == 0 ? twoTheta : Math.Atan(q) / Deg) + zero;
+        }
+
+        // The grid's step at 2θ (the integration bin width there), the edge steps beyond the grid.
+        private static double LocalStep(double[] grid, double twoTheta)
+        {
+            var i = Array.BinarySearch(grid, twoTheta);
+            i = Math.Clamp(i < 0 ? ~i : i, 1, grid.Length - 1);
+            return grid[i] - grid[i - 1];
         }
 
         private static double Bragg2Theta(PeakGroup g, PhaseDefinition definition, double lambda)

@@ -6,6 +6,7 @@ using OperandoXrd.Core.Integration;
 using OperandoXrd.Electrochem.Logs;
 using OperandoXrd.Electrochem.Sync;
 using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Pipeline.Configuration;
@@ -125,7 +126,7 @@ public sealed class ReductionContext : IDisposable
         _log.LogInformation("integrator: {Npt} bins in {Unit}, {Split} splitting, matrix {How} in {Seconds:F2} s",
             Integrator.Npt, RadialUnits.Name(integration.Unit), PixelSplits.Name(integration.Split), Integrator.LoadedFromCache ? "loaded from cache" : "built", Integrator.BuildTime.TotalSeconds);
 
-        Fitter = CreateFitter();
+        Fitter = CreateFitter(geometry);
         if (Options.EchemPath is { } echem)
         {
             VoltageLog = File.Exists(echem) || !Options.Follow
@@ -173,7 +174,7 @@ public sealed class ReductionContext : IDisposable
         FirstFrame = Rows.Count;
     }
 
-    private SequentialFitter CreateFitter()
+    private SequentialFitter CreateFitter(PixelGeometry geometry)
     {
         var fit = Pipeline.Fit;
         if (Options.PeekPath is { } peek)
@@ -194,12 +195,30 @@ public sealed class ReductionContext : IDisposable
 
         try
         {
-            return FitSession.Create(fit, twoTheta, Poni.Wavelength * 1e10);
+            return FitSession.Create(fit, twoTheta, Poni.Wavelength * 1e10, instrument: InstrumentFunction(geometry, twoTheta));
         }
         catch (FitConfigurationException e)
         {
             throw new PipelineConfigException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// The instrument function the fitter convolves with every reflection: the pixel footprint and the integrator's
+    /// pixel splitting from this geometry's pixel corners, ring by ring over the fit range, and the bin (from the grid).
+    /// </summary>
+    private InstrumentProfile InstrumentFunction(PixelGeometry geometry, double[] twoTheta)
+    {
+        var fit = Pipeline.Fit.Fit;
+        var min = Math.Max(fit.RangeMin - 1, twoTheta[0]);
+        var max = Math.Min(fit.RangeMax + 1, twoTheta[^1]);
+        var footprints = RadialFootprints.Compute(geometry, min, max, 64, geometry.Detector.CreateStaticMask());
+        return new InstrumentProfile
+        {
+            TwoTheta = footprints.TwoThetaDeg,
+            Boxes = footprints.Boxes(Pipeline.Integration.Split),
+            Distance_mm = Poni.Distance * 1e3,
+        };
     }
 
     /// <summary>Fits one integrated frame (when it has a pattern) and synchronises it with the voltage log.</summary>
