@@ -2,6 +2,7 @@ using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Model;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Optimization;
 using OperandoXrd.Fitting.Peek;
 
@@ -11,7 +12,17 @@ public class WholePatternModelTests
 {
     private static readonly string[] RefineAll = ["cell", "scale", "U", "V", "W", "X", "Y", "Z"];
 
-    private static WholePatternModel Build(FitMode mode, double[] x, bool withPeek = true, double window = TchPseudoVoigt.DefaultWindow)
+    // A Pilatus2M-like footprint (pixel trapezoid plus bounding-box splitting) and a 1 mm sample at 350 mm.
+    private static readonly InstrumentProfile Instrument = new()
+    {
+        TwoTheta = [2.0, 6.0, 11.0],
+        Boxes = [[0.012, 0.011, 0.010], [0.004, 0.005, 0.006], [0.016, 0.016, 0.016]],
+        SampleThickness_mm = 1.0,
+        Distance_mm = 350,
+        Attenuation_per_mm = 0.3,
+    };
+
+    private static WholePatternModel Build(FitMode mode, double[] x, bool withPeek = true, double window = TchPseudoVoigt.DefaultWindow, bool instrument = false)
     {
         var phases = new[] { "NCA", "LPSCl", "LIC" }.Select(n => PhaseDefinition.Create(n, TestData.Phase(n), RefineAll)).ToList();
         var profiles = phases.Select(_ => TestData.Profile with { Z = 0.0001 }).ToList();
@@ -22,6 +33,7 @@ public class WholePatternModelTests
             ChebyshevTerms = 4,
             Peek = withPeek ? TestData.Peek() : null,
             WindowFwhm = window,
+            Instrument = instrument ? Instrument : null,
         });
     }
 
@@ -44,14 +56,16 @@ public class WholePatternModelTests
     }
 
     [Theory]
-    [InlineData(FitMode.Pawley)]
-    [InlineData(FitMode.Rietveld)]
-    public void Analytic_jacobian_matches_central_differences_for_every_parameter_type(FitMode mode)
+    [InlineData(FitMode.Pawley, false)]
+    [InlineData(FitMode.Rietveld, false)]
+    [InlineData(FitMode.Pawley, true)]
+    [InlineData(FitMode.Rietveld, true)]
+    public void Analytic_jacobian_matches_central_differences_for_every_parameter_type(FitMode mode, bool instrument)
     {
         // Windows wide enough to cover the whole grid: a truncated profile jumps where a window edge crosses a grid
         // point, which central differences would see as a huge derivative.
         var x = TestData.Grid(2, 11, 1500);
-        var model = Build(mode, x, window: 1e4);
+        var model = Build(mode, x, window: 1e4, instrument: instrument);
         Perturb(model);
         if (mode == FitMode.Rietveld)
         {
