@@ -126,6 +126,34 @@ public class WholePatternModelTests
 
     /// <summary>Independent cross-check: the crystallography engineer's dense PatternCalculator, same state.</summary>
     [Fact]
+    public void Displacement_is_the_sample_moving_along_the_beam_towards_a_flat_detector()
+    {
+        // Ray tracing: a scatterer at (0, 0, s) sends the Bragg ray (sin2θ cosφ, sin2θ sinφ, cos2θ) to the plane z = D;
+        // the calibrated geometry (sample at the origin) reads the hit as atan(radius / D).
+        var x = TestData.Grid(2, 11, 1500);
+        var model = Build(FitMode.Pawley, x);
+        const double distance = 350.0, s = 2.5, zero = 0.0013;
+        var p = model.Parameters.Values.ToArray();
+        var bragg = model.PeakPositions(0, p);
+        p[model.DisplacementIndex] = s / distance;
+        p[model.ZeroIndex] = zero;
+        var moved = model.PeakPositions(0, p);
+        for (var g = 0; g < bragg.Length; g++)
+        {
+            var t2 = bragg[g] * Math.PI / 180;
+            var phi = 0.7 + g;
+            var (dx, dy, dz) = (Math.Sin(t2) * Math.Cos(phi), Math.Sin(t2) * Math.Sin(phi), Math.Cos(t2));
+            var along = (distance - s) / dz;
+            var radius = Math.Sqrt(Math.Pow(along * dx, 2) + Math.Pow(along * dy, 2));
+            var seen = (Math.Atan2(radius, distance) * 180 / Math.PI) + zero;
+            Assert.Equal(seen, moved[g], 1e-10);
+            // and the first-order form used in the docs, Δ2θ ≈ −(s/D)·sin2θ·cos2θ, to second order in s/D (0.7 %).
+            var firstOrder = -(s / distance) * Math.Sin(t2) * Math.Cos(t2) * 180 / Math.PI;
+            Assert.Equal(firstOrder, moved[g] - zero - bragg[g], 0.01 * Math.Abs(firstOrder));
+        }
+    }
+
+    [Fact]
     public void Values_agree_with_the_crystallography_pattern_calculator()
     {
         var x = TestData.Grid(2, 11, 3000);
