@@ -9,19 +9,22 @@ namespace OperandoXrd.Core.Geometry;
 /// smaller half-width over the pixels whose centre is nearest that knot, which keeps the footprint's variance exact.
 /// It is what the fitter's instrument function needs to know of the detector (as numbers).
 /// </summary>
-public sealed record RadialFootprints(double[] TwoThetaDeg, double[] MajorHalfWidthDeg, double[] MinorHalfWidthDeg, double[] BoundingHalfWidthDeg)
+public sealed record RadialFootprints(double[] TwoThetaDeg, double[] MajorHalfWidthDeg, double[] MinorHalfWidthDeg, double[] BoundingHalfWidthDeg, double[] DensitySlope)
 {
+    /// <summary>The pixel's own footprint: box(a) ⊗ box(b), the trapezoid through which a pixel sees the pattern.</summary>
+    public IReadOnlyList<double[]> PixelBoxes => [MajorHalfWidthDeg, MinorHalfWidthDeg];
+
     /// <summary>
-    /// The independent boxes (RMS half-width tables) through which an integrated pattern sees the sample's pattern,
-    /// binning aside: the pixel's own trapezoid, plus the integrator's splitting of each pixel over the bins — none
-    /// (nothing more), bounding box (a box of half-width a + b, pyFAI's centre ± largest |corner − centre|) or full
-    /// (the pixel's area, the trapezoid once more).
+    /// How the integrator spreads each pixel over the bins, as boxes (bins aside): none (nothing), bounding box (a box of
+    /// half-width a + b, pyFAI's centre ± largest |corner − centre|) or full (the pixel's area: the trapezoid again).
+    /// A bin's value is a mean over the pixels this spreading reaches, weighted by how many pixels there are at each 2θ:
+    /// see <see cref="DensitySlope"/>.
     /// </summary>
-    public IReadOnlyList<double[]> Boxes(PixelSplit split) => split switch
+    public IReadOnlyList<double[]> SplitBoxes(PixelSplit split) => split switch
     {
-        PixelSplit.None => [MajorHalfWidthDeg, MinorHalfWidthDeg],
-        PixelSplit.BBox => [MajorHalfWidthDeg, MinorHalfWidthDeg, BoundingHalfWidthDeg],
-        _ => [MajorHalfWidthDeg, MinorHalfWidthDeg, MajorHalfWidthDeg, MinorHalfWidthDeg],
+        PixelSplit.None => [],
+        PixelSplit.BBox => [BoundingHalfWidthDeg],
+        _ => [MajorHalfWidthDeg, MinorHalfWidthDeg],
     };
 
     /// <summary>Footprints at <paramref name="knots"/> 2θ knots evenly spread over [min, max] degrees; pixels where
@@ -91,7 +94,15 @@ public sealed record RadialFootprints(double[] TwoThetaDeg, double[] MajorHalfWi
             throw new ArgumentException($"No pixel of the detector lies between 2θ {minDeg} and {maxDeg}°.");
         }
 
-        return new RadialFootprints([.. t], [.. ma], [.. mi], [.. bb]);
+        var slope = new double[t.Count];
+        var counts = Enumerable.Range(0, knots).Where(k => count[k] > 0).Select(k => (double)count[k]).ToArray();
+        for (var k = 0; k < t.Count; k++)
+        {
+            int lo = Math.Max(k - 1, 0), hi = Math.Min(k + 1, t.Count - 1);
+            slope[k] = hi > lo ? Math.Log(counts[hi] / counts[lo]) / (t[hi] - t[lo]) : 0;
+        }
+
+        return new RadialFootprints([.. t], [.. ma], [.. mi], [.. bb], slope);
     }
 
     /// <summary>

@@ -216,7 +216,9 @@ public sealed class ReductionContext : IDisposable
         return new InstrumentProfile
         {
             TwoTheta = footprints.TwoThetaDeg,
-            Boxes = footprints.Boxes(Pipeline.Integration.Split),
+            Boxes = footprints.PixelBoxes,
+            SplitBoxes = footprints.SplitBoxes(Pipeline.Integration.Split),
+            DensitySlope = footprints.DensitySlope,
             Distance_mm = Poni.Distance * 1e3,
         };
     }

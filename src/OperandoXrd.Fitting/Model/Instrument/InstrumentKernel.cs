@@ -64,60 +64,62 @@ public static class InstrumentKernel
             return InstrumentTaps.Identity;
         }
 
-        // The kernel's density on a fine grid (step/Fine): the depth distribution deposited linearly, then each box
-        // convolved in by a running sum; finally integrated against the hat functions of the pattern's grid.
+        // The kernel's density on a fine grid (step/16): the integrator's part first (splitting boxes and the bin, a
+        // mean over pixels weighted by their density: tilted by 1 − slope·u), then the physics convolved in (depth
+        // points, the pixel's trapezoid); finally integrated against the hat functions of the pattern's grid.
         const int fine = 16;
         var h = step / fine;
         var (points, weights) = Depth(profile, twoTheta);
-        var boxes = Enumerable.Range(0, profile.Boxes.Count).Select(b => profile.BoxAt(b, twoTheta)).ToList();
+        var split = profile.SplitBoxes.Select(b => profile.At(b, twoTheta)).ToList();
         if (profile.IncludeBin)
         {
-            boxes.Add(0.5 * step);
+            split.Add(0.5 * step);
         }
 
-        var reach = boxes.Sum() + points.Max(Math.Abs) + (2 * step);
+        var pixel = profile.Boxes.Select(b => profile.At(b, twoTheta)).ToList();
+        var reach = split.Sum() + pixel.Sum() + points.Max(Math.Abs) + (2 * step);
         var half = (int)Math.Ceiling(reach / h) + 2;
         var density = new double[(2 * half) + 1];
-        for (var i = 0; i < points.Length; i++)
+        density[half] = 1 / h;
+        foreach (var box in split)
         {
-            var u = (points[i] / h) + half;
-            var k = (int)Math.Floor(u);
-            var f = u - k;
-            density[k] += weights[i] * (1 - f) / h;
-            density[k + 1] += weights[i] * f / h;
+            density = Box(density, box / h);
         }
 
-        var cumulative = new double[density.Length + 1];
-        foreach (var box in boxes)
+        var slope = profile.DensitySlope is { } table ? profile.At(table, twoTheta) : 0;
+        if (slope != 0)
         {
-            var w = box / h;
-            if (!(w > 0.5))
-            {
-                continue;
-            }
-
-            // Mean of the density over [x − w, x + w] (cells as points of mass density·h): prefix sums read with
-            // linear interpolation at the fractional ends.
-            cumulative[0] = 0;
             for (var i = 0; i < density.Length; i++)
             {
-                cumulative[i + 1] = cumulative[i] + density[i];
+                density[i] *= Math.Max(1 - (slope * (i - half) * h), 0);
             }
+        }
 
-            double At(double t)
-            {
-                t = Math.Clamp(t + 0.5, 0, density.Length);
-                var k = (int)Math.Floor(t);
-                return k >= density.Length ? cumulative[^1] : cumulative[k] + ((t - k) * density[k]);
-            }
-
-            var next = new double[density.Length];
+        var deposited = new double[density.Length];
+        for (var p = 0; p < points.Length; p++)
+        {
+            var shift = points[p] / h;
+            var k0 = (int)Math.Floor(shift);
+            var f = shift - k0;
             for (var i = 0; i < density.Length; i++)
             {
-                next[i] = (At(i + w) - At(i - w)) / (2 * w);
-            }
+                var j = i + k0;
+                if (j >= 0 && j < density.Length)
+                {
+                    deposited[j] += weights[p] * (1 - f) * density[i];
+                }
 
-            density = next;
+                if (j + 1 >= 0 && j + 1 < density.Length)
+                {
+                    deposited[j + 1] += weights[p] * f * density[i];
+                }
+            }
+        }
+
+        density = deposited;
+        foreach (var box in pixel)
+        {
+            density = Box(density, box / h);
         }
 
         var mMax = (int)Math.Ceiling(((double)half / fine)) + 1;
@@ -158,6 +160,37 @@ public static class InstrumentKernel
         }
 
         return new InstrumentTaps(kept, mMax - lo);
+    }
+
+    // The mean of the density over [x − w, x + w] (w in fine cells; each cell a point mass density·h): prefix sums read
+    // with linear interpolation at the fractional ends. Narrower than half a cell: unchanged.
+    private static double[] Box(double[] density, double w)
+    {
+        if (!(w > 0.5))
+        {
+            return density;
+        }
+
+        var cumulative = new double[density.Length + 1];
+        for (var i = 0; i < density.Length; i++)
+        {
+            cumulative[i + 1] = cumulative[i] + density[i];
+        }
+
+        double At(double t)
+        {
+            t = Math.Clamp(t + 0.5, 0, density.Length);
+            var k = (int)Math.Floor(t);
+            return k >= density.Length ? cumulative[^1] : cumulative[k] + ((t - k) * density[k]);
+        }
+
+        var next = new double[density.Length];
+        for (var i = 0; i < density.Length; i++)
+        {
+            next[i] = (At(i + w) - At(i - w)) / (2 * w);
+        }
+
+        return next;
     }
 
     /// <summary>Parallax shift (degrees) of a scatterer <paramref name="s_mm"/> further along the beam (towards a flat
