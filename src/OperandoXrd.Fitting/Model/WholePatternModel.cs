@@ -423,7 +423,7 @@ public sealed class WholePatternModel : ILeastSquaresModel
                 continue;
             }
 
-            _convolved.Evaluate(start, count, shape, taps, _v, _dp, _dg, _dl);
+            _convolved.Evaluate(start, count, shape, taps, _v, _dp, _dg, _dl, anyWidth);
             var v = _v.AsSpan(0, count);
             var dp = _dp.AsSpan(0, count);
             var end = start + count;

@@ -57,19 +57,24 @@ public sealed class ConvolvedProfile
 
     /// <summary>P and its derivatives over [start, start+count) (as <see cref="TchPseudoVoigt.Evaluate"/>): dPosition the
     /// total derivative with respect to the peak position, dGaussian and dLorentzian with respect to H_G and H_L.</summary>
+    /// <param name="widths">Whether dGaussian and dLorentzian are wanted (a phase whose widths are fixed skips two of the
+    /// four convolutions; the spans are then left as they are).</param>
     public void Evaluate(int start, int count, in TchShape shape, InstrumentTaps taps, Span<double> value, Span<double> dPosition,
-        Span<double> dGaussian, Span<double> dLorentzian)
+        Span<double> dGaussian, Span<double> dLorentzian, bool widths = true)
     {
         var (j0, length) = Source(start, count, taps);
         TchPseudoVoigt.Evaluate(_x.AsSpan(j0, length), shape, _v, _dp, _dg, _dl);
         value[..count].Clear();
         dPosition[..count].Clear();
-        dGaussian[..count].Clear();
-        dLorentzian[..count].Clear();
         Convolve(_v.AsSpan(0, length), value[..count], taps);
         Convolve(_dp.AsSpan(0, length), dPosition[..count], taps);
-        Convolve(_dg.AsSpan(0, length), dGaussian[..count], taps);
-        Convolve(_dl.AsSpan(0, length), dLorentzian[..count], taps);
+        if (widths)
+        {
+            dGaussian[..count].Clear();
+            dLorentzian[..count].Clear();
+            Convolve(_dg.AsSpan(0, length), dGaussian[..count], taps);
+            Convolve(_dl.AsSpan(0, length), dLorentzian[..count], taps);
+        }
     }
 
     // Output i needs the TCH at grid points i − Max … i − Min: extended-grid indices from start − Max + Pad.
