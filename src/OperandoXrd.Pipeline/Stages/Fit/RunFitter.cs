@@ -66,7 +66,7 @@ public sealed class RunFitter
 
         try
         {
-            var instrument = InstrumentFunction(new PixelGeometry(integration.Poni), pipeline, twoTheta);
+            var instrument = fit.Fit.InstrumentFunction ? InstrumentFunction(new PixelGeometry(integration.Poni), pipeline, twoTheta) : null;
             return new RunFitter(FitSession.Create(fit, twoTheta, wavelength * 1e10, instrument: instrument), radial.Length, channels.InFlight(options.IntegrationWorkers), statistics);
         }
         catch (FitConfigurationException e)
