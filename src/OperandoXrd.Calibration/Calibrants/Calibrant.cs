@@ -1,10 +1,8 @@
 using System.Globalization;
-using OperandoXrd.Crystallography.Cells;
 using OperandoXrd.Crystallography.Cif;
 using OperandoXrd.Crystallography.Phases;
 using OperandoXrd.Crystallography.Reflections;
 using OperandoXrd.Crystallography.Scattering;
-using OperandoXrd.Crystallography.Symmetry;
 
 namespace OperandoXrd.Calibration.Calibrants;
 
@@ -47,17 +45,14 @@ public sealed class Calibrant
     /// <summary>The built-in names, for messages.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = ["LaB6", "CeO2", "Si"];
 
-    /// <summary>LaB6, NIST SRM 660c: Pm-3m, a = 4.156826 Å; La at 1a, B at 6f (x, ½, ½) with x = 0.1975.</summary>
-    public static Calibrant LaB6 { get; } = Build("LaB6", "Pm-3m", 4.156826,
-        [new AtomSite("La", "La", 0, 0, 0, 1, 0.25), new AtomSite("B", "B", 0.1975, 0.5, 0.5, 1, 0.3)]);
+    /// <summary>LaB6, NIST SRM 660c (a = 4.156826 Å).</summary>
+    public static Calibrant LaB6 { get; } = FromPhase(ReferenceMaterials.LaB6);
 
-    /// <summary>CeO2, NIST SRM 674b: Fm-3m (fluorite), a = 5.411651 Å; Ce at 4a, O at 8c.</summary>
-    public static Calibrant CeO2 { get; } = Build("CeO2", "Fm-3m", 5.411651,
-        [new AtomSite("Ce", "Ce", 0, 0, 0, 1, 0.3), new AtomSite("O", "O", 0.25, 0.25, 0.25, 1, 0.5)]);
+    /// <summary>CeO2, NIST SRM 674b (a = 5.411651 Å).</summary>
+    public static Calibrant CeO2 { get; } = FromPhase(ReferenceMaterials.CeO2);
 
-    /// <summary>Si, NIST SRM 640e: Fd-3m (diamond, origin choice 2), a = 5.431144 Å; Si at 8a (⅛, ⅛, ⅛).</summary>
-    public static Calibrant Si { get; } = Build("Si", "Fd-3m", 5.431144,
-        [new AtomSite("Si", "Si", 0.125, 0.125, 0.125, 1, 0.45)]);
+    /// <summary>Si, NIST SRM 640e (a = 5.431144 Å).</summary>
+    public static Calibrant Si { get; } = FromPhase(ReferenceMaterials.Si);
 
     /// <summary>A built-in name (case-insensitive) or a CIF file.</summary>
     /// <exception cref="ArgumentException">Neither a known name nor a readable CIF; the message says which.</exception>
@@ -149,12 +144,6 @@ public sealed class Calibrant
                 yield return (k, t);
             }
         }
-    }
-
-    private static Calibrant Build(string name, string symbol, double a, AtomSite[] atoms)
-    {
-        var group = SpaceGroup.FromSymbol(symbol) ?? throw new InvalidOperationException($"space group {symbol} is not in the table");
-        return FromPhase(new CrystalPhase(name, new UnitCell(a, a, a, 90, 90, 90), group, atoms, "built-in"));
     }
 
     private static string Label(Reflection r) =>

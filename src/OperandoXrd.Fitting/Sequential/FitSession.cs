@@ -61,13 +61,16 @@ public static class FitSession
             peek = PeekModel.Load(settings.PeekModel);
         }
 
-        var model = new WholePatternModel(twoTheta[first..end], phases, profiles ?? configuration.Phases.Select(p => p.Profile ?? DefaultProfile).ToList(), new WholePatternOptions
+        var instrument = configuration.Instrument;
+        var starts = profiles ?? configuration.Phases.Select(p => instrument?.Combine(p.Profile) ?? p.Profile ?? DefaultProfile).ToList();
+        var model = new WholePatternModel(twoTheta[first..end], phases, starts, new WholePatternOptions
         {
             Wavelength = wavelength,
             Mode = settings.Mode,
             ChebyshevTerms = settings.ChebyshevTerms,
             Peek = peek,
         });
+        instrument?.Constrain(model);
         return new SequentialFitter(model, settings, first, twoTheta.Length);
     }
 }

@@ -178,7 +178,7 @@ public sealed class ReductionContext : IDisposable
         var fit = Pipeline.Fit;
         if (Options.PeekPath is { } peek)
         {
-            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek } };
+            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek }, Instrument = fit.Instrument };
         }
 
         var twoTheta = Pipeline.Integration.Unit == RadialUnit.TwoThetaDeg
