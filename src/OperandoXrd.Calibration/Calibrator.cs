@@ -40,6 +40,9 @@ public sealed record CalibrationOptions
 
     /// <summary>The calibration fails when the final RMS residual exceeds this many pixels.</summary>
     public double MaxRmsPixels { get; init; } = 1.0;
+
+    /// <summary>The calibration fails when the RMS of the per-ring mean residuals exceeds this many pixels.</summary>
+    public double MaxRingOffsetPixels { get; init; } = 0.25;
 }
 
 /// <summary>Points and residuals of one ring after the final refinement.</summary>
@@ -175,10 +178,16 @@ public static class Calibrator
         var pixelResiduals = PixelResiduals(poni, points, fit.Residuals);
         var rmsPixels = GeometryRefiner.Rms(pixelResiduals);
         var rmsDeg = fit.RmsRadians * 180 / Math.PI;
-        if (!(rmsPixels <= options.MaxRmsPixels))
+        // Wrong calibrant or wavelength: a refinement can still pull a few rings onto some of the image's, with a
+        // per-point RMS under a pixel, but the rings then sit systematically off their points. The RMS of the
+        // per-ring mean residuals tells: a few hundredths of a pixel for a right calibration, tenths for a wrong one.
+        var ringOffsetPixels = Math.Sqrt(points.Select((p, i) => (p.Ring, Residual: pixelResiduals[i]))
+            .GroupBy(x => x.Ring).Select(g => g.Average(x => x.Residual)).Average(m => m * m));
+        log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"RMS {rmsPixels:0.###} pixels; RMS of the per-ring mean residuals {ringOffsetPixels:0.###} pixels"));
+        if (!(rmsPixels <= options.MaxRmsPixels) || !(ringOffsetPixels <= options.MaxRingOffsetPixels))
         {
             throw new CalibrationException(string.Create(CultureInfo.InvariantCulture,
-                $"{image.Source}: the {calibrant.Name} rings at λ = {lambda:0.######} Å do not match the image: best RMS residual {rmsDeg:0.#####}° 2θ = {rmsPixels:0.##} pixels (limit {options.MaxRmsPixels} pixel) with {points.Count} points; check the calibrant and the wavelength"));
+                $"{image.Source}: the {calibrant.Name} rings at λ = {lambda:0.######} Å do not match the image: best RMS residual {rmsDeg:0.#####}° 2θ = {rmsPixels:0.##} pixels with {points.Count} points, rings off their points by {ringOffsetPixels:0.##} pixels RMS (limits {options.MaxRmsPixels} and {options.MaxRingOffsetPixels} pixel); check the calibrant and the wavelength"));
         }
 
         var rings = points.Select((p, i) => (p.Ring, Residual: fit.Residuals[i]))

@@ -66,5 +66,9 @@ public sealed class RealCeO2CalibrationTests(ITestOutputHelper output)
         Assert.InRange(Math.Abs(p.Rot1 - truth.Rot1), 0, 2e-3);
         Assert.InRange(Math.Abs(p.Rot2 - truth.Rot2), 0, 2e-3);
         Assert.True(result.RmsPixels < 0.5, $"RMS {result.RmsPixels} px");
+
+        // The trap: the PONI as the authors wrote it (for the flipped image) is 4.8 mm away in poni1 and has the
+        // opposite rot2; the calibration of the image as read must not land there.
+        Assert.True(Math.Abs(p.Poni1 - authors.Poni1) > 3e-3, $"poni1 {p.Poni1} is the unflipped PONI's {authors.Poni1}");
     }
 }

@@ -49,7 +49,7 @@ internal static class CalibrateCommand
             Detector = parse.GetValue(detector),
             PoniPath = parse.GetValue(poni)?.FullName,
             DistanceMm = parse.GetValue(dist),
-            Center = parse.GetValue(center),
+            Center = parse.GetValue(center) is { Length: 2 } xy ? xy : null,
             MaskPath = parse.GetValue(mask)?.ToString(),
             DarkPath = parse.GetValue(dark)?.ToString(),
             Frames = parse.GetValue(frames),
