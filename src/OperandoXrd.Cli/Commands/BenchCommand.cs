@@ -16,6 +16,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Speed measurements side by side with the reference tools (pyFAI, lmfit).");
         command.Subcommands.Add(CreateIntegrate());
         command.Subcommands.Add(BenchReduceCommand.Create());
+        command.Subcommands.Add(BenchCalibrateCommand.Create());
         return command;
     }
 
