@@ -168,7 +168,8 @@ public sealed record InstrumentProfile
             ["source"] = Source,
             ["terms"] = terms,
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        // Relaxed escaping keeps θ, ² and ' readable in the file.
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>A phase's start profile: the instrument's terms plus the phase's own (sample) start terms.</summary>
