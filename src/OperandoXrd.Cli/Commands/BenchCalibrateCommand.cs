@@ -81,22 +81,7 @@ internal static class BenchCalibrateCommand
             guess.Save(guessPath);
             var script = Path.Combine(work, "bench_calibrate.py");
             File.WriteAllText(script, Script, new UTF8Encoding(false));
-            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { script, raw, guessPath, calibrant.Name, detector.Rows.ToString(CultureInfo.InvariantCulture), detector.Columns.ToString(CultureInfo.InvariantCulture) })
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start) ?? throw new UsageException("cannot start /usr/bin/python3 (install python3-pyfai)");
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new UsageException($"pyFAI benchmark failed (exit {process.ExitCode}): {stderr.Result}");
-            }
-
-            var json = System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+            var json = BenchCommand.RunPythonJson([script, raw, guessPath, calibrant.Name, detector.Rows.ToString(CultureInfo.InvariantCulture), detector.Columns.ToString(CultureInfo.InvariantCulture)]);
             double D(string key) => json.GetProperty(key).GetDouble();
             var pyfaiPoni = new Poni { Detector = detector, Distance = D("dist"), Poni1 = D("poni1"), Poni2 = D("poni2"), Rot1 = D("rot1"), Rot2 = D("rot2"), Rot3 = 0, Wavelength = truth.Wavelength };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
