@@ -1,5 +1,6 @@
 using OperandoXrd.Calibration.Calibrants;
 using OperandoXrd.Calibration.Instrument;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Phases;
 using OperandoXrd.Fitting.Configuration;
@@ -28,7 +29,7 @@ public sealed class InstrumentProfileTests(ITestOutputHelper output)
             grid[i] = 2.5 + (i * 0.004);
         }
 
-        var calculator = new PatternCalculator(new PatternGrid(grid, RadialUnit.TwoThetaDegrees, lambda));
+        var calculator = new PatternCalculator(new PatternGrid(grid, RadialUnit.TwoThetaDeg, lambda));
         var model = new PatternModel();
         var phase = new PhaseModel(ReferenceMaterials.LaB6, 0.45, truth);
         model.Phases.Add(phase);

@@ -6,7 +6,8 @@ using System.Text;
 using OperandoXrd.Calibration;
 using OperandoXrd.Calibration.Calibrants;
 using OperandoXrd.Core.Geometry;
-using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Core.Frames;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -39,7 +40,7 @@ internal static class BenchCalibrateCommand
         var calibrant = Calibrant.Resolve(calibrantName);
         var detector = truth.Detector;
         var counts = new float[detector.PixelCount];
-        using (var source = FrameSources.Open(input))
+        using (var source = FrameSourceFactory.Open(new FrameSourceRequest([input])))
         {
             source.ReadFrame(0, counts);
         }

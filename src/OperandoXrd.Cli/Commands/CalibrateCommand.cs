@@ -7,7 +7,7 @@ using OperandoXrd.Calibration.Instrument;
 using OperandoXrd.Calibration.Output;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
-using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -138,10 +138,10 @@ internal static class CalibrateCommand
             throw new UsageException("calibrate: give --poni GUESS.poni or --detector NAME");
         }
 
-        Hdf5FrameSource source;
+        IFrameSource source;
         try
         {
-            source = FrameSources.Open(r.Inputs, r.Dataset);
+            source = FrameSourceFactory.Open(new FrameSourceRequest(r.Inputs, r.Dataset));
         }
         catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
         {
@@ -318,7 +318,7 @@ internal static class CalibrateCommand
         };
     }
 
-    private static CalibrationImage ReadImage(CalibrateRequest r, Hdf5FrameSource source, Detector detector)
+    private static CalibrationImage ReadImage(CalibrateRequest r, IFrameSource source, Detector detector)
     {
         if (source.FrameCount == 0)
         {
