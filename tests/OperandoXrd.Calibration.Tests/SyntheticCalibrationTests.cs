@@ -53,4 +53,33 @@ public sealed class SyntheticCalibrationTests(PyFaiCalibrantFixture fixture, ITe
         Assert.InRange(Math.Abs(p.Rot2 - truth.Rot2), 0, 2e-4);
         Assert.True(result.Rings.Count >= 10, $"only {result.Rings.Count} rings used");
     }
+
+    [Fact]
+    public void With_free_wavelength_recovers_it_from_a_start_0_5_percent_off()
+    {
+        var truth = PyFaiCalibrantFixture.Truth;
+        var start = new Poni
+        {
+            Detector = truth.Detector,
+            Distance = truth.Distance,
+            Poni1 = truth.Poni1,
+            Poni2 = truth.Poni2,
+            Rot1 = truth.Rot1,
+            Rot2 = truth.Rot2,
+            Rot3 = 0,
+            Wavelength = truth.Wavelength * 1.005,
+        };
+        var result = Calibrator.Run(fixture.Image, new CalibrationOptions
+        {
+            Calibrant = Calibrant.LaB6,
+            Start = start,
+            DistanceRange = (start.Distance * 0.85, start.Distance * 1.15),
+            FreeWavelength = true,
+        }, output.WriteLine);
+        var p = result.Poni;
+        output.WriteLine($"Δλ/λ {(p.Wavelength - truth.Wavelength) / truth.Wavelength:E2} ± {result.Esd[6] / truth.Wavelength:E1}, Δdist {(p.Distance - truth.Distance) * 1e6:F1} µm");
+        Assert.InRange(Math.Abs(p.Wavelength - truth.Wavelength) / truth.Wavelength, 0, 1e-4);
+        Assert.InRange(Math.Abs(p.Distance - truth.Distance), 0, 50e-6);
+        Assert.True(result.Esd[6] > 0, "λ esd");
+    }
 }
