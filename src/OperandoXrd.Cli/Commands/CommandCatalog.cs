@@ -18,5 +18,6 @@ internal static class CommandCatalog
         yield return ViewCommand.Create();
         yield return BenchCommand.Create();
         yield return InspectCommand.Create();
+        yield return CampaignCommand.Create();
     }
 }
