@@ -110,6 +110,12 @@ public sealed class FitConfiguration
 
     public required FitSettings Fit { get; init; }
 
+    /// <summary>
+    /// The instrument profile named by the pipeline's <c>"instrument": "FILE"</c> (from <c>oxrd calibrate
+    /// --instrument</c>): its TCH terms are added to every phase's start profile and held as floors in every fit.
+    /// </summary>
+    public InstrumentProfile? Instrument { get; init; }
+
     /// <summary>Reads the pipeline file at <paramref name="path"/>.</summary>
     /// <exception cref="FitConfigurationException">Unreadable JSON, unknown keys, wrong types or values.</exception>
     public static FitConfiguration Load(string path)
@@ -214,7 +220,14 @@ public sealed class FitConfiguration
                 }
             }
 
-            return new FitConfiguration { Phases = phases, Fit = settings };
+            InstrumentProfile? instrument = null;
+            if (root.TryGetProperty("instrument", out var instrumentElement) && instrumentElement.ValueKind != JsonValueKind.Null)
+            {
+                var file = RequireStringValue(instrumentElement, $"{source}: instrument");
+                instrument = InstrumentProfile.Load(Path.GetFullPath(Path.Combine(baseDirectory, file)));
+            }
+
+            return new FitConfiguration { Phases = phases, Fit = settings, Instrument = instrument };
         }
     }
 

@@ -64,7 +64,9 @@ public static class FitSession
             peek = PeekModel.Load(settings.PeekModel);
         }
 
-        var model = new WholePatternModel(twoTheta[first..end], phases, profiles ?? configuration.Phases.Select(p => p.Profile ?? DefaultProfile).ToList(), new WholePatternOptions
+        var instrument = configuration.Instrument;
+        var starts = profiles ?? configuration.Phases.Select(p => instrument?.Combine(p.Profile) ?? p.Profile ?? DefaultProfile).ToList();
+        var model = new WholePatternModel(twoTheta[first..end], phases, starts, new WholePatternOptions
         {
             Wavelength = wavelength,
             Mode = settings.Mode,
@@ -72,6 +74,7 @@ public static class FitSession
             Peek = peek,
             Instrument = instrument,
         });
+        instrument?.Constrain(model);
         return new SequentialFitter(model, settings, first, twoTheta.Length);
     }
 }

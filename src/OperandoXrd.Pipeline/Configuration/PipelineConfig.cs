@@ -32,7 +32,7 @@ public sealed record EchemSection(string? File, VoltageLogFormat Format, double 
 /// </summary>
 public sealed class PipelineConfig
 {
-    private static readonly string[] TopKeys = ["name", "description", "poni", "wavelength", "mask", "input", "integration", "background", "phases", "fit", "echem"];
+    private static readonly string[] TopKeys = ["name", "description", "poni", "wavelength", "mask", "input", "integration", "background", "phases", "fit", "echem", "instrument"];
     private static readonly string[] IntegrationKeys = ["npt", "unit", "range", "split", "polarization"];
     private static readonly string[] EchemKeys = ["file", "format", "activeMass_mg", "theoreticalCapacity_mAh_g", "x0", "clockOffset_s"];
 

@@ -47,7 +47,7 @@ public sealed class RunFitter
         var fit = pipeline.Fit;
         if (options.PeekPath is { } peek)
         {
-            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek } };
+            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek }, Instrument = fit.Instrument };
         }
 
         var radial = integration.Radial;
