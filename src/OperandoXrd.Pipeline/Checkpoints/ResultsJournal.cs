@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using OperandoXrd.Core.Frames;
-using OperandoXrd.Reports.Png;
 
 namespace OperandoXrd.Pipeline.Checkpoints;
 
@@ -96,7 +96,7 @@ public sealed class ResultsJournal : IDisposable
             }
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(span[(4 + payloadLength)..], Crc32.Compute(p[..payloadLength]));
+        BinaryPrimitives.WriteUInt32LittleEndian(span[(4 + payloadLength)..], Crc32.HashToUInt32(p[..payloadLength]));
         _stream.Write(buffer);
     }
 
@@ -146,7 +146,7 @@ public sealed class ResultsJournal : IDisposable
             var payload = payloadBuffer;
             stream.ReadExactly(payload, 0, length + 4);
             var p = payload.AsSpan(0, length);
-            if (Crc32.Compute(p) != BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(length, 4)))
+            if (Crc32.HashToUInt32(p) != BinaryPrimitives.ReadUInt32LittleEndian(payload.AsSpan(length, 4)))
             {
                 yield break;
             }
