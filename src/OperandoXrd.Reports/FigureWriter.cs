@@ -43,13 +43,20 @@ public static class FigureWriter
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "figure scale must be in (0, 8]");
         }
 
+        // Drawn straight into one bitmap and encoded from it to the stream: no surface snapshot, no encoded copy in
+        // memory (the lattice figure's raster is ~4 MB).
         var info = new SKImageInfo((int)Math.Round(figure.Width * scale), (int)Math.Round(figure.Height * scale), SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var surface = SKSurface.Create(info) ?? throw new InvalidOperationException($"SkiaSharp could not make a {info.Width}x{info.Height} raster surface");
-        surface.Canvas.Scale((float)scale);
-        figure.Render(surface.Canvas);
-        using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        png.SaveTo(stream);
+        using var bitmap = new SKBitmap(info);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Scale((float)scale);
+            figure.Render(canvas);
+        }
+
+        if (!bitmap.Encode(stream, SKEncodedImageFormat.Png, 100))
+        {
+            throw new InvalidOperationException($"SkiaSharp could not encode a {info.Width}x{info.Height} PNG");
+        }
     }
 
     /// <summary>The figure's SVG text (tests and callers that embed it).</summary>

@@ -324,7 +324,7 @@ public sealed class PatternCalculator
             var dg = _dG.AsSpan(0, count);
             var dl = _dL.AsSpan(0, count);
             TchPseudoVoigt.Evaluate(x, shape, v, dp, dg, dl);
-            TensorPrimitives.FusedMultiplyAdd(v, area, y.Slice(start, count), y.Slice(start, count));
+            TensorPrimitives.MultiplyAdd(v, area, y.Slice(start, count), y.Slice(start, count));
 
             // d(2θ_k)/dp_j = (360/π)·dθ/ds·c_kj with θ = asin(λ√s/2): dθ/ds = λ/(4√s cosθ).
             var dPosdS = 2 * RadToDeg * lambda / (4 * Math.Sqrt(s) * Math.Cos(theta));
@@ -368,14 +368,14 @@ public sealed class PatternCalculator
         }
     }
 
-    // col += a·x + b·z (z may be empty when b = 0): TensorPrimitives' fused multiply-add, the same y += a·x the
-    // fitter's Jacobian uses (one rounding per element), in two passes for the two-term form.
+    // col += a·x + b·z (z may be empty when b = 0) with TensorPrimitives' multiply-add (a·x rounded, then the sum):
+    // two passes give (col + a·x) + b·z, the same roundings as the single expression our own kernel used.
     private static void AddScaled(Span<double> col, ReadOnlySpan<double> x, double a, ReadOnlySpan<double> z, double b)
     {
-        TensorPrimitives.FusedMultiplyAdd(x[..col.Length], a, col, col);
+        TensorPrimitives.MultiplyAdd(x[..col.Length], a, col, col);
         if (b != 0 && !z.IsEmpty)
         {
-            TensorPrimitives.FusedMultiplyAdd(z[..col.Length], b, col, col);
+            TensorPrimitives.MultiplyAdd(z[..col.Length], b, col, col);
         }
     }
 

@@ -167,5 +167,8 @@ public static class RunFigures
         // of MB on top of the run's peak. A few ms once per figure at the end of a run (or of a live results interval)
         // keeps the peak what the run needs.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // SkiaSharp's rasters live in native memory; glibc keeps freed blocks of that size (its mmap threshold grows
+        // after the first free), so hand them back before the next figure.
+        Hdf5.Hdf5Library.ReleaseFreeMemory();
     }
 }
