@@ -42,6 +42,12 @@ public sealed class PipelineConfig
 
     public string? Poni { get; init; }
 
+    /// <summary>
+    /// Top-level <c>"wavelength"</c> in Å: the wavelength of patterns fitted without a PONI (<c>"poni": null</c>), used
+    /// when the patterns' own header gives none. Null when absent.
+    /// </summary>
+    public double? Wavelength_A { get; init; }
+
     public string? Mask { get; init; }
 
     public IReadOnlyList<string> Inputs { get; init; } = [];
@@ -108,6 +114,7 @@ public sealed class PipelineConfig
             Json = json,
             Name = file.Name ?? Path.GetFileNameWithoutExtension(source),
             Poni = Resolve(file.Poni),
+            Wavelength_A = Wavelength(file.Wavelength, source),
             Mask = Resolve(file.Mask),
             Inputs = inputs,
             Integration = ToSection(file.Integration, source),
@@ -115,6 +122,13 @@ public sealed class PipelineConfig
             Echem = ToSection(file.Echem, source, Resolve),
         };
     }
+
+    private static double? Wavelength(double? value, string source) => value switch
+    {
+        null => null,
+        > 0.01 and < 100 => value,
+        _ => throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{source}: wavelength: {value} is not a wavelength in Å (0.01–100).")),
+    };
 
     private static IntegrationSection ToSection(IntegrationFile? s, string source)
     {

@@ -19,6 +19,9 @@ internal sealed class PipelineFile
     [JsonPropertyName("poni")]
     public string? Poni { get; init; }
 
+    [JsonPropertyName("wavelength")]
+    public double? Wavelength { get; init; }
+
     [JsonPropertyName("mask")]
     public string? Mask { get; init; }
 
