@@ -9,6 +9,8 @@ using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.Integration.Output;
 using OperandoXrd.Hdf5;
 using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Images.Formats;
+using OperandoXrd.Images.Frames;
 using Spectre.Console;
 
 namespace OperandoXrd.Cli.Commands;
@@ -19,8 +21,9 @@ internal static class IntegrateCommand
     public static Command Create()
     {
         var poni = new Option<FileInfo>("--poni") { Description = "pyFAI PONI file (v1, v2, v2.1) with the detector.", Required = true };
-        var input = new Option<string[]>("--input") { Description = "Frame files, folders (every *.h5 in name order) or a Dectris master.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string[]>("--input") { Description = InputHelp, Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var dataset = new Option<string?>("--dataset") { Description = "HDF5 path of the frames, overriding layout detection." };
+        var flip = FlipOption();
         var npt = new Option<int>("--npt") { Description = "Number of radial bins.", DefaultValueFactory = _ => 3000 };
         var unit = new Option<string>("--unit") { Description = "Radial unit: 2th_deg, 2th_rad, q_A^-1, q_nm^-1, d_A or r_mm.", DefaultValueFactory = _ => "2th_deg" };
         var range = new Option<double[]>("--range") { Description = "Radial range MIN MAX in the unit (default: the detector's extent).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
@@ -28,15 +31,15 @@ internal static class IntegrateCommand
         var split = new Option<string>("--split") { Description = "Pixel splitting: none, bbox or full.", DefaultValueFactory = _ => "bbox" };
         split.AcceptOnlyFromAmong("none", "bbox", "full");
         var polarization = new Option<double?>("--polarization") { Description = "Polarization factor in [-1, 1] (0.99 at a synchrotron); default: no correction." };
-        var mask = new Option<FileInfo?>("--mask") { Description = "Mask image (non-zero = masked), added to the detector's gaps: .npy, .edf or FILE.h5:/dataset." };
-        var dark = new Option<FileInfo?>("--dark") { Description = "Dark image subtracted from every frame: .npy, .edf, FILE.h5:/dataset or a frame file (its first frame)." };
-        var flat = new Option<FileInfo?>("--flat") { Description = "Flat-field image intensities are divided by: .npy, .edf or FILE.h5:/dataset." };
+        var mask = new Option<FileInfo?>("--mask") { Description = "Mask image (non-zero = masked), added to the detector's gaps: .npy, .edf, .cbf, .tif or FILE.h5:/dataset." };
+        var dark = new Option<FileInfo?>("--dark") { Description = "Dark image subtracted from every frame: .npy, .edf, .cbf, .tif, FILE.h5:/dataset or a frame file (its first frame)." };
+        var flat = new Option<FileInfo?>("--flat") { Description = "Flat-field image intensities are divided by: .npy, .edf, .cbf, .tif or FILE.h5:/dataset." };
         var output = new Option<FileInfo>("--out") { Description = "NeXus/HDF5 result file (/entry/integrated).", Required = true };
         var xye = new Option<DirectoryInfo?>("--xye") { Description = "Also write frame_NNNNN.xye per frame into this folder." };
         var cache = new Option<DirectoryInfo?>("--cache") { Description = "Folder for the sparse-matrix cache (default: .oxrd-cache beside the output)." };
         var command = new Command("integrate", "Azimuthal integration of detector frames (pyFAI-exact, SIMD) into NeXus/HDF5 and .xye.")
         {
-            poni, input, dataset, npt, unit, range, azimuth, split, polarization, mask, dark, flat, output, xye, cache,
+            poni, input, dataset, flip, npt, unit, range, azimuth, split, polarization, mask, dark, flat, output, xye, cache,
         };
         command.SetAction(parse => Guard(() =>
         {
@@ -46,6 +49,7 @@ internal static class IntegrateCommand
                 PoniPath = parse.GetValue(poni)!.FullName,
                 Inputs = parse.GetValue(input)!,
                 Dataset = parse.GetValue(dataset),
+                Flip = parse.GetValue(flip) ? FrameFlip.UpDown : FrameFlip.None,
                 Npt = parse.GetValue(npt),
                 Unit = ParseUnit(parse.GetValue(unit)!),
                 Range = Pair(parse.GetValue(range), "--range"),
@@ -63,6 +67,15 @@ internal static class IntegrateCommand
         }));
         return command;
     }
+
+    /// <summary>What every command that reads frames says about <c>--input</c>.</summary>
+    internal const string InputHelp = "Frame files or folders: HDF5 (LIMA, BLISS, a Dectris master; a folder: every *.h5 in name order), or Pilatus miniCBF / TIFF / EDF images (a folder: one scan in natural numeric order).";
+
+    /// <summary><c>--flip-ud</c>: the frames mirrored up–down as they are read (what Dioptas does to every image, so a Dioptas PONI needs it).</summary>
+    internal static Option<bool> FlipOption() => new("--flip-ud")
+    {
+        Description = "Flip every frame up-down as it is read (row 0 = the last stored row), as Dioptas does: use it with a PONI calibrated in Dioptas.",
+    };
 
     /// <summary>Bad arguments and unreadable inputs end in one line on stderr and exit code 2, not a stack trace.</summary>
     internal static int Guard(Func<int> action)
@@ -83,6 +96,7 @@ internal static class IntegrateCommand
         public required string PoniPath { get; init; }
         public required IReadOnlyList<string> Inputs { get; init; }
         public string? Dataset { get; init; }
+        public FrameFlip Flip { get; init; }
         public int Npt { get; init; } = 3000;
         public RadialUnit Unit { get; init; } = RadialUnit.TwoThetaDeg;
         public (double, double)? Range { get; init; }
@@ -110,8 +124,9 @@ internal static class IntegrateCommand
             throw new UsageException(e.Message, e);
         }
 
-        var detector = poni.Detector;
         using var source = OpenFrames(r);
+        poni = poni.ForFrames(source.Rows, source.Columns);
+        var detector = poni.Detector;
         if (source.Rows != detector.Rows || source.Columns != detector.Columns)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,
@@ -256,11 +271,11 @@ internal static class IntegrateCommand
         return ExitCodes.Ok;
     }
 
-    private static Hdf5FrameSource OpenFrames(IntegrateRequest r)
+    private static IFrameSource OpenFrames(IntegrateRequest r)
     {
         try
         {
-            return FrameSources.Open(r.Inputs, r.Dataset);
+            return FrameInputs.Open(r.Inputs, new FrameInputOptions { Dataset = r.Dataset, Flip = r.Flip });
         }
         catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
         {
@@ -391,7 +406,7 @@ internal sealed class PatternFileWriter : IDisposable
     }
 }
 
-/// <summary>Mask, dark and flat images: NumPy .npy, ESRF .edf, or an HDF5 dataset (FILE.h5:/path, or a frame file's first frame).</summary>
+/// <summary>Mask, dark and flat images: NumPy .npy, ESRF .edf, Pilatus .cbf, .tif, or an HDF5 dataset (FILE.h5:/path, or a frame file's first frame).</summary>
 internal static class AuxiliaryImage
 {
     public static float[] Read(string spec, int rows, int columns, string what)
@@ -418,7 +433,7 @@ internal static class AuxiliaryImage
             (values, r, c) = extension switch
             {
                 ".npy" => ReadNpy(path),
-                ".edf" => ReadEdf(path),
+                _ when h5Path is null && ImageFile.IsImageFileName(path) => ReadImage(path),
                 _ => ReadHdf5(path, h5Path),
             };
         }
@@ -427,7 +442,8 @@ internal static class AuxiliaryImage
             throw new UsageException($"--{what}: {spec}: {e.Message}", e);
         }
 
-        if (r != rows || c != columns)
+        // rows = columns = 0: the detector's shape is not known yet (a PONI without a Detector line); the image brings its own.
+        if ((r != rows || c != columns) && rows * columns > 0)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{what}: {spec} is {r}x{c}, the detector is {rows}x{columns}"));
         }
@@ -498,40 +514,13 @@ internal static class AuxiliaryImage
         return (Convert(bytes.AsSpan(offset + headerLength), descr, shape[0] * shape[1]), shape[0], shape[1]);
     }
 
-    /// <summary>ESRF data format: a '{ key = value ; }' header padded to a multiple of 512 bytes, then the raw image.</summary>
-    private static (float[], int, int) ReadEdf(string path)
+    /// <summary>EDF, Pilatus CBF or TIFF: the first image, as fabio reads it (one reader per format: OperandoXrd.Images).</summary>
+    private static (float[], int, int) ReadImage(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        var end = Array.IndexOf(bytes, (byte)'}');
-        if (bytes.Length == 0 || bytes[0] != (byte)'{' || end < 0)
-        {
-            throw new InvalidDataException("not an EDF file (no '{...}' header)");
-        }
-
-        var header = Encoding.ASCII.GetString(bytes, 0, end);
-        var keys = header.Trim('{').Split(';').Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2)
-            .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.OrdinalIgnoreCase);
-        var columns = int.Parse(keys["Dim_1"], CultureInfo.InvariantCulture);
-        var rows = int.Parse(keys["Dim_2"], CultureInfo.InvariantCulture);
-        if (keys.TryGetValue("ByteOrder", out var order) && order.Equals("HighByteFirst", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidDataException("big-endian EDF is not supported");
-        }
-
-        var descr = keys.GetValueOrDefault("DataType", "FloatValue").ToUpperInvariant() switch
-        {
-            "SIGNEDBYTE" => "|i1",
-            "UNSIGNEDBYTE" => "|u1",
-            "SIGNEDSHORT" => "<i2",
-            "UNSIGNEDSHORT" => "<u2",
-            "SIGNEDINTEGER" or "SIGNEDLONG" => "<i4",
-            "UNSIGNEDINTEGER" or "UNSIGNEDLONG" => "<u4",
-            "FLOATVALUE" or "FLOAT" => "<f4",
-            "DOUBLEVALUE" or "DOUBLE" => "<f8",
-            var t => throw new InvalidDataException($"EDF DataType {t} is not supported"),
-        };
-        var dataStart = (end + 1 + 511) / 512 * 512;
-        return (Convert(bytes.AsSpan(dataStart), descr, rows * columns), rows, columns);
+        var image = ImageFile.Open(path);
+        var values = new float[image.Rows * image.Columns];
+        image.Read(0, values);
+        return (values, image.Rows, image.Columns);
     }
 
     private static float[] Convert(ReadOnlySpan<byte> data, string descr, int count)

@@ -24,7 +24,7 @@ public static class FrameFlips
     {
         null or "" or "none" => FrameFlip.None,
         "ud" or "updown" or "up-down" or "flipud" => FrameFlip.UpDown,
-        _ => throw new ArgumentException($"flip '{text}' is not known (none or ud)", nameof(text)),
+        _ => throw new ArgumentException($"flip '{text}' is not known (none or ud)"),
     };
 
     public static string Name(FrameFlip flip) => flip == FrameFlip.UpDown ? "ud" : "none";

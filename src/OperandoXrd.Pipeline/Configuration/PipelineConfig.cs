@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Electrochem.Logs;
@@ -10,6 +11,9 @@ namespace OperandoXrd.Pipeline.Configuration;
 /// <summary>The <c>integration</c> section.</summary>
 public sealed record IntegrationSection(int Npt, RadialUnit Unit, (double Min, double Max)? Range, PixelSplit Split, double? Polarization)
 {
+    /// <summary><c>"flip": "ud"</c>: every frame mirrored up–down as it is read (a PONI calibrated in Dioptas); default "none".</summary>
+    public FrameFlip Flip { get; init; }
+
     /// <summary>The integrator's options for this section, with an optional user mask (the detector's gaps are always masked).</summary>
     public IntegrationOptions ToOptions(byte[]? mask = null) => new()
     {
@@ -33,7 +37,7 @@ public sealed record EchemSection(string? File, VoltageLogFormat Format, double 
 public sealed class PipelineConfig
 {
     private static readonly string[] TopKeys = ["name", "description", "poni", "mask", "input", "integration", "background", "phases", "fit", "echem"];
-    private static readonly string[] IntegrationKeys = ["npt", "unit", "range", "split", "polarization"];
+    private static readonly string[] IntegrationKeys = ["npt", "unit", "range", "split", "polarization", "flip"];
     private static readonly string[] EchemKeys = ["file", "format", "activeMass_mg", "theoreticalCapacity_mAh_g", "x0", "clockOffset_s"];
 
     public required string Source { get; init; }
@@ -174,7 +178,20 @@ public sealed class PipelineConfig
             }
         }
 
-        return new IntegrationSection(npt, unit, range, split, polarization);
+        var flip = FrameFlip.None;
+        if (s.TryGetProperty("flip", out var fl) && fl.ValueKind != JsonValueKind.Null)
+        {
+            try
+            {
+                flip = FrameFlips.Parse(String(fl, $"{where}.flip"));
+            }
+            catch (ArgumentException e)
+            {
+                throw new PipelineConfigException($"{where}.flip: {e.Message}", e);
+            }
+        }
+
+        return new IntegrationSection(npt, unit, range, split, polarization) { Flip = flip };
     }
 
     private static EchemSection ParseEchem(JsonElement root, string source, Func<string?, string?> resolve)

@@ -115,6 +115,12 @@ public sealed class ReductionContext : IDisposable
     {
         var poniPath = Options.PoniPath!;
         Poni = Poni.Load(poniPath);
+        if (!Poni.Detector.HasShape)
+        {
+            var (rows, columns) = FrameShape();
+            Poni = Poni.ForFrames(rows, columns);
+        }
+
         PoniText = File.ReadAllText(poniPath);
         var geometry = new PixelGeometry(Poni);
         var integration = Pipeline.Integration;
@@ -171,6 +177,21 @@ public sealed class ReductionContext : IDisposable
         }
 
         FirstFrame = Rows.Count;
+    }
+
+    /// <summary>The frames' shape, for a PONI without a Detector line (pyFAI then takes the image's shape too).</summary>
+    private (int Rows, int Columns) FrameShape()
+    {
+        try
+        {
+            using var source = FrameSourceStage.OpenInputs(Options);
+            _log.LogInformation("PONI {Poni} names no detector: a generic detector of its pixel sizes and the frames' shape {Rows} x {Columns}", Options.PoniPath, source.Rows, source.Columns);
+            return (source.Rows, source.Columns);
+        }
+        catch (Core.Frames.FrameSourceException e)
+        {
+            throw new PipelineConfigException($"{Options.PoniPath} names no detector (PixelSize1/2 only), so the detector takes the frames' shape, but no frame could be opened: {e.Message}", e);
+        }
     }
 
     private SequentialFitter CreateFitter()

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Images.Frames;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Hosting;
 
@@ -26,8 +27,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         try
         {
             var o = context.Options;
-            var fallback = new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s };
-            using var source = o.Follow ? FrameSources.Follow(o.Inputs, o.Dataset, fallback) : FrameSources.Open(o.Inputs, o.Dataset, fallback);
+            using var source = OpenInputs(o);
             var detector = context.Poni.Detector;
             if (source.Rows != detector.Rows || source.Columns != detector.Columns)
             {
@@ -84,13 +84,26 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         }
     }
 
+    /// <summary>The run's inputs as frames: image files or HDF5, time rule 4 from the options, the flip applied.</summary>
+    public static IFollowingFrameSource OpenInputs(ReduceOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var fallback = new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s };
+        return FrameInputs.Open(o.Inputs, new FrameInputOptions { Dataset = o.Dataset, Times = fallback, Follow = o.Follow, Flip = o.Flip });
+    }
+
     /// <summary>
     /// Files missing from a LIMA series: one warning per file, naming it and the frames it would have held (each of
     /// those frames then goes downstream as a failed row, so lattice.csv and the numbering stay whole).
     /// </summary>
-    private int ReportGaps(Hdf5FrameSource source, int reported)
+    private int ReportGaps(IFrameSource source, int reported)
     {
-        var gaps = source.Gaps;
+        if (FrameInputs.Unflipped(source) is not Hdf5FrameSource series)
+        {
+            return reported;
+        }
+
+        var gaps = series.Gaps;
         for (var k = reported; k < gaps.Count; k++)
         {
             var text = gaps[k].ToString();
@@ -101,7 +114,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         return gaps.Count;
     }
 
-    private RawFrame Read(Hdf5FrameSource source, int index, int pixels)
+    private RawFrame Read(IFrameSource source, int index, int pixels)
     {
         var started = Stopwatch.GetTimestamp();
         FrameTiming timing = default;
@@ -116,7 +129,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         catch (Exception e) when (e is FrameSourceException or InvalidDataException or IOException)
         {
             context.FrameBuffers.Return(buffer);
-            if (!source.IsMissing(index))
+            if (FrameInputs.Unflipped(source) is not Hdf5FrameSource series || !series.IsMissing(index))
             {
                 // Frames of a missing file were reported with the file, once.
                 log.LogWarning("frame {Frame} skipped: {Reason}", index, e.Message);
