@@ -21,7 +21,7 @@ public sealed class CeO2Pilatus1MTests
     [Fact]
     public void The_tiff_reads_as_fabio_reads_it_with_the_readmes_numbers()
     {
-        using var source = FrameInputs.Open([Tiff]);
+        using var source = ImageFrameFormat.Instance.Open(new FrameSourceRequest([Tiff]));
         Assert.Equal((1, 1043, 981, FrameDType.Int32), (source.FrameCount, source.Rows, source.Columns, source.DType));
         var pixels = new int[1043 * 981];
         source.ReadFrame(0, pixels);
@@ -59,7 +59,7 @@ public sealed class CeO2Pilatus1MTests
     {
         const int npt = 1512;
         const double max = npt * 0.020393971;
-        using var source = FrameInputs.Open([Tiff], new FrameInputOptions { Flip = FrameFlip.UpDown });
+        using var source = FrameFlips.Apply(ImageFrameFormat.Instance.Open(new FrameSourceRequest([Tiff])), FrameFlip.UpDown);
         var poni = Poni.Load(PoniPath).ForFrames(source.Rows, source.Columns);
         var options = new IntegrationOptions { Npt = npt, Unit = RadialUnit.TwoThetaDeg, Split = PixelSplit.BBox, RadialRange = (0, max) };
         using var integrator = AzimuthalIntegrator.Create(new PixelGeometry(poni), options);
@@ -94,7 +94,7 @@ public sealed class CeO2Pilatus1MTests
         Assert.True(median <= 1e-4, $"median relative difference {median:E3} on {relative.Length} bins");
 
         // Without the flip the same PONI gives another pattern: the flip is what makes the Dioptas PONI apply.
-        using var unflipped = FrameInputs.Open([Tiff]);
+        using var unflipped = ImageFrameFormat.Instance.Open(new FrameSourceRequest([Tiff]));
         unflipped.ReadFrame(0, frame);
         integrator.Integrate(frame, pattern);
         var wrong = Enumerable.Range(0, npt).Where(b => count[b] >= 10 && intensity[b] != 0)

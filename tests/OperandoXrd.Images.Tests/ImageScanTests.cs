@@ -1,6 +1,5 @@
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Tests.Reference;
-using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Images.Formats;
 using OperandoXrd.Images.Frames;
 
@@ -113,7 +112,7 @@ public sealed class ImageScanTests : IDisposable
     public void The_flip_reverses_rows_for_every_reader()
     {
         Write("f_1.cbf", Cbf(4));
-        using var flipped = FrameInputs.Open([_folder], new FrameInputOptions { Flip = FrameFlip.UpDown });
+        using var flipped = FrameFlips.Apply(ImageFrameFormat.Instance.Open(new FrameSourceRequest([_folder])), FrameFlip.UpDown);
         var pixels = new int[Rows * Columns];
         flipped.ReadFrame(0, pixels);
         var expected = Frame(4);

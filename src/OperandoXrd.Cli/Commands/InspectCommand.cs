@@ -3,6 +3,7 @@ using OperandoXrd.Core.Frames;
 using OperandoXrd.Hdf5;
 using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Images.Frames;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class InspectCommand
         IFrameSource source;
         try
         {
-            source = FrameInputs.Open(inputs, new FrameInputOptions { Dataset = dataset, Flip = flip });
+            source = FrameSourceFactory.Open(new FrameSourceRequest(inputs, dataset, Flip: flip));
         }
         catch (Exception e) when (e is FrameSourceException or Hdf5Exception)
         {
@@ -43,7 +44,7 @@ internal static class InspectCommand
 
         using (source)
         {
-            var summary = FrameInputs.Describe(source);
+            var summary = Describe(source);
             if (!perFrame)
             {
                 output.Write(summary);
@@ -58,6 +59,19 @@ internal static class InspectCommand
             output.WriteLine(FrameInspection.TsvHeader);
             return WriteFrames(source, output, errors);
         }
+    }
+
+    /// <summary>The human summary: each format describes its own layout; the flip, when there is one, is said last.</summary>
+    private static string Describe(IFrameSource source)
+    {
+        var read = source is FlippedFrameSource f ? f.Inner : source;
+        var text = read switch
+        {
+            Hdf5FrameSource h5 => FrameInspection.Describe(h5),
+            ImageFrameSource images => images.Describe(),
+            var other => $"layout:    {other.Description}\n",
+        };
+        return source is FlippedFrameSource flipped ? text + $"flip:      {FrameFlips.Name(flipped.Flip)} (applied to every frame)\n" : text;
     }
 
     /// <summary>Frames are read in small parallel batches (decoding is the cost) and printed in order.</summary>

@@ -3,8 +3,9 @@ using System.Globalization;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Images.Frames;
 using OperandoXrd.Fitting.Peek;
+using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -63,7 +64,7 @@ internal static class PeekModelCommand
         IFrameSource source;
         try
         {
-            source = FrameInputs.Open(inputs, new FrameInputOptions { Flip = flip });
+            source = FrameSourceFactory.Open(new FrameSourceRequest(inputs, Flip: flip));
         }
         catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
         {

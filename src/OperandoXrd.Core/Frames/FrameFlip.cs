@@ -52,15 +52,22 @@ public static class FrameFlips
     }
 
     /// <summary><paramref name="source"/> itself for <see cref="FrameFlip.None"/>, else a source that mirrors every frame it reads.</summary>
+    public static IFrameSource Apply(IFrameSource source, FrameFlip flip) =>
+        flip == FrameFlip.None ? source : new FlippedFrameSource(source, flip);
+
+    /// <summary>The same for a source that follows growing files.</summary>
     public static IFollowingFrameSource Apply(IFollowingFrameSource source, FrameFlip flip) =>
         flip == FrameFlip.None ? source : new FlippedFrameSource(source, flip);
 }
 
-/// <summary>Any frame source, mirrored (<see cref="FrameFlip"/>); times, count and following are the inner source's.</summary>
-public sealed class FlippedFrameSource(IFollowingFrameSource inner, FrameFlip flip) : IFollowingFrameSource
+/// <summary>
+/// Any frame source, mirrored (<see cref="FrameFlip"/>); times, count, following and series gaps are the inner
+/// source's (a source that does not follow reports itself complete; one without series has no gaps).
+/// </summary>
+public sealed class FlippedFrameSource(IFrameSource inner, FrameFlip flip) : IFollowingFrameSource, ISeriesFrameSource
 {
-    /// <summary>The source as read from disk (for what only it knows: HDF5 series gaps...).</summary>
-    public IFollowingFrameSource Inner { get; } = inner;
+    /// <summary>The source as read from disk.</summary>
+    public IFrameSource Inner { get; } = inner;
 
     public FrameFlip Flip { get; } = flip;
 
@@ -76,11 +83,15 @@ public sealed class FlippedFrameSource(IFollowingFrameSource inner, FrameFlip fl
 
     public FrameTimeRule TimeRule => Inner.TimeRule;
 
-    public bool IsComplete => Inner.IsComplete;
+    public bool IsComplete => Inner is not IFollowingFrameSource f || f.IsComplete;
+
+    public IReadOnlyList<SeriesGap> Gaps => Inner is ISeriesFrameSource s ? s.Gaps : [];
+
+    public bool IsMissing(int index) => Inner is ISeriesFrameSource s && s.IsMissing(index);
 
     public FrameTiming GetTiming(int index) => Inner.GetTiming(index);
 
-    public int Refresh() => Inner.Refresh();
+    public int Refresh() => Inner is IFollowingFrameSource f ? f.Refresh() : Inner.FrameCount;
 
     public void ReadFrame(int index, Span<int> destination)
     {

@@ -1,8 +1,7 @@
+using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Fitting.Peek;
-using OperandoXrd.Core.Frames;
-using OperandoXrd.Images.Frames;
 
 namespace OperandoXrd.Pipeline.Peek;
 
@@ -27,7 +26,7 @@ public static class PeekModelBuilder
             throw new ArgumentException("the PEEK model is fitted in 2θ: integrate in 2th_deg", nameof(integration));
         }
 
-        using var source = FrameInputs.Open(inputs, new FrameInputOptions { Dataset = dataset, Flip = flip });
+        using var source = Stages.FrameSourceFactory.Open(new FrameSourceRequest(inputs, dataset, Flip: flip));
         var poni = Poni.Load(poniPath).ForFrames(source.Rows, source.Columns);
         using var integrator = AzimuthalIntegrator.Create(new PixelGeometry(poni), integration);
         if (source.FrameCount == 0)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OperandoXrd.Core.Frames;
-using OperandoXrd.Hdf5.Frames;
-using OperandoXrd.Images.Frames;
+using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Hosting;
 
@@ -12,9 +12,12 @@ namespace OperandoXrd.Pipeline.Stages;
 /// <summary>
 /// Reads frames in order into pooled buffers. Offline it reads every frame of the inputs; live it follows the files
 /// (and new files in the scan folders) until the idle timeout or a stop. A frame that cannot be read goes downstream
-/// as an error: it is reported in lattice.csv and the summary, and the run goes on.
+/// as an error: it is reported in lattice.csv and the summary, and the run goes on. Any format the
+/// <see cref="FrameSourceFactory"/> knows will do: following growing files and gaps in a file series are what a source
+/// offers through <see cref="IFollowingFrameSource"/> and <see cref="ISeriesFrameSource"/>.
 /// </summary>
-public sealed class FrameSourceStage(ReductionContext context, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
+public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegrator integration, RunStart start, RunChannels channels, RunStatistics statistics,
+    RunCompletion completion, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
@@ -23,12 +26,13 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         // would come only after the sink had finished, that is never while frames keep coming.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
         var stoppingToken = stop.Token;
-        var writer = context.Frames.Writer;
+        var writer = channels.Frames.Writer;
         try
         {
-            var o = context.Options;
-            using var source = OpenInputs(o);
-            var detector = context.Poni.Detector;
+            var o = options.Value;
+            var following = o.Follow ? (IFollowingFrameSource)OpenInputs(o) : null;
+            using var source = following ?? OpenInputs(o);
+            var detector = integration.Poni.Detector;
             if (source.Rows != detector.Rows || source.Columns != detector.Columns)
             {
                 throw new PipelineConfigException($"{source.Description}: frames are {source.Rows} x {source.Columns} but the PONI's detector {detector.Name} is {detector.Rows} x {detector.Columns}");
@@ -36,12 +40,12 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
 
             log.LogInformation("frames: {Description}, {Count} frames of {Rows} x {Columns} {DType}; times by rule {Rule}", source.Description, source.FrameCount, source.Rows, source.Columns, source.DType, source.TimeRule);
             var pixels = source.Rows * source.Columns;
-            var next = context.FirstFrame;
+            var next = start.FirstFrame;
             var idle = Stopwatch.StartNew();
             var gapsReported = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
-                context.Statistics.FramesKnown = source.FrameCount;
+                statistics.FramesKnown = source.FrameCount;
                 gapsReported = ReportGaps(source, gapsReported);
                 while (next < source.FrameCount && !stoppingToken.IsCancellationRequested)
                 {
@@ -50,12 +54,12 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
                     idle.Restart();
                 }
 
-                if (!o.Follow)
+                if (following is null)
                 {
                     break;
                 }
 
-                if (source.Refresh() > next)
+                if (following.Refresh() > next)
                 {
                     continue;
                 }
@@ -75,7 +79,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         }
         catch (Exception e) when (e is PipelineConfigException or FrameSourceException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            context.Completion.TrySetException(e);
+            completion.Failed(e);
             lifetime.StopApplication();
         }
         finally
@@ -84,12 +88,12 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         }
     }
 
-    /// <summary>The run's inputs as frames: image files or HDF5, time rule 4 from the options, the flip applied.</summary>
-    public static IFollowingFrameSource OpenInputs(ReduceOptions o)
+    /// <summary>The run's inputs as frames (following them live), time rule 4 from the options, the flip applied.</summary>
+    public static IFrameSource OpenInputs(ReduceOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        var fallback = new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s };
-        return FrameInputs.Open(o.Inputs, new FrameInputOptions { Dataset = o.Dataset, Times = fallback, Follow = o.Follow, Flip = o.Flip });
+        var request = new FrameSourceRequest(o.Inputs, o.Dataset, new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s }, o.Flip);
+        return o.Follow ? FrameSourceFactory.Follow(request) : FrameSourceFactory.Open(request);
     }
 
     /// <summary>
@@ -98,7 +102,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
     /// </summary>
     private int ReportGaps(IFrameSource source, int reported)
     {
-        if (FrameInputs.Unflipped(source) is not Hdf5FrameSource series)
+        if (source is not ISeriesFrameSource series)
         {
             return reported;
         }
@@ -108,7 +112,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         {
             var text = gaps[k].ToString();
             log.LogWarning("missing file: {Gap}", text);
-            context.ReportMissingFile(text);
+            statistics.MissingFile(text);
         }
 
         return gaps.Count;
@@ -118,18 +122,18 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
     {
         var started = Stopwatch.GetTimestamp();
         FrameTiming timing = default;
-        var buffer = context.FrameBuffers.Rent();
+        var buffer = integration.PixelBuffers.Rent();
         try
         {
             timing = source.GetTiming(index);
             source.ReadFrame(index, buffer.AsSpan(0, pixels));
-            context.Statistics.Read(Stopwatch.GetTimestamp() - started);
+            statistics.Read(Stopwatch.GetTimestamp() - started);
             return new RawFrame(index, timing, buffer, null);
         }
         catch (Exception e) when (e is FrameSourceException or InvalidDataException or IOException)
         {
-            context.FrameBuffers.Return(buffer);
-            if (FrameInputs.Unflipped(source) is not Hdf5FrameSource series || !series.IsMissing(index))
+            integration.PixelBuffers.Return(buffer);
+            if (source is not ISeriesFrameSource series || !series.IsMissing(index))
             {
                 // Frames of a missing file were reported with the file, once.
                 log.LogWarning("frame {Frame} skipped: {Reason}", index, e.Message);
