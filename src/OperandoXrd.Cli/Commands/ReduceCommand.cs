@@ -48,6 +48,7 @@ internal static class ReduceCommand
             {
                 options.Flip = Core.Frames.FrameFlip.UpDown;
             }
+
             if (parse.GetValue(start) is { } text)
             {
                 options.StartTime = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
