@@ -66,6 +66,7 @@ public sealed class RunIntegrator : IDisposable
             // A configuration error before the run: one line and exit 2, not a stack trace.
             throw new PipelineConfigException(e is PoniFormatException ? e.Message : $"{poniPath}: {e.Message}", e);
         }
+
         if (!poni.Detector.HasShape)
         {
             var (rows, columns) = FrameShape(options, log);
