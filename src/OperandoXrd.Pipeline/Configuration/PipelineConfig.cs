@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OperandoXrd.Core.Configuration;
+using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Electrochem.Logs;
@@ -11,6 +12,9 @@ namespace OperandoXrd.Pipeline.Configuration;
 /// <summary>The <c>integration</c> section.</summary>
 public sealed record IntegrationSection(int Npt, RadialUnit Unit, (double Min, double Max)? Range, PixelSplit Split, double? Polarization)
 {
+    /// <summary><c>"flip": "ud"</c>: every frame mirrored up–down as it is read (a PONI calibrated in Dioptas); default "none".</summary>
+    public FrameFlip Flip { get; init; }
+
     /// <summary>The integrator's options for this section, with an optional user mask (the detector's gaps are always masked).</summary>
     public IntegrationOptions ToOptions(byte[]? mask = null) => new()
     {
@@ -186,7 +190,20 @@ public sealed class PipelineConfig
             throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{where}.polarization: {f} is outside [-1, 1]."));
         }
 
-        return new IntegrationSection(npt, unit, range, split, polarization);
+        var flip = FrameFlip.None;
+        if (s.Flip is not null)
+        {
+            try
+            {
+                flip = FrameFlips.Parse(s.Flip);
+            }
+            catch (ArgumentException e)
+            {
+                throw new PipelineConfigException($"{where}.flip: {e.Message}", e);
+            }
+        }
+
+        return new IntegrationSection(npt, unit, range, split, polarization) { Flip = flip };
     }
 
     private static EchemSection ToSection(EchemFile? s, string source, Func<string?, string?> resolve)

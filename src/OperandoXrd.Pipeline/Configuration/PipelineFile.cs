@@ -66,6 +66,10 @@ internal sealed class IntegrationFile
     /// <summary>Absent: the default 0.99; null: no polarization correction; else the factor.</summary>
     [JsonPropertyName("polarization")]
     public JsonElement Polarization { get; init; }
+
+    /// <summary>"none" or "ud" (up–down, as Dioptas shows images); null or absent: none.</summary>
+    [JsonPropertyName("flip")]
+    public string? Flip { get; init; }
 }
 
 /// <summary>The <c>echem</c> section as written.</summary>

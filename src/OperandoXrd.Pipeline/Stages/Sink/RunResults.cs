@@ -191,7 +191,8 @@ public sealed class RunResults : IDisposable
         {
             if (Directory.Exists(input))
             {
-                foreach (var f in Directory.GetFiles(input, "*.h5").Order(StringComparer.Ordinal))
+                // HDF5 frame files and image frames (CBF, TIFF, EDF) of a scan folder.
+                foreach (var f in Directory.GetFiles(input).Where(f => f.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || Images.Formats.ImageFile.IsImageFileName(f)).Order(StringComparer.Ordinal))
                 {
                     yield return f;
                 }

@@ -30,9 +30,8 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
         try
         {
             var o = options.Value;
-            var request = new FrameSourceRequest(o.Inputs, o.Dataset, new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s });
-            var following = o.Follow ? FrameSourceFactory.Follow(request) : null;
-            using var source = following ?? FrameSourceFactory.Open(request);
+            var following = o.Follow ? (IFollowingFrameSource)OpenInputs(o) : null;
+            using var source = following ?? OpenInputs(o);
             var detector = integration.Poni.Detector;
             if (source.Rows != detector.Rows || source.Columns != detector.Columns)
             {
@@ -88,6 +87,14 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
         {
             writer.TryComplete();
         }
+    }
+
+    /// <summary>The run's inputs as frames (following them live), time rule 4 from the options, the flip applied.</summary>
+    public static IFrameSource OpenInputs(ReduceOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var request = new FrameSourceRequest(o.Inputs, o.Dataset, new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s }, o.Flip);
+        return o.Follow ? FrameSourceFactory.Follow(request) : FrameSourceFactory.Open(request);
     }
 
     /// <summary>Before the first frame: a voltage log that misses the frames' time span, in full or in part, is said at once.</summary>
