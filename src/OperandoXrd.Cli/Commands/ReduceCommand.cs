@@ -194,6 +194,9 @@ internal static class ReduceCommand
         });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddFilter("Microsoft", LogLevel.Warning);
+        // The host logs a failed start (a bad pipeline, PONI or voltage log found while preparing) with its stack
+        // trace; the command reports the same error as one line and exit 2.
+        builder.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     }
 
     private static void PrintSummary(RunSummary s)
