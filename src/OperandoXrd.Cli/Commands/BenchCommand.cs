@@ -89,6 +89,8 @@ internal static class BenchCommand
             warm.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"matrix: {cold.Elapsed.TotalMilliseconds:F0} ms cold (geometry + build + cache write), {warm.Elapsed.TotalMilliseconds:F0} ms from cache; {ai.Matrix.EntryCount:N0} pixel-bin pairs"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bytes  read per frame: matrix {ai.Matrix.StreamedBytes / 1e6:F1} MB + frame {4.0 * detector.PixelCount / 1e6:F1} MB (the same matrix as pyFAI's CSR: {ai.Matrix.CsrBytes / 1e6:F1} MB)"));
 
             var ours = new List<(string Name, double Fps)>();
             foreach (var threads in new[] { Environment.ProcessorCount, 1 })
