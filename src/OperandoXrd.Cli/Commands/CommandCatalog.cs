@@ -17,5 +17,7 @@ internal static class CommandCatalog
         yield return ViewCommand.Create();
         yield return BenchCommand.Create();
         yield return InspectCommand.Create();
+        yield return EchemCommand.Create();
+        yield return CampaignCommand.Create();
     }
 }

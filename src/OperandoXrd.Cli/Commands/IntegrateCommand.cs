@@ -4,7 +4,7 @@ using System.Globalization;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Core.Patterns;
 using OperandoXrd.Pipeline.Stages;
 using Spectre.Console;
 
@@ -200,7 +200,7 @@ internal static class IntegrateCommand
                     writer.Append(i, timing, pattern);
                     if (r.XyeFolder is not null)
                     {
-                        XyeWriter.Write(Path.Combine(r.XyeFolder, XyeWriter.FileName(i)), pattern, r.Unit,
+                        XyeFile.Write(Path.Combine(r.XyeFolder, XyeFile.FileName(i)), pattern, r.Unit,
                         [
                             string.Create(CultureInfo.InvariantCulture, $"frame {i} of {source.Description}"),
                             string.Create(CultureInfo.InvariantCulture, $"start {timing.Start:O}, exposure {timing.ExposureSeconds:G6} s"),

@@ -32,7 +32,7 @@ public sealed record EchemSection(string? File, VoltageLogFormat Format, double 
 /// </summary>
 public sealed class PipelineConfig
 {
-    private static readonly string[] TopKeys = ["name", "description", "poni", "mask", "input", "integration", "background", "phases", "fit", "echem"];
+    private static readonly string[] TopKeys = ["name", "description", "poni", "wavelength", "mask", "input", "integration", "background", "phases", "fit", "echem"];
     private static readonly string[] IntegrationKeys = ["npt", "unit", "range", "split", "polarization"];
     private static readonly string[] EchemKeys = ["file", "format", "activeMass_mg", "theoreticalCapacity_mAh_g", "x0", "clockOffset_s"];
 
@@ -43,6 +43,12 @@ public sealed class PipelineConfig
     public required string Name { get; init; }
 
     public string? Poni { get; init; }
+
+    /// <summary>
+    /// Top-level <c>"wavelength"</c> in Å: the wavelength of patterns fitted without a PONI (<c>"poni": null</c>), used
+    /// when the patterns' own header gives none. Null when absent.
+    /// </summary>
+    public double? Wavelength_A { get; init; }
 
     public string? Mask { get; init; }
 
@@ -112,12 +118,26 @@ public sealed class PipelineConfig
             Json = json,
             Name = OptionalString(root, "name", source) ?? Path.GetFileNameWithoutExtension(source),
             Poni = Resolve(OptionalString(root, "poni", source)),
+            Wavelength_A = ParseWavelength(root, source),
             Mask = Resolve(OptionalString(root, "mask", source)),
             Inputs = inputs,
             Integration = ParseIntegration(root, source),
             Fit = fit,
             Echem = ParseEchem(root, source, Resolve),
         };
+    }
+
+    private static double? ParseWavelength(JsonElement root, string source)
+    {
+        if (!root.TryGetProperty("wavelength", out var w) || w.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var value = Number(w, $"{source}: wavelength");
+        return value is > 0.01 and < 100
+            ? value
+            : throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{source}: wavelength: {value} is not a wavelength in Å (0.01–100)."));
     }
 
     private static IntegrationSection ParseIntegration(JsonElement root, string source)

@@ -53,8 +53,19 @@ public sealed class RunIntegrator : IDisposable
         ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(log);
         var poniPath = options.PoniPath!;
-        var poni = Poni.Load(poniPath);
-        var poniText = File.ReadAllText(poniPath);
+        Poni poni;
+        string poniText;
+        try
+        {
+            poni = Poni.Load(poniPath);
+            poniText = File.ReadAllText(poniPath);
+        }
+        catch (Exception e) when (e is PoniFormatException or IOException or UnauthorizedAccessException)
+        {
+            // A configuration error before the run: one line and exit 2, not a stack trace.
+            throw new PipelineConfigException(e is PoniFormatException ? e.Message : $"{poniPath}: {e.Message}", e);
+        }
+
         var integration = options.Pipeline!.Integration;
         var integrator = AzimuthalIntegrator.Create(new PixelGeometry(poni), integration.ToOptions(options.MaskImage), options.MatrixCacheFolder);
         log.LogInformation("integrator: {Npt} bins in {Unit}, {Split} splitting, matrix {How} in {Seconds:F2} s",

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.IO;
-using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Core.Patterns;
 using OperandoXrd.Fitting.Output;
 using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Pipeline.Configuration;
@@ -113,10 +113,10 @@ public sealed class RunResults : IDisposable
 
     private void WriteXye(FrameRow row, Pattern1D pattern)
     {
-        var path = Path.Combine(_folders.Patterns, XyeWriter.FileName(row.Index));
-        OutputWriteException.Guard(path, () => XyeWriter.Write(path, pattern, _integration.Unit,
+        var path = Path.Combine(_folders.Patterns, XyeFile.FileName(row.Index));
+        OutputWriteException.Guard(path, () => XyeFile.Write(path, pattern, _integration.Unit,
             [string.Create(CultureInfo.InvariantCulture, $"frame {row.Index}, start {row.Timing.Start:o}, exposure {row.Timing.ExposureSeconds} s"),
-             $"pipeline {_options.Pipeline!.Name}"]));
+             $"pipeline {_options.Pipeline!.Name}"], _integration.Poni.Wavelength * 1e10));
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace OperandoXrd.Pipeline.Stages;
 /// <see cref="FrameSourceFactory"/> knows will do: following growing files and gaps in a file series are what a source
 /// offers through <see cref="IFollowingFrameSource"/> and <see cref="ISeriesFrameSource"/>.
 /// </summary>
-public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegrator integration, RunStart start, RunChannels channels, RunStatistics statistics,
+public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorrelator echem, RunIntegrator integration, RunStart start, RunChannels channels, RunStatistics statistics,
     RunCompletion completion, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
@@ -40,6 +40,7 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegra
             }
 
             log.LogInformation("frames: {Description}, {Count} frames of {Rows} x {Columns} {DType}; times by rule {Rule}", source.Description, source.FrameCount, source.Rows, source.Columns, source.DType, source.TimeRule);
+            WarnIfLogMissesFrames(source);
             var pixels = source.Rows * source.Columns;
             var next = start.FirstFrame;
             var idle = Stopwatch.StartNew();
@@ -86,6 +87,22 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegra
         finally
         {
             writer.TryComplete();
+        }
+    }
+
+    /// <summary>Before the first frame: a voltage log that misses the frames' time span, in full or in part, is said at once.</summary>
+    private void WarnIfLogMissesFrames(IFrameSource source)
+    {
+        if (source.FrameCount == 0)
+        {
+            return;
+        }
+
+        var first = source.GetTiming(0);
+        var last = source.GetTiming(source.FrameCount - 1);
+        if (echem.Overlap(first.StartUnixSeconds, last.StartUnixSeconds + last.ExposureSeconds) is { } message)
+        {
+            log.LogWarning("echem: {Message}", message);
         }
     }
 
