@@ -247,6 +247,8 @@ internal static class FitResultWriter
         prof.WriteDataset<double>("calculated", calculated, n, points);
         prof.WriteDataset<double>("difference", difference, n, points);
         prof.WriteAttribute("signal", "observed");
+        prof.WriteAttribute("auxiliary_signals", ["calculated", "difference"]);
+        prof.WriteAttribute("axes", [".", "radial"]);
         using var ticks = fit.CreateGroup("ticks", "NXcollection");
         for (var p = 0; p < model.PhaseCount; p++)
         {

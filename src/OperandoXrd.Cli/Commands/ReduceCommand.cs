@@ -218,7 +218,7 @@ internal static class ReduceCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reduce: peak memory {s.PeakResidentBytes / 1e6:F0} MB (resident)"));
         foreach (var missing in s.MissingFiles)
         {
-            Console.WriteLine($"reduce: missing file: {missing}");
+            Console.WriteLine($"reduce: file skipped: {missing}");
         }
 
         foreach (var (frame, reason) in s.Failures.Take(20))

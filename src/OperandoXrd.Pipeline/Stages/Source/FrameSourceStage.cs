@@ -128,7 +128,15 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
         for (var k = reported; k < gaps.Count; k++)
         {
             var text = gaps[k].ToString();
-            log.LogWarning("missing file: {Gap}", text);
+            if (gaps[k].Unreadable is null)
+            {
+                log.LogWarning("missing file: {Gap}", text);
+            }
+            else
+            {
+                log.LogWarning("unreadable file: {Gap}", text);
+            }
+
             statistics.MissingFile(text);
         }
 
