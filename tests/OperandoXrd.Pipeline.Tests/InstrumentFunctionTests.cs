@@ -48,7 +48,7 @@ public sealed class InstrumentFunctionTests(ITestOutputHelper output)
         integrator.Integrate(frame, pattern);
         var x = pattern.Radial;
         var footprints = RadialFootprints.Compute(geometry, 1, 12, 64, geometry.Detector.CreateStaticMask());
-        var instrument = new InstrumentProfile
+        var instrument = new InstrumentFunction
         {
             TwoTheta = footprints.TwoThetaDeg,
             Boxes = footprints.PixelBoxes,

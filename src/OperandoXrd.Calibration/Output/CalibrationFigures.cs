@@ -1,18 +1,21 @@
 using OperandoXrd.Calibration.Calibrants;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Reports;
+using OperandoXrd.Reports.Color;
 using OperandoXrd.Reports.Plotting;
-using OperandoXrd.Reports.Png;
+using ScottPlot;
 
 namespace OperandoXrd.Calibration.Output;
 
 /// <summary>
 /// The calibration's two figures (<c>--report DIR</c>): the image on a log scale with the fitted rings and the
 /// control points, and the integrated pattern with the calibrant's ticks (and the profile fit when there is one).
-/// Kept to this one file, on the Reports plotting API of the day.
+/// Kept to this one file, on the Reports figure (ScottPlot panels).
 /// </summary>
 public static class CalibrationFigures
 {
+    private static readonly Rgba Blue = new(31, 119, 180), Red = new(214, 39, 40), Black = new(0, 0, 0);
+
     /// <summary>Writes <c>calibration_image.png/.svg</c> and <c>calibration_pattern.png/.svg</c> into <paramref name="folder"/>.</summary>
     public static IReadOnlyList<string> Write(string folder, CalibrationImage image, CalibrationResult result, Calibrant calibrant,
         double[] twoTheta, double[] intensity, double[]? calculated)
@@ -22,9 +25,17 @@ public static class CalibrationFigures
         ArgumentNullException.ThrowIfNull(calibrant);
         Directory.CreateDirectory(folder);
         var imagePath = Path.Combine(folder, "calibration_image");
-        FigureWriter.Write(ImageFigure(image, result, calibrant), imagePath);
+        using (var figure = ImageFigure(image, result, calibrant))
+        {
+            FigureWriter.Write(figure, imagePath);
+        }
+
         var patternPath = Path.Combine(folder, "calibration_pattern");
-        FigureWriter.Write(PatternFigure(result, calibrant, twoTheta, intensity, calculated), patternPath);
+        using (var figure = PatternFigure(result, calibrant, twoTheta, intensity, calculated))
+        {
+            FigureWriter.Write(figure, patternPath);
+        }
+
         return [imagePath + ".png", patternPath + ".png"];
     }
 
@@ -37,7 +48,8 @@ public static class CalibrationFigures
         Array.Sort(finite);
         var lo = Math.Log10(Math.Max(finite.Length > 0 ? finite[finite.Length / 100] : 1, 1e-3));
         var hi = Math.Log10(Math.Max(finite.Length > 0 ? finite[Math.Min(finite.Length - 1, (int)(finite.Length * 0.9995))] : 10, Math.Pow(10, lo) * 10));
-        var rgba = new RgbaImage(width, height);
+        // [row from the top, column, RGB], as ScottPlot's Image takes it.
+        var rgb = new byte[height, width, 3];
         var tth = new PixelGeometry(result.Poni, PixelCoordinatePrecision.Double).RadialCenters(RadialUnit.TwoThetaRad);
         var lambda = result.Poni.Wavelength * 1e10;
         var rings = result.Rings.Select(r => calibrant.Rings[r.Ring].TwoTheta(lambda)).OrderBy(t => t).ToArray();
@@ -80,20 +92,25 @@ public static class CalibrationFigures
                     color = new Rgba(level, level, level);
                 }
 
-                rgba[x, height - 1 - y] = color;
+                var top = height - 1 - y;
+                rgb[top, x, 0] = color.R;
+                rgb[top, x, 1] = color.G;
+                rgb[top, x, 2] = color.B;
             }
         }
 
         var figure = new Figure(900, 900.0 * image.Rows / image.Columns + 90) { Title = $"{image.Source}: {calibrant.Name} rings (red) and control points (blue)" };
         var panel = figure.AddPanel("image", 70, 40, 800, 800.0 * image.Rows / image.Columns);
-        panel.X.Label = "column (pixel)";
-        panel.Y.Label = "row (pixel)";
-        panel.Add(new ImageSeries(rgba, 0, image.Columns, 0, image.Rows));
+        var plot = panel.Plot;
+        plot.Axes.Bottom.Label.Text = "column (pixel)";
+        plot.Axes.Left.Label.Text = "row (pixel)";
+        plot.Add.ImageRect(new Image(rgb), new CoordinateRect(0, image.Columns, 0, image.Rows));
         var points = result.Points;
         var every = Math.Max(1, points.Count / 3000);
         var xs = points.Where((_, i) => i % every == 0).Select(p => p.Column + 0.5).ToArray();
         var ys = points.Where((_, i) => i % every == 0).Select(p => p.Row + 0.5).ToArray();
-        panel.Add(new ScatterSeries(xs, ys) { Color = Palette.Blue, MarkerSize = 2, Label = "control points" });
+        plot.Add.Markers(xs, ys, MarkerShape.FilledCircle, 3, Figure.ToColor(Blue)).LegendText = "control points";
+        plot.Axes.SetLimits(0, image.Columns, 0, image.Rows);
         return figure;
     }
 
@@ -108,22 +125,32 @@ public static class CalibrationFigures
     {
         var figure = new Figure(1000, 500) { Title = $"{calibrant.Name}: integrated with the calibrated geometry" };
         var panel = figure.AddPanel("pattern", 80, 40, 890, 400);
-        panel.X.Label = "2θ (°)";
-        panel.Y.Label = "intensity";
+        var plot = panel.Plot;
+        plot.Axes.Bottom.Label.Text = "2θ (°)";
+        plot.Axes.Left.Label.Text = "intensity (counts)";
         var keep = Enumerable.Range(0, twoTheta.Length).Where(i => double.IsFinite(intensity[i])).ToArray();
         var x = keep.Select(i => twoTheta[i]).ToArray();
         var y = keep.Select(i => intensity[i]).ToArray();
-        panel.Add(new LineSeries(x, y) { Color = Palette.Black, Width = 1, Label = "observed" });
+        var observed = plot.Add.ScatterLine(x, y, Figure.ToColor(Black));
+        observed.LineWidth = 1;
+        observed.LegendText = "observed";
         if (calculated is not null)
         {
             var fitted = keep.Where(i => double.IsFinite(calculated[i])).ToArray();
-            panel.Add(new LineSeries(fitted.Select(i => twoTheta[i]).ToArray(), fitted.Select(i => calculated[i]).ToArray()) { Color = Palette.Red, Width = 1, Label = "profile fit" });
+            var fit = plot.Add.ScatterLine(fitted.Select(i => twoTheta[i]).ToArray(), fitted.Select(i => calculated[i]).ToArray(), Figure.ToColor(Red));
+            fit.LineWidth = 1;
+            fit.LegendText = "profile fit";
         }
 
         var lambda = result.Poni.Wavelength * 1e10;
         var top = y.Length > 0 ? y.Max() : 1;
         var ticks = calibrant.Rings.Select(r => r.TwoTheta(lambda) * 180 / Math.PI).Where(t => x.Length > 0 && t >= x[0] && t <= x[^1]).ToArray();
-        panel.Add(new TickMarkSeries(ticks, -0.06 * top, -0.01 * top) { Color = Palette.Blue, Label = $"{calibrant.Name} rings" });
+        if (ticks.Length > 0)
+        {
+            plot.Add.Markers(ticks, ticks.Select(_ => -0.035 * top).ToArray(), MarkerShape.VerticalBar, 10, Figure.ToColor(Blue)).LegendText = $"{calibrant.Name} rings";
+        }
+
+        plot.ShowLegend(Alignment.UpperRight);
         return figure;
     }
 }

@@ -29,7 +29,7 @@ public sealed record WholePatternOptions
 
     /// <summary>The instrument function convolved with every phase reflection (pixel footprint, sample thickness, bin);
     /// null: the bare TCH (a pattern whose instrument broadening the TCH widths absorb).</summary>
-    public InstrumentProfile? Instrument { get; init; }
+    public InstrumentFunction? Instrument { get; init; }
 }
 
 /// <summary>

@@ -26,7 +26,7 @@ public static class FitSession
     /// null for the bare TCH.</param>
     /// <exception cref="FitConfigurationException">Anything wrong with the inputs; the message says what and where.</exception>
     public static SequentialFitter Create(FitConfiguration configuration, ReadOnlySpan<double> twoTheta, double wavelength, PeekModel? peek = null,
-        IReadOnlyList<TchParameters>? profiles = null, InstrumentProfile? instrument = null)
+        IReadOnlyList<TchParameters>? profiles = null, InstrumentFunction? instrument = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = configuration.Fit;
@@ -64,8 +64,10 @@ public static class FitSession
             peek = PeekModel.Load(settings.PeekModel);
         }
 
-        var instrument = configuration.Instrument;
-        var starts = profiles ?? configuration.Phases.Select(p => instrument?.Combine(p.Profile) ?? p.Profile ?? DefaultProfile).ToList();
+        // The calibrant's measured TCH widths (instrument.json) are the floor of every phase's widths; the instrument
+        // function (pixel footprint, splitting, bin) is convolved on top of them when the pipeline asks for it.
+        var instrumentProfile = configuration.Instrument;
+        var starts = profiles ?? configuration.Phases.Select(p => instrumentProfile?.Combine(p.Profile) ?? p.Profile ?? DefaultProfile).ToList();
         var model = new WholePatternModel(twoTheta[first..end], phases, starts, new WholePatternOptions
         {
             Wavelength = wavelength,
@@ -74,7 +76,7 @@ public static class FitSession
             Peek = peek,
             Instrument = instrument,
         });
-        instrument?.Constrain(model);
+        instrumentProfile?.Constrain(model);
         return new SequentialFitter(model, settings, first, twoTheta.Length);
     }
 }

@@ -14,7 +14,7 @@ public class WholePatternModelTests
     private static readonly string[] RefineAll = ["cell", "scale", "U", "V", "W", "X", "Y", "Z"];
 
     // A Pilatus2M-like footprint (pixel trapezoid plus bounding-box splitting) and a 1 mm sample at 350 mm.
-    private static readonly InstrumentProfile Instrument = new()
+    private static readonly InstrumentFunction Instrument = new()
     {
         TwoTheta = [2.0, 6.0, 11.0],
         Boxes = [[0.012, 0.011, 0.010], [0.004, 0.005, 0.006], [0.016, 0.016, 0.016]],

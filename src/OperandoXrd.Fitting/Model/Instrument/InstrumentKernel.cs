@@ -37,7 +37,7 @@ public sealed class InstrumentTaps
 }
 
 /// <summary>
-/// Builds <see cref="InstrumentTaps"/> for a reflection from an <see cref="InstrumentProfile"/>: the instrument function
+/// Builds <see cref="InstrumentTaps"/> for a reflection from an <see cref="InstrumentFunction"/>: the instrument function
 /// is the distribution of δ = U_1 + … + U_n + U_bin + Δ(S), independent boxes (the pixel footprint's two axes, the
 /// integrator's pixel splitting, the bin) and the parallax shift Δ(s) of a scatterer at depth s (attenuation-weighted
 /// over the thickness), built as a density on a grid 16× finer than the pattern's and integrated against the pattern
@@ -57,7 +57,7 @@ public static class InstrumentKernel
 
     /// <summary>Taps for a reflection at <paramref name="twoTheta"/> (degrees) on a grid of local step
     /// <paramref name="step"/> (degrees; also the bin width when the profile includes the bin).</summary>
-    public static InstrumentTaps Taps(InstrumentProfile? profile, double twoTheta, double step)
+    public static InstrumentTaps Taps(InstrumentFunction? profile, double twoTheta, double step)
     {
         if (profile is null || !(step > 0))
         {
@@ -204,7 +204,7 @@ public static class InstrumentKernel
     // The parallax: Gauss–Legendre points over the depth s ∈ [−t/2, t/2] (from the sample centre towards the detector),
     // each seen shifted by ParallaxShift. A ray scattered at s has travelled s + t/2 in and leaves through
     // (t/2 − s)/cos2θ, so its weight ∝ exp(μ·s·(1/cos2θ − 1)).
-    private static (double[] Points, double[] Weights) Depth(InstrumentProfile profile, double twoTheta)
+    private static (double[] Points, double[] Weights) Depth(InstrumentFunction profile, double twoTheta)
     {
         var (sx, sw) = Axis(profile.SampleThickness_mm / 2);
         var points = new double[sx.Length];

@@ -66,7 +66,7 @@ public sealed class RunFitter
 
         try
         {
-            var instrument = fit.Fit.InstrumentFunction ? InstrumentFunction(new PixelGeometry(integration.Poni), pipeline, twoTheta) : null;
+            var instrument = fit.Fit.InstrumentFunction ? BuildInstrumentFunction(new PixelGeometry(integration.Poni), pipeline, twoTheta) : null;
             return new RunFitter(FitSession.Create(fit, twoTheta, wavelength * 1e10, instrument: instrument), radial.Length, channels.InFlight(options.IntegrationWorkers), statistics);
         }
         catch (FitConfigurationException e)
@@ -80,13 +80,13 @@ public sealed class RunFitter
     /// splitting and the pixel density's slope from this geometry's pixel corners, ring by ring over the fit range; the
     /// bin comes from the grid (docs/instrument-profile.md).
     /// </summary>
-    private static InstrumentProfile InstrumentFunction(PixelGeometry geometry, PipelineConfig pipeline, double[] twoTheta)
+    private static InstrumentFunction BuildInstrumentFunction(PixelGeometry geometry, PipelineConfig pipeline, double[] twoTheta)
     {
         var settings = pipeline.Fit.Fit;
         var min = Math.Max(settings.RangeMin - 1, twoTheta[0]);
         var max = Math.Min(settings.RangeMax + 1, twoTheta[^1]);
         var footprints = RadialFootprints.Compute(geometry, min, max, 64, geometry.Detector.CreateStaticMask());
-        return new InstrumentProfile
+        return new InstrumentFunction
         {
             TwoTheta = footprints.TwoThetaDeg,
             Boxes = footprints.PixelBoxes,

@@ -6,7 +6,7 @@ namespace OperandoXrd.Fitting.Tests.Model.Instrument;
 public class InstrumentKernelTests
 {
     // A Pilatus300K-like ring at 7° (boxes 0.026°, 0.012°, bounding 0.038°), 0.0037° bins, a 1 mm sample at 160 mm.
-    private static InstrumentProfile Profile(double thickness = 1.0, double attenuation = 0.5) => new()
+    private static InstrumentFunction Profile(double thickness = 1.0, double attenuation = 0.5) => new()
     {
         TwoTheta = [2.0, 12.0],
         Boxes = [[0.026, 0.026], [0.012, 0.012], [0.038, 0.038]],
@@ -16,7 +16,7 @@ public class InstrumentKernelTests
     };
 
     /// <summary>Brute force: TCH ⊗ every box ⊗ the depth profile, by nested midpoint sums fine enough to be exact.</summary>
-    private static double BruteForce(InstrumentProfile profile, double twoTheta, double bin, in TchShape shape, double x)
+    private static double BruteForce(InstrumentFunction profile, double twoTheta, double bin, in TchShape shape, double x)
     {
         const int n = 24;
         var halfWidths = profile.Boxes.Select(b => b[0]).Append(bin / 2).ToArray();

@@ -15,7 +15,7 @@ namespace OperandoXrd.Fitting.Model.Instrument;
 /// The integrator knows these from the pixel corners of its own geometry (Core's <c>RadialFootprints</c>); RMS over
 /// the pixels of a ring keeps the variance exact.
 /// </remarks>
-public sealed record InstrumentProfile
+public sealed record InstrumentFunction
 {
     /// <summary>2θ knots (degrees, ascending) of the box tables.</summary>
     public required double[] TwoTheta { get; init; }
