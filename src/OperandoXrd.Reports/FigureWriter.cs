@@ -28,11 +28,18 @@ public static class FigureWriter
     public static void WriteSvg(Figure figure, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        // The SVG canvas writes its closing tag when disposed, before the stream is flushed.
-        using (var canvas = SKSvgCanvas.Create(SKRect.Create(figure.Width, figure.Height), stream))
+        ArgumentNullException.ThrowIfNull(stream);
+        // Skia writes into native memory and the bytes reach the file from managed code: a write that fails (disk
+        // full) must surface as an IOException here, not inside Skia's native callback, where it would end the process.
+        using var svg = new SKDynamicMemoryWStream();
+        // The SVG canvas writes its closing tag when disposed, before the bytes are taken.
+        using (var canvas = SKSvgCanvas.Create(SKRect.Create(figure.Width, figure.Height), svg))
         {
             figure.Render(canvas);
         }
+
+        using var data = svg.DetachAsData();
+        data.SaveTo(stream);
     }
 
     public static void WritePng(Figure figure, Stream stream, double scale = 1)
@@ -43,8 +50,7 @@ public static class FigureWriter
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "figure scale must be in (0, 8]");
         }
 
-        // Drawn straight into one bitmap and encoded from it to the stream: no surface snapshot, no encoded copy in
-        // memory (the lattice figure's raster is ~4 MB).
+        // Drawn straight into one bitmap (no surface snapshot; the lattice figure's raster is ~4 MB).
         var info = new SKImageInfo((int)Math.Round(figure.Width * scale), (int)Math.Round(figure.Height * scale), SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
         using (var canvas = new SKCanvas(bitmap))
@@ -53,10 +59,11 @@ public static class FigureWriter
             figure.Render(canvas);
         }
 
-        if (!bitmap.Encode(stream, SKEncodedImageFormat.Png, 100))
-        {
-            throw new InvalidOperationException($"SkiaSharp could not encode a {info.Width}x{info.Height} PNG");
-        }
+        // Encoded into native memory, then copied to the stream from managed code (see WriteSvg: a failing write
+        // must not throw inside Skia's native callback).
+        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new InvalidOperationException($"SkiaSharp could not encode a {info.Width}x{info.Height} PNG");
+        png.SaveTo(stream);
     }
 
     /// <summary>The figure's SVG text (tests and callers that embed it).</summary>
