@@ -85,12 +85,17 @@ public sealed class EmergenceDetector
 
         foreach (var peak in _scanner.Peaks)
         {
-            if (_scanner.IsMisfit(peak) || IsClaimed(peak.TwoTheta))
+            if (IsClaimed(peak.TwoTheta))
             {
                 continue;
             }
 
-            Follow(frame, peak);
+            var track = Nearest(peak.TwoTheta);
+            var model = track >= 0 ? Math.Min(peak.ModelPeak, _tracks[track].BirthModel) : peak.ModelPeak;
+            if (!_scanner.IsMisfit(peak, model))
+            {
+                Follow(frame, peak, track);
+            }
         }
 
         var triggered = false;
@@ -125,37 +130,41 @@ public sealed class EmergenceDetector
         return _pendingSince >= 0 ? TryReport(frame, calculated) : null;
     }
 
-    private void Follow(int frame, in ResidualPeak peak)
+    // The track not yet updated this frame nearest to a position, within the tracking tolerance; −1 if none.
+    private int Nearest(double twoTheta)
     {
         var best = -1;
         var distance = _tolerance;
-        var free = -1;
         for (var t = 0; t < MaxTracks; t++)
         {
             ref var track = ref _tracks[t];
-            if (!track.Active)
-            {
-                free = free < 0 ? t : free;
-                continue;
-            }
-
-            var dx = Math.Abs(track.Last - peak.TwoTheta);
-            if (!track.Present && dx <= distance)
+            var dx = Math.Abs(track.Last - twoTheta);
+            if (track.Active && !track.Present && dx <= distance)
             {
                 best = t;
                 distance = dx;
             }
         }
 
+        return best;
+    }
+
+    private void Follow(int frame, in ResidualPeak peak, int best)
+    {
         if (best < 0)
         {
-            if (free < 0)
+            best = -1;
+            for (var t = 0; t < MaxTracks && best < 0; t++)
             {
-                free = Weakest();
+                best = _tracks[t].Active ? -1 : t;
             }
 
-            _tracks[free] = new Track { Active = true, RunStart = frame, Position = peak.TwoTheta, Last = peak.TwoTheta };
-            best = free;
+            if (best < 0)
+            {
+                best = Weakest();
+            }
+
+            _tracks[best] = new Track { Active = true, RunStart = frame, Position = peak.TwoTheta, Last = peak.TwoTheta, BirthModel = peak.ModelPeak };
         }
 
         ref var tr = ref _tracks[best];
@@ -368,5 +377,6 @@ public sealed class EmergenceDetector
         public double Last;
         public double Height;
         public double Significance;
+        public double BirthModel;
     }
 }

@@ -20,10 +20,11 @@ public sealed record EmergenceOptions
     public double CompanionThreshold { get; init; } = 4;
 
     /// <summary>
-    /// A residual peak is misfit of a modelled reflection, not something new, if its height is below this fraction
-    /// of the model's own Bragg peak within <see cref="NeighbourhoodFwhm"/> of it. A slightly wrong profile of a strong
-    /// reflection leaves a residual of a few to ~15 % of that reflection (and it stays with the reflection); a new phase
-    /// grows where the model has (next to) nothing.
+    /// A residual peak no higher than this fraction of the model's own Bragg peak within
+    /// <see cref="NeighbourhoodFwhm"/> is misfit of that reflection: a profile a little off, intensities that follow
+    /// the cell with a frame's lag, leave a residual of a few to ~15 % of the reflection, and it stays with the
+    /// reflection as it moves. A new phase grows where the model has (next to) nothing. A tracked peak is judged
+    /// against the model as it was when its track began (see <see cref="ResidualScanner.IsMisfit(in ResidualPeak, double)"/>).
     /// </summary>
     public double MisfitFraction { get; init; } = 0.25;
 

@@ -8,7 +8,7 @@ namespace OperandoXrd.Fitting.Emergence;
 /// <param name="TwoTheta">Position, degrees 2θ (parabola through the maximum and its neighbours).</param>
 /// <param name="Significance">Filtered residual over its robust noise.</param>
 /// <param name="Height">Estimated height above the model, in intensity units.</param>
-/// <param name="ModelPeak">Height of the model's own Bragg peak nearby (same filter), in intensity units.</param>
+/// <param name="ModelPeak">Height of the model's own Bragg peaks nearby above the model's floor there, in intensity units.</param>
 public readonly record struct ResidualPeak(int Index, double TwoTheta, double Significance, double Height, double ModelPeak);
 
 /// <summary>
@@ -18,8 +18,8 @@ public readonly record struct ResidualPeak(int Index, double TwoTheta, double Si
 /// a Chebyshev term gives no response while a peak of the expected width gives the most. The filtered values are
 /// divided by their own robust noise (RMS clipped at 3, twice), which also absorbs the correlation that pixel
 /// splitting puts between neighbouring bins. Local maxima above a threshold are returned with their height and the
-/// height of the model's own Bragg peak within a few FWHM, filtered the same way, so the caller can tell misfit at a
-/// strong reflection (a fraction of that reflection) from something new (where the model has next to nothing).
+/// height of the model's own Bragg peaks within a few FWHM, so the caller can tell misfit at a strong reflection (a
+/// fraction of that reflection) from something new (where the model has next to nothing): <see cref="IsMisfit(in ResidualPeak)"/>.
 /// </summary>
 /// <remarks>
 /// The filter runs as one y += a·x per tap over the whole grid (SIMD, ~60–150 taps), which is cheaper than a dot
@@ -34,13 +34,13 @@ public sealed class ResidualScanner
     private readonly double[] _d;
     private readonly double[] _f;
     private readonly double[] _sigma;
-    private readonly double[] _model;
     private readonly ResidualPeak[] _peaks;
     private readonly int _half;
     private readonly int _first;
     private readonly int _last;
     private readonly int _neighbourhood;
     private readonly double _misfitFraction;
+    private readonly int _near;
     private int _count;
     private double _noise = double.NaN;
 
@@ -99,13 +99,13 @@ public sealed class ResidualScanner
         _d = new double[n];
         _f = new double[n];
         _sigma = new double[n];
-        _model = new double[n];
         _peaks = new ResidualPeak[capacity];
         var edge = (int)Math.Ceiling(options.EdgeFwhm * FwhmPoints);
         _first = Math.Max(_half, edge) + 1;
         _last = n - Math.Max(_half, edge) - 1;
         _neighbourhood = (int)Math.Ceiling(options.NeighbourhoodFwhm * FwhmPoints);
         _misfitFraction = options.MisfitFraction;
+        _near = (int)Math.Ceiling(FwhmPoints);
     }
 
     /// <summary>Mean grid step, degrees.</summary>
@@ -208,19 +208,13 @@ public sealed class ResidualScanner
     {
         var n = _x.Length;
         limit[..n].Fill(double.PositiveInfinity);
-        var model = _model.AsSpan();
-        Filter(calculated, model);
         for (var i = _first; i < _last; i++)
         {
-            var peak = 0.0;
-            var lo = Math.Max(_half, i - _neighbourhood);
-            var hi = Math.Min(n - _half - 1, i + _neighbourhood);
-            for (var m = lo; m <= hi; m++)
-            {
-                peak = Math.Max(peak, model[m]);
-            }
-
-            limit[i] = Math.Max(threshold * _noise * _sigma[i], _misfitFraction * peak) / Gain;
+            // Within two FWHM of a modelled reflection a new peak is absorbed by it (its intensity is re-partitioned
+            // each frame) unless it outgrows it; further out, up to the neighbourhood, it must clear the misfit zone.
+            var near = ModelPeak(calculated, i, 2 * _near);
+            var around = ModelPeak(calculated, i, _neighbourhood);
+            limit[i] = Math.Max(threshold * _noise * _sigma[i] / Gain, Math.Max(near, _misfitFraction * around));
         }
     }
 
@@ -298,16 +292,8 @@ public sealed class ResidualScanner
         var shift = den < 0 ? Math.Clamp(0.5 * (a - c) / den, -0.5, 0.5) : 0;
         var position = shift >= 0 ? _x[i] + shift * (_x[i + 1] - _x[i]) : _x[i] + shift * (_x[i] - _x[i - 1]);
         var height = Dot(_d, i) / Gain;
-        var n = _x.Length;
-        var model = 0.0;
-        var lo = Math.Max(_half, i - _neighbourhood);
-        var hi = Math.Min(n - _half - 1, i + _neighbourhood);
-        for (var m = lo; m <= hi; m++)
-        {
-            model = Math.Max(model, Dot(calculated, m));
-        }
-
-        var peak = new ResidualPeak(i, position, b / _noise, height, model / Gain);
+        var model = ModelPeak(calculated, i, _neighbourhood);
+        var peak = new ResidualPeak(i, position, b / _noise, height, model);
         // Keep the most significant when there are more than the capacity (a very bad frame).
         if (_count < _peaks.Length)
         {
@@ -331,8 +317,36 @@ public sealed class ResidualScanner
         }
     }
 
-    /// <summary>Whether a peak is a fraction of a modelled reflection rather than something new.</summary>
-    public bool IsMisfit(in ResidualPeak peak) => peak.Height <= _misfitFraction * peak.ModelPeak;
+    /// <summary>Whether a peak is misfit of a modelled reflection: no higher than the misfit fraction of the model's peak nearby.</summary>
+    public bool IsMisfit(in ResidualPeak peak) => IsMisfit(peak, peak.ModelPeak);
+
+    /// <summary>
+    /// The same against a given model peak height: a tracked peak is judged against the model as it was when the
+    /// track began, since a growing new peak next to a modelled reflection is partly absorbed by that reflection's
+    /// re-partitioned intensity, and the model peak there grows with it.
+    /// </summary>
+    public bool IsMisfit(in ResidualPeak peak, double modelPeak) => peak.Height <= _misfitFraction * modelPeak;
+
+    // Height of the model's Bragg peaks within ±reach of i above the model's floor within ±(reach + 3 FWHM): the
+    // background, PEEK hump and far tails are the floor, so what remains is the peaks' own height.
+    private double ModelPeak(ReadOnlySpan<double> calculated, int i, int reach)
+    {
+        var n = _x.Length;
+        var top = double.NegativeInfinity;
+        for (var m = Math.Max(0, i - reach); m <= Math.Min(n - 1, i + reach); m++)
+        {
+            top = Math.Max(top, calculated[m]);
+        }
+
+        var wide = reach + (3 * _near);
+        var floor = double.PositiveInfinity;
+        for (var m = Math.Max(0, i - wide); m <= Math.Min(n - 1, i + wide); m++)
+        {
+            floor = Math.Min(floor, calculated[m]);
+        }
+
+        return Math.Max(top - floor, 0);
+    }
 
     // The filter at one point: Σ_j k_j v[i − half + j].
     private double Dot(ReadOnlySpan<double> v, int i)
