@@ -30,9 +30,9 @@ public sealed record EchemSection(string? File, VoltageLogFormat Format, double 
 /// unknown keys an error that names them. The "phases", "fit" and "background" sections are the fitter's own reader's
 /// (<see cref="FitConfiguration"/>); this class adds the rest and the keys only the host knows ("input").
 /// </summary>
-public sealed class PipelineConfig
+public sealed partial class PipelineConfig
 {
-    private static readonly string[] TopKeys = ["name", "description", "poni", "mask", "input", "integration", "background", "phases", "fit", "echem"];
+    private static readonly string[] TopKeys = ["name", "description", "poni", "mask", "input", "integration", "background", "phases", "fit", "echem", "emergence"];
     private static readonly string[] IntegrationKeys = ["npt", "unit", "range", "split", "polarization"];
     private static readonly string[] EchemKeys = ["file", "format", "activeMass_mg", "theoreticalCapacity_mAh_g", "x0", "clockOffset_s"];
 
@@ -117,6 +117,8 @@ public sealed class PipelineConfig
             Integration = ParseIntegration(root, source),
             Fit = fit,
             Echem = ParseEchem(root, source, Resolve),
+            Emergence = ParseEmergence(root, source, Resolve,
+                new FitConfigurationLike([.. fit.Phases.Select(p => Path.GetDirectoryName(Path.GetFullPath(p.Cif))!).Distinct(StringComparer.Ordinal)])),
         };
     }
 

@@ -72,6 +72,9 @@ public sealed class ReductionContext : IDisposable
 
     public VoltageLog? VoltageLog { get; private set; }
 
+    /// <summary>The emergence detector and emergence.csv (null when the pipeline turns it off).</summary>
+    public Emergence.EmergenceWatch? Emergence { get; private set; }
+
     public ResultsJournal Journal { get; private set; } = null!;
 
     /// <summary>Every frame's fitted curve and ticks, in row order, for reduced.h5 and the figures.</summary>
@@ -141,6 +144,9 @@ public sealed class ReductionContext : IDisposable
         }
 
         Directory.CreateDirectory(StateFolder);
+        Emergence = Pipeline.Emergence.Enabled
+            ? new Emergence.EmergenceWatch(Pipeline.Emergence, Pipeline, Fitter, Poni.Wavelength * 1e10, OutputFolder, _log, e => Observer?.OnEmergence(e))
+            : null;
         Curves = new FitCurveSpool(Path.Combine(StateFolder, "curves.bin"), Fitter.Model, Radial.Length, Fitter.Offset);
         var checkpoint = Options.Resume ? Checkpoint.Load(CheckpointPath) : null;
         if (checkpoint is not null && (checkpoint.Npt != Radial.Length || !string.Equals(checkpoint.InputsKey, InputsKey, StringComparison.Ordinal)))
@@ -217,6 +223,7 @@ public sealed class ReductionContext : IDisposable
         // The curve and ticks go to the spool; the row keeps the fit's summary only, so memory does not grow with a
         // parameter vector per frame.
         calculated = OutputWriteException.Guard(Curves.Path, () => Curves.Append(fit));
+        Emergence?.Observe(index, fit, intensity, sigma, calculated);
         return new FrameRow(index, timing, error, fit is null ? null : fit with { Values = [], Esd = [], ParameterNames = [] }, Echem(timing));
     }
 

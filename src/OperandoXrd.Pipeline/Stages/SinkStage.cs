@@ -104,6 +104,11 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
             var tables = finishing.Elapsed.TotalSeconds;
 
             var outputs = new List<string> { LatticePath, ReducedPath };
+            if (context.Emergence is { } emergence)
+            {
+                outputs.Add(emergence.FilePath);
+            }
+
             outputs.AddRange(WriteFigures());
             log.LogInformation("final outputs: lattice.csv, checkpoint and reduced.h5 in {Tables:F2} s, figures in {Figures:F2} s",
                 tables, finishing.Elapsed.TotalSeconds - tables);
@@ -247,7 +252,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
     private void WriteReduced(long journalBytes)
     {
         var provenance = new Provenance(context.Pipeline.Json, context.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles(), _inputHashes));
-        OutputWriteException.Guard(ReducedPath, () => ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, context.Curves));
+        OutputWriteException.Guard(ReducedPath, () => ReducedFileWriter.Write(ReducedPath, context.JournalPath, journalBytes, context.Radial, context.Pipeline.Integration.Unit, context.Rows, provenance, context.Curves, context.Emergence?.Events));
     }
 
     private IEnumerable<string> InputFiles()
@@ -296,6 +301,7 @@ public sealed class SinkStage(ReductionContext context, IHostApplicationLifetime
             SteadyFramesPerSecond = context.Statistics.SteadyRate(),
             PeakResidentBytes = PeakResident(),
             MissingFiles = context.MissingFiles,
+            Emergence = context.Emergence?.Events ?? [],
         };
     }
 }
