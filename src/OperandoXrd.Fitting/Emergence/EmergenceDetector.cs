@@ -39,6 +39,7 @@ public sealed class EmergenceDetector
     private int _ordinal = -1;
     private int _pendingSince = -1;
     private double _zero;
+    private IReadOnlyList<PhaseMatch>? _lastRanking;
 
     /// <param name="twoTheta">Fit-range grid, degrees, ascending.</param>
     /// <param name="wavelength">Å.</param>
@@ -267,6 +268,7 @@ public sealed class EmergenceDetector
             var peaks = present.Select(t => new ObservedPeak(_tracks[t].Position - zero, _tracks[t].Height)).ToArray();
             var ranking = _matcher.Rank(peaks, _options.MatchToleranceFwhm * _scanner.Fwhm, tth => Limit(grid, limits, tth + zero));
             best = ranking.Count > 0 ? ranking[0] : null;
+            _lastRanking = ranking;
             identified = _matcher.Identify(ranking);
             if (identified is not null)
             {
@@ -282,6 +284,20 @@ public sealed class EmergenceDetector
         if (_ordinal - _pendingSince < _options.IdentifyWithinFrames)
         {
             return null;
+        }
+
+        // The wait is over. One peak may still name a phase if that phase explains it well and no other comes close
+        // (its other reflections hidden under the model's or below the noise); otherwise the peaks are unindexed.
+        if (best is not null && best.MatchedCount >= 1 && best.Score >= _options.MinScore && _matcher is not null)
+        {
+            var ranking = _lastRanking!;
+            var runnerUp = ranking.Count > 1 ? ranking[1].Score : 0;
+            if (runnerUp < 0.5 * best.Score)
+            {
+                var matched = present.Where((_, i) => best.Matched[i]).ToList();
+                ClaimPhase(best);
+                return Report(best.Phase.Name, best.Phase.Cif, firstFrame, frame, best.Score, best.Strain, matched);
+            }
         }
 
         return Report(EmergenceEvent.Unindexed, null, firstFrame, frame, best?.Score ?? 0, 0, persistent);

@@ -29,7 +29,7 @@ public sealed record EmergenceOptions
     public double MisfitFraction { get; init; } = 0.25;
 
     /// <summary>Half-width, in expected FWHMs, of the neighbourhood searched for a modelled reflection.</summary>
-    public double NeighbourhoodFwhm { get; init; } = 3;
+    public double NeighbourhoodFwhm { get; init; } = 1.5;
 
     /// <summary>How far (in FWHMs) a peak may lie from its track's position in the previous frame and still be the same peak.</summary>
     public double TrackToleranceFwhm { get; init; } = 0.6;

@@ -168,16 +168,17 @@ public sealed class PhaseMatcher
                 continue;
             }
 
+            // A reflection on an observed peak was seen, whatever the limit there says; one that was not counts
+            // against the phase only where a peak of its predicted height would have been seen.
             var height = scale * phase.Intensity[k];
-            if (height < limit(tth))
-            {
-                continue;
-            }
-
-            expected += height;
             if (ObservedNear(peaks, tth, tolerance))
             {
                 seen += height;
+                expected += height;
+            }
+            else if (height >= limit(tth))
+            {
+                expected += height;
             }
         }
 

@@ -44,7 +44,8 @@ public static class BeamlineDefaults
         _ => new TchParameters(0.0020, 0, 0.00050, 0.010, 0.0100),
     };
 
-    /// <summary>Peak height of each phase's strongest reflection, counts per pixel at the start of the run.</summary>
+    /// <summary>Peak height of each phase's strongest reflection, counts per pixel at the start of the run (for a phase
+    /// that emerges during the run, at its full strength).</summary>
     public static double StrongestPeakCounts(string phase) => phase switch
     {
         "NCA" => 6000,

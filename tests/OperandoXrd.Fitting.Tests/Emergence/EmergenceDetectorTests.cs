@@ -77,7 +77,6 @@ public class EmergenceDetectorTests(ITestOutputHelper output)
 
             var (y, s) = OperandoSimulation.Noisy(clean, rng);
             var fit = fitter.Fit(f, y, s);
-            log?.WriteLine($"frame {f}: {fit.Status} GoF {fit.GoF:F2}");
             if (fit.Status == FrameStatus.Failed)
             {
                 log?.WriteLine($"frame {f}: failed {fit.Reason}");
@@ -91,17 +90,6 @@ public class EmergenceDetectorTests(ITestOutputHelper output)
             var e = detector.Observe(f, y.AsSpan(fitter.Offset, count), calc, s.AsSpan(fitter.Offset, count), fit.Zero);
             ticks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
             observed++;
-            if (Environment.GetEnvironmentVariable("EMERGE_DEBUG") is not null)
-            {
-                foreach (var pk in detector.Scanner.Peaks)
-                {
-                    if (pk.Significance >= 5)
-                    {
-                        log?.WriteLine($"  f{f} {pk.TwoTheta:F4}° d={Bragg.DFromTwoTheta(pk.TwoTheta, TestData.Wavelength):F4} z={pk.Significance:F1} h={pk.Height:F1} model={pk.ModelPeak:F1} misfit={detector.Scanner.IsMisfit(pk)} noise={detector.Scanner.Noise / detector.Scanner.WhiteNoise:F2}");
-                    }
-                }
-            }
-
             if (e is not null)
             {
                 log?.WriteLine($"frame {f}: {EmergenceDetector.Describe(e)}");
@@ -155,6 +143,26 @@ public class EmergenceDetectorTests(ITestOutputHelper output)
     public void A_profile_the_fit_cannot_follow_at_the_strong_reflections_raises_nothing()
     {
         var result = Run(40, null, 0, 0, shadow: true, 14, output);
+        Assert.Empty(result.Events);
+    }
+
+    /// <summary>
+    /// The 1000 frames without emergence, on the 1D simulated charge (NCA's cell sweeping through half the
+    /// charge, NCA 003 across PEEK 110 and LIC 11-1): no event. ~1–2 min on the shared 2-core machine, so it runs only
+    /// when OXRD_LONG_TESTS is set (the 40-frame case above and the Pipeline runs keep the suite's coverage).
+    /// </summary>
+    [Fact]
+    public void A_thousand_frames_without_a_new_phase_raise_nothing()
+    {
+        if (Environment.GetEnvironmentVariable("OXRD_LONG_TESTS") is null)
+        {
+            output.WriteLine("skipped: set OXRD_LONG_TESTS=1 (1000 fitted frames)");
+            return;
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = Run(1000, null, 0, 0, shadow: false, 15);
+        output.WriteLine($"1000 frames fitted and watched in {watch.Elapsed.TotalSeconds:F0} s; detector {result.MeanObserve_ms:F3} ms per frame");
         Assert.Empty(result.Events);
     }
 }
