@@ -6,18 +6,17 @@ namespace OperandoXrd.Pipeline.Configuration;
 /// <summary>
 /// The <c>emergence</c> section: the live detector of new phases (on unless <c>"enabled": false</c>), its
 /// thresholds, the phase library (<c>library</c>: folders of CIFs; default the folders holding the pipeline's own
-/// phase CIFs, i.e. calibration/phases) and further <c>candidates</c> (CIF files), and <c>autoAdd</c> (an identified
-/// phase joins the model from the frame after its event).
+/// phase CIFs, i.e. calibration/phases) and further <c>candidates</c> (CIF files).
 /// </summary>
-public sealed record EmergenceSection(bool Enabled, EmergenceOptions Options, IReadOnlyList<string> Library, IReadOnlyList<string> Candidates, bool AutoAdd);
+public sealed record EmergenceSection(bool Enabled, EmergenceOptions Options, IReadOnlyList<string> Library, IReadOnlyList<string> Candidates);
 
 public sealed partial class PipelineConfig
 {
     private static readonly string[] EmergenceKeys =
-        ["enabled", "threshold", "persistence", "companionThreshold", "misfitFraction", "minScore", "maxStrain", "identifyWithinFrames", "library", "candidates", "autoAdd"];
+        ["enabled", "threshold", "persistence", "companionThreshold", "misfitFraction", "minScore", "maxStrain", "identifyWithinFrames", "library", "candidates"];
 
     /// <summary>The <c>emergence</c> section (defaults when absent).</summary>
-    public EmergenceSection Emergence { get; init; } = new(true, new EmergenceOptions(), [], [], false);
+    public EmergenceSection Emergence { get; init; } = new(true, new EmergenceOptions(), [], []);
 
     private static EmergenceSection ParseEmergence(JsonElement root, string source, Func<string?, string?> resolve, FitConfigurationLike fit)
     {
@@ -25,7 +24,7 @@ public sealed partial class PipelineConfig
         var defaultLibrary = fit.PhaseFolders;
         if (!root.TryGetProperty("emergence", out var s) || s.ValueKind == JsonValueKind.Null)
         {
-            return new EmergenceSection(true, new EmergenceOptions(), defaultLibrary, [], false);
+            return new EmergenceSection(true, new EmergenceOptions(), defaultLibrary, []);
         }
 
         CheckKeys(s, EmergenceKeys, where);
@@ -55,7 +54,6 @@ public sealed partial class PipelineConfig
         }
 
         var enabled = !s.TryGetProperty("enabled", out var en) || Bool(en, $"{where}.enabled");
-        var autoAdd = s.TryGetProperty("autoAdd", out var aa) && Bool(aa, $"{where}.autoAdd");
         var library = s.TryGetProperty("library", out var lib) && lib.ValueKind != JsonValueKind.Null ? Paths(lib, $"{where}.library", resolve) : defaultLibrary;
         var candidates = s.TryGetProperty("candidates", out var cand) && cand.ValueKind != JsonValueKind.Null ? Paths(cand, $"{where}.candidates", resolve) : [];
         foreach (var folder in library)
@@ -74,7 +72,7 @@ public sealed partial class PipelineConfig
             }
         }
 
-        return new EmergenceSection(enabled, options, library, candidates, autoAdd);
+        return new EmergenceSection(enabled, options, library, candidates);
     }
 
     private static bool Bool(JsonElement v, string where) =>
