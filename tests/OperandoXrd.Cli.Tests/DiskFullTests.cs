@@ -81,7 +81,7 @@ public sealed class DiskFullTests : IDisposable
         Assert.True(resumed.ExitCode is 0 or 1, resumed.Error);
         Assert.Contains($"resume: {checkpoint.FramesDone} frames restored", resumed.Error, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference, ".oxrd", "journal.bin")), File.ReadAllBytes(Path.Combine(output, ".oxrd", "journal.bin")));
-        Assert.Empty(Pipeline.Outputs.LatticeTable.Differences(
+        Assert.Empty(Fitting.Output.LatticeCsv.Differences(
             File.ReadAllText(Path.Combine(reference, "lattice.csv")), File.ReadAllText(Path.Combine(output, "lattice.csv")), 0));
         Assert.True(File.Exists(Path.Combine(output, "reduced.h5")));
     }

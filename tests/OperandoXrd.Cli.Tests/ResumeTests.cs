@@ -81,7 +81,7 @@ public sealed class ResumeTests : IDisposable
         // Integrated patterns bitwise, and the fits too: the fitter is deterministic, and a resume replays it over the
         // same patterns in the same order.
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference, ".oxrd", "journal.bin")), File.ReadAllBytes(Path.Combine(resumed, ".oxrd", "journal.bin")));
-        Assert.Empty(Pipeline.Outputs.LatticeTable.Differences(
+        Assert.Empty(Fitting.Output.LatticeCsv.Differences(
             File.ReadAllText(Path.Combine(reference, "lattice.csv")), File.ReadAllText(Path.Combine(resumed, "lattice.csv")), 0));
         var diff = Process.Start(new ProcessStartInfo("h5diff", ["--relative=1e-12", Path.Combine(reference, "reduced.h5"), Path.Combine(resumed, "reduced.h5")]) { RedirectStandardOutput = true })!;
         var text = diff.StandardOutput.ReadToEnd();

@@ -1,3 +1,4 @@
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Cif;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
@@ -103,13 +104,13 @@ public class PatternCalculatorTests
     }
 
     [Theory]
-    [InlineData(RadialUnit.TwoThetaDegrees, true)]
-    [InlineData(RadialUnit.TwoThetaDegrees, false)]
-    [InlineData(RadialUnit.QInverseAngstrom, true)]
+    [InlineData(RadialUnit.TwoThetaDeg, true)]
+    [InlineData(RadialUnit.TwoThetaDeg, false)]
+    [InlineData(RadialUnit.QA, true)]
     public void Jacobian_matches_finite_differences_for_every_parameter(RadialUnit unit, bool pawley)
     {
         var tth = Linspace(2, 11, 2500);
-        var radial = unit == RadialUnit.TwoThetaDegrees ? tth : tth.Select(t => Bragg.QFromTwoTheta(t, Lambda)).ToArray();
+        var radial = unit == RadialUnit.TwoThetaDeg ? tth : tth.Select(t => Bragg.QFromTwoTheta(t, Lambda)).ToArray();
         var calc = new PatternCalculator(new PatternGrid(radial, unit, Lambda));
         var model = Model(pawley);
         var jac = new PatternJacobian(model, tth.Length);
@@ -168,7 +169,7 @@ public class PatternCalculatorTests
         model.Phases.Add(pm);
         var tth = Linspace(0.5, 10, 200001);
         var y = new double[tth.Length];
-        new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDegrees, Lambda)).Calculate(model, y);
+        new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDeg, Lambda)).Calculate(model, y);
         var bragg = Bragg.TwoTheta(phase.Cell.D(1, 0, 1), Lambda) + 0.01;
         var iMax = Array.IndexOf(y, y.Max());
         Assert.True(Math.Abs(tth[iMax] - bragg) <= 0.5 * (tth[1] - tth[0]), $"peak at {tth[iMax]}, Bragg {bragg}");
@@ -188,8 +189,8 @@ public class PatternCalculatorTests
         var q = Linspace(Bragg.QFromTwoTheta(1.5, Lambda), Bragg.QFromTwoTheta(11.5, Lambda), 40001);
         var yT = new double[tth.Length];
         var yQ = new double[q.Length];
-        new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDegrees, Lambda)).Calculate(model, yT);
-        new PatternCalculator(new PatternGrid(q, RadialUnit.QInverseAngstrom, Lambda)).Calculate(model, yQ);
+        new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDeg, Lambda)).Calculate(model, yT);
+        new PatternCalculator(new PatternGrid(q, RadialUnit.QA, Lambda)).Calculate(model, yQ);
         var areaT = yT.Sum() * (tth[1] - tth[0]);
         var areaQ = yQ.Sum() * (q[1] - q[0]);
         Assert.True(areaT > 0);
@@ -202,7 +203,7 @@ public class PatternCalculatorTests
         var tth = Linspace(2, 11, 901);
         var model = new PatternModel { Background = [0, 0, 0, 3] };
         var y = new double[tth.Length];
-        new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDegrees, Lambda)).Calculate(model, y);
+        new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDeg, Lambda)).Calculate(model, y);
         for (var i = 0; i < tth.Length; i++)
         {
             var t = (2 * tth[i] - 13) / 9;
@@ -228,7 +229,7 @@ public class PatternCalculatorTests
     public void Repeated_evaluations_allocate_nothing()
     {
         var tth = Linspace(2, 11, 3000);
-        var calc = new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDegrees, Lambda));
+        var calc = new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDeg, Lambda));
         var pawley = Model(withIntensities: true);
         var structure = Model(withIntensities: false);
         var j1 = new PatternJacobian(pawley, tth.Length);
@@ -262,7 +263,7 @@ public class PatternCalculatorTests
     public void A_second_evaluation_after_a_cell_change_leaves_no_stale_Jacobian_entries()
     {
         var tth = Linspace(2, 11, 2000);
-        var calc = new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDegrees, Lambda));
+        var calc = new PatternCalculator(new PatternGrid(tth, RadialUnit.TwoThetaDeg, Lambda));
         var model = Model(withIntensities: true);
         var jac = new PatternJacobian(model, tth.Length);
         var y = new double[tth.Length];

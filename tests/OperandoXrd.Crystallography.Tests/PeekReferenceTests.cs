@@ -1,3 +1,4 @@
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Cif;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Reflections;
@@ -22,8 +23,8 @@ public class PeekReferenceTests
     }
 
     [Theory]
-    [InlineData(RadialUnit.QInverseAngstrom)]
-    [InlineData(RadialUnit.TwoThetaDegrees)]
+    [InlineData(RadialUnit.QA)]
+    [InlineData(RadialUnit.TwoThetaDeg)]
     public void Total_area_is_the_sum_of_relative_areas_in_either_unit(RadialUnit unit)
     {
         var peek = PeekReference.Load(Json);
@@ -32,7 +33,7 @@ public class PeekReferenceTests
         var qMax = 12.0;
         const int n = 200001;
         var radial = Enumerable.Range(0, n).Select(i => qMin + (qMax - qMin) * i / (n - 1)).ToArray();
-        if (unit == RadialUnit.TwoThetaDegrees)
+        if (unit == RadialUnit.TwoThetaDeg)
         {
             radial = radial.Select(q => Bragg.TwoThetaFromQ(q, lambda)).ToArray();
         }

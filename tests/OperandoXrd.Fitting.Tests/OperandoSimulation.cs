@@ -1,4 +1,5 @@
 using MathNet.Numerics.Distributions;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Cells;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
@@ -27,7 +28,7 @@ internal sealed class OperandoSimulation
     public OperandoSimulation(TchParameters? profile = null)
     {
         X = TestData.Grid(1.5, 11.5, 3334);
-        var grid = new PatternGrid(X, RadialUnit.TwoThetaDegrees, TestData.Wavelength);
+        var grid = new PatternGrid(X, RadialUnit.TwoThetaDeg, TestData.Wavelength);
         _calculator = new PatternCalculator(grid);
         var dMin = Bragg.DFromTwoTheta(12.5, TestData.Wavelength);
         _model = new PatternModel { ZeroShift = ZeroShift, Background = BackgroundCoefficients };

@@ -26,7 +26,7 @@ public sealed class DeterminismTests
         foreach (var other in new[] { "second", "third" })
         {
             var text = File.ReadAllText(Path.Combine(data.Folder, other, "lattice.csv"));
-            foreach (var d in Outputs.LatticeTable.Differences(first, text, 0))
+            foreach (var d in Fitting.Output.LatticeCsv.Differences(first, text, 0))
             {
                 _output.WriteLine($"{other}: {d}");
             }

@@ -8,5 +8,5 @@ internal static class LatticeAssert
     /// bits (DeterminismTests); a difference here is a real difference in what was fitted.
     /// </summary>
     public static void Same(string expected, string actual) =>
-        Assert.Empty(Outputs.LatticeTable.Differences(expected, actual, 0));
+        Assert.Empty(Fitting.Output.LatticeCsv.Differences(expected, actual, 0));
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
-using OperandoXrd.Viewer;
+using OperandoXrd.Fitting.Output;
 using OperandoXrd.Viewer.Feeds;
 using OperandoXrd.Viewer.Native;
+using OperandoXrd.Viewer;
 
 namespace OperandoXrd.Viewer.Tests;
 

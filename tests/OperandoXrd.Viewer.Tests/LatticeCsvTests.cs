@@ -1,3 +1,4 @@
+using OperandoXrd.Fitting.Output;
 using OperandoXrd.Viewer.Feeds;
 
 namespace OperandoXrd.Viewer.Tests;

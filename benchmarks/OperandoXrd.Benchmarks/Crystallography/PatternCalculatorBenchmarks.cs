@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Cif;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Phases;
@@ -26,7 +27,7 @@ public class PatternCalculatorBenchmarks
     {
         const double lambda = 0.244860;
         var grid = Enumerable.Range(0, 3000).Select(i => 2 + 9.0 * i / 2999).ToArray();
-        _calculator = new PatternCalculator(new PatternGrid(grid, RadialUnit.TwoThetaDegrees, lambda));
+        _calculator = new PatternCalculator(new PatternGrid(grid, RadialUnit.TwoThetaDeg, lambda));
         _model = Build(pawley: true);
         _modelNoIntensityColumns = Build(pawley: false);
         _jacobian = new PatternJacobian(_model, grid.Length);

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Cif;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
@@ -31,7 +32,7 @@ public class EmergenceBenchmarks
     {
         var phases = Path.Combine(RepoRoot(), "calibration", "phases");
         var x = Enumerable.Range(0, 2700).Select(i => 2.0 + 9.0 * i / 2699).ToArray();
-        var calculator = new PatternCalculator(new PatternGrid(x, RadialUnit.TwoThetaDegrees, Lambda));
+        var calculator = new PatternCalculator(new PatternGrid(x, RadialUnit.TwoThetaDeg, Lambda));
         var model = new PatternModel { Background = [900, -250, 60] };
         var profile = new TchParameters(0.002, -0.0005, 0.0004, 0.002, 0.008);
         foreach (var (name, scale) in new[] { ("NCA", 30.0), ("LPSCl", 10.0), ("LIC", 5.0) })

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Cells;
 using OperandoXrd.Crystallography.Cif;
 using OperandoXrd.Crystallography.Patterns;
@@ -54,7 +55,7 @@ public class SequentialFitBenchmarks
             new[] { 4.69, 4.54, 3.87, 3.48, 3.15, 2.90, 2.45, 2.30, 2.05, 1.92, 1.73, 1.58 }
                 .Select((d, i) => new PeekPeak(2 * Math.Asin(Lambda / (2 * d)) * 180 / Math.PI, 0.035 + 0.002 * i, 0.01, 60.0 / (1 + i))).ToList(),
             1.5, 11.5, [400, -150, 60, -20]);
-        var grid = new PatternGrid(x, RadialUnit.TwoThetaDegrees, Lambda);
+        var grid = new PatternGrid(x, RadialUnit.TwoThetaDeg, Lambda);
         var calculator = new PatternCalculator(grid);
         var sim = new PatternModel { ZeroShift = 0.002, Background = [900, -250, 60] };
         var dMin = Bragg.DFromTwoTheta(12.5, Lambda);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Peek;
 using OperandoXrd.Simulation.Operando;
@@ -98,7 +99,7 @@ internal static class DemoCommand
             var r = rows[i];
             var t = truth[int.Parse(r[0], CultureInfo.InvariantCulture)];
             double a = D(r[ia]), c = D(r[ic]), ta = D(t[7]), tc = D(t[8]);
-            if (r[ist] == "ok")
+            if (r[ist] == FrameStatuses.Ok)
             {
                 worstA = Math.Max(worstA, Math.Abs(a - ta));
                 worstC = Math.Max(worstC, Math.Abs(c - tc));

@@ -1,6 +1,6 @@
 namespace OperandoXrd.Cli.Commands;
 
-/// <summary>The exit codes of the command-line contract (design brief section 2).</summary>
+/// <summary>The exit codes of the command-line contract (docs/formats.md, "Command line").</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;
@@ -10,7 +10,7 @@ internal static class ExitCodes
     /// <summary>
     /// The run stopped before its end: an output could not be written (disk full, folder gone) or the input became
     /// unreadable. The message names the file; the checkpoint is intact, so <c>--resume</c> continues once it is fixed.
-    /// Not in the design brief's list (0, 1, 2), which has no code for a run that did not finish.
+    /// Not in the original contract's list (0, 1, 2), which has no code for a run that did not finish.
     /// </summary>
     public const int RunStopped = 3;
 }

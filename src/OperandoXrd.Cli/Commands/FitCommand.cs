@@ -99,15 +99,13 @@ internal static class FitCommand
         });
 
         var csvPath = Path.Combine(outFolder, "lattice.csv");
-        AtomicFile.Write(csvPath, stream =>
+        AtomicFile.Write(csvPath, stream => LatticeCsv.WriteTo(stream, LatticeCsv.Columns(fitter.Model), fitter.Model.PeekScaleIndex >= 0, csv =>
         {
-            using var writer = new StreamWriter(stream, leaveOpen: true) { NewLine = "\n" };
-            var csv = new LatticeCsv(writer, LatticeCsv.Columns(fitter.Model), fitter.Model.PeekScaleIndex >= 0);
             for (var i = 0; i < results.Count; i++)
             {
                 csv.Write(results[i], data.Time[i], FrameEchem.Unknown);
             }
-        });
+        }));
 
         FitResultWriter.Write(Path.Combine(outFolder, "fit.h5"), fitter, results, data, profiles);
         var failed = results.Where(r => r.Status == FrameStatus.Failed).ToList();

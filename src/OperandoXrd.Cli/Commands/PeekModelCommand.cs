@@ -3,8 +3,9 @@ using System.Globalization;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Fitting.Peek;
+using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -58,10 +59,10 @@ internal static class PeekModelCommand
             throw new UsageException(e.Message, e);
         }
 
-        Hdf5FrameSource source;
+        IFrameSource source;
         try
         {
-            source = FrameSources.Open(inputs, null);
+            source = FrameSourceFactory.Open(new FrameSourceRequest(inputs));
         }
         catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
         {

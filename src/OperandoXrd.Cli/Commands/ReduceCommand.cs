@@ -266,7 +266,7 @@ internal static class ReduceCommand
 
             _radial ??= radial.ToArray();
             var lattice = row.Fit is { Status: not Fitting.Sequential.FrameStatus.Failed } fit
-                ? fit.Phases.SelectMany(p => p.Cell.Where(q => q.Name != "V" && q.Name != "c/a").Select(q => new Viewer.Feeds.LatticeValue($"{p.Name}_{q.Name}", q.Value, q.Esd))).ToList()
+                ? fit.Phases.SelectMany(p => p.Cell.Where(q => q.Name != "V" && q.Name != "c/a").Select(q => new Fitting.Output.LatticeValue($"{p.Name}_{q.Name}", q.Value, q.Esd))).ToList()
                 : [];
             channel.Writer.TryWrite(new Viewer.Feeds.ViewerFrame(row.Index, row.Timing.StartUnixSeconds, _radial, intensity.ToArray(),
                 calculated.IsEmpty ? null : calculated.ToArray(), null, lattice, row.Echem.Voltage_V, row.Fit?.Rwp ?? double.NaN));

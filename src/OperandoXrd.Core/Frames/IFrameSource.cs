@@ -9,7 +9,7 @@ public enum FrameDType
     Float32,
 }
 
-/// <summary>Which of the design brief's rules produced the frame times (reported in the log and by <c>oxrd inspect</c>).</summary>
+/// <summary>Which of the frame-time rules (docs/formats.md) produced the frame times (reported in the log and by <c>oxrd inspect</c>).</summary>
 public enum FrameTimeRule
 {
     /// <summary>Rule 1: per-frame absolute times (BLISS <c>measurement/epoch</c>).</summary>

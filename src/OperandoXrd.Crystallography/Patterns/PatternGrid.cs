@@ -1,15 +1,7 @@
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Reflections;
 
 namespace OperandoXrd.Crystallography.Patterns;
-
-/// <summary>Radial unit of a 1D pattern.</summary>
-public enum RadialUnit
-{
-    /// <summary>2θ in degrees.</summary>
-    TwoThetaDegrees,
-    /// <summary>q = 4π sinθ/λ in Å⁻¹.</summary>
-    QInverseAngstrom,
-}
 
 /// <summary>
 /// The abscissa of a pattern in its own unit, with the equivalent 2θ (degrees) on which profiles are evaluated
@@ -21,8 +13,16 @@ public sealed class PatternGrid
     private readonly double[] _twoTheta;
     private readonly double[]? _density;
 
+    /// <param name="radial">The grid, strictly ascending.</param>
+    /// <param name="unit">2θ in degrees (<see cref="RadialUnit.TwoThetaDeg"/>) or q in Å⁻¹ (<see cref="RadialUnit.QA"/>).</param>
+    /// <param name="wavelength">Å.</param>
     public PatternGrid(ReadOnlySpan<double> radial, RadialUnit unit, double wavelength)
     {
+        if (unit is not (RadialUnit.TwoThetaDeg or RadialUnit.QA))
+        {
+            throw new ArgumentException($"a pattern grid is in 2th_deg or q_A^-1, not {RadialUnits.Name(unit)}", nameof(unit));
+        }
+
         if (radial.Length < 2)
         {
             throw new ArgumentException("a pattern grid needs at least two points", nameof(radial));
@@ -45,7 +45,7 @@ public sealed class PatternGrid
         Wavelength = wavelength;
         _radial = radial.ToArray();
         _twoTheta = new double[radial.Length];
-        if (unit == RadialUnit.TwoThetaDegrees)
+        if (unit == RadialUnit.TwoThetaDeg)
         {
             radial.CopyTo(_twoTheta);
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Reflections;
 
 namespace OperandoXrd.Crystallography.Patterns;
@@ -109,7 +110,7 @@ public sealed class PeekReference : IPatternContribution
             var q = Bragg.QFromTwoTheta(tth[i], grid.Wavelength);
             var density = DensityAtQ(q);
             // Per degree on a 2θ grid: multiply by dq/d2θ.
-            y[i] += grid.Unit == RadialUnit.QInverseAngstrom ? density : density / Bragg.TwoThetaPerQ(tth[i], grid.Wavelength);
+            y[i] += grid.Unit == RadialUnit.QA ? density : density / Bragg.TwoThetaPerQ(tth[i], grid.Wavelength);
         }
     }
 }

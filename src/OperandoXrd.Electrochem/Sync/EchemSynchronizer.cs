@@ -37,7 +37,7 @@ public enum CapacitySource
     ChargeColumn,
 }
 
-/// <summary>How frames meet the log. Defaults are the design brief's (0.84 mg NCA, 279 mAh/g, x0 = 1).</summary>
+/// <summary>How frames meet the log. Defaults are the reference experiment's (0.84 mg NCA, 279 mAh/g, x0 = 1; docs/formats.md).</summary>
 public sealed record EchemSyncOptions
 {
     /// <summary>
@@ -77,6 +77,13 @@ public sealed record EchemAtFrames(
     CapacitySource CapacitySourceUsed,
     IReadOnlyList<string> Notes);
 
+/// <summary>Electrochemistry at one frame: what <see cref="EchemAtFrames"/> holds for each frame.</summary>
+public readonly record struct EchemAtFrame(double LogTimeSeconds, double VoltageV, double CurrentmA, double CapacitymAh, double CapacitymAhG, double XLi, FrameEchemStatus Status)
+{
+    internal static EchemAtFrame Outside(double logTime, FrameEchemStatus status) =>
+        new(logTime, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, status);
+}
+
 /// <summary>
 /// Maps frames onto a voltage log. Each frame's mid-exposure time goes onto the log's clock (log start + clock
 /// offset); the voltage is interpolated linearly there, the current is the time average of the linearly interpolated
@@ -94,91 +101,31 @@ public static class EchemSynchronizer
         }
 
         options ??= new EchemSyncOptions();
-        if (!(options.ActiveMass_mg > 0) || !(options.TheoreticalCapacity_mAh_g > 0))
-        {
-            throw new ArgumentException($"active mass ({options.ActiveMass_mg} mg) and theoretical capacity ({options.TheoreticalCapacity_mAh_g} mAh/g) must be positive.", nameof(options));
-        }
-
-        if (double.IsNaN(log.StartUnixSeconds))
-        {
-            throw new VoltageLogException($"{log.Path}: the log has no absolute start time, so frames cannot be placed on its clock; set VoltageLogOptions.StartTime.");
-        }
+        Check(log, options);
 
         int frames = frameStartUnixSeconds.Length;
         var notes = new List<string>();
-        CapacitySource source = options.CapacitySource;
-        if (source == CapacitySource.IntegratedCurrent && !log.HasCurrent && log.HasCharge)
-        {
-            source = CapacitySource.ChargeColumn;
-            notes.Add($"{log.Path}: no current column; capacity taken from the charge column.");
-        }
-        else if (source == CapacitySource.ChargeColumn && !log.HasCharge && log.HasCurrent)
-        {
-            source = CapacitySource.IntegratedCurrent;
-            notes.Add($"{log.Path}: no charge column; capacity integrated from the current.");
-        }
-        else if (!log.HasCurrent && !log.HasCharge)
-        {
-            notes.Add($"{log.Path}: neither current nor charge column; capacity and x(Li) are NaN.");
-        }
-
+        var source = CapacitySourceFor(log, options, notes);
         var result = new EchemAtFrames(
             new double[frames], new double[frames], new double[frames], new double[frames], new double[frames], new double[frames],
             new FrameEchemStatus[frames], source, notes);
 
         ReadOnlySpan<double> t = log.TimeSeconds;
-        ReadOnlySpan<double> q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
-        double q0 = q.IsEmpty ? 0 : q[0];
         double zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
-        double massG = options.ActiveMass_mg * 1e-3;
         int before = 0, after = 0, gaps = 0;
         for (int f = 0; f < frames; f++)
         {
-            if (!double.IsFinite(frameStartUnixSeconds[f]) || !double.IsFinite(exposureSeconds[f]))
-            {
-                throw new ArgumentException($"frame {f} has no usable time (start {frameStartUnixSeconds[f]}, exposure {exposureSeconds[f]} s).", nameof(frameStartUnixSeconds));
-            }
-
-            double exposure = Math.Max(0.0, exposureSeconds[f]);
-            // Subtract the large absolute times first: both are ~1.7e9 s and their difference keeps full precision.
-            double a = frameStartUnixSeconds[f] - zero;
-            double b = a + exposure;
-            double mid = a + (0.5 * exposure);
-            result.LogTimeSeconds[f] = mid;
-            FrameEchemStatus status;
-            if (t.IsEmpty || mid > t[^1])
-            {
-                status = FrameEchemStatus.AfterLog;
-                after++;
-            }
-            else if (mid < t[0])
-            {
-                status = FrameEchemStatus.BeforeLog;
-                before++;
-            }
-            else
-            {
-                int k = Bracket(t, mid);
-                status = t.Length > 1 && t[k + 1] - t[k] > options.MaxGapSeconds ? FrameEchemStatus.Gap : FrameEchemStatus.Ok;
-                if (status == FrameEchemStatus.Gap)
-                {
-                    gaps++;
-                }
-
-                result.VoltageV[f] = Interpolate(t, log.VoltageV, k, mid);
-                result.CurrentmA[f] = exposure > 0 ? MeanCurrent(log, Math.Max(a, t[0]), Math.Min(b, t[^1])) : Interpolate(t, log.CurrentmA, k, mid);
-                double capacity = source == CapacitySource.ChargeColumn
-                    ? Interpolate(t, q, k, mid) - q0
-                    : ChargeAt(log, k, mid);
-                result.CapacitymAh[f] = capacity;
-                result.CapacitymAhG[f] = capacity / massG;
-                result.XLi[f] = options.X0 - (capacity / massG / options.TheoreticalCapacity_mAh_g);
-                result.Status[f] = status;
-                continue;
-            }
-
-            result.Status[f] = status;
-            result.VoltageV[f] = result.CurrentmA[f] = result.CapacitymAh[f] = result.CapacitymAhG[f] = result.XLi[f] = double.NaN;
+            var at = AtFrame(log, source, frameStartUnixSeconds[f], exposureSeconds[f], options, f);
+            result.LogTimeSeconds[f] = at.LogTimeSeconds;
+            result.VoltageV[f] = at.VoltageV;
+            result.CurrentmA[f] = at.CurrentmA;
+            result.CapacitymAh[f] = at.CapacitymAh;
+            result.CapacitymAhG[f] = at.CapacitymAhG;
+            result.XLi[f] = at.XLi;
+            result.Status[f] = at.Status;
+            before += at.Status == FrameEchemStatus.BeforeLog ? 1 : 0;
+            after += at.Status == FrameEchemStatus.AfterLog ? 1 : 0;
+            gaps += at.Status == FrameEchemStatus.Gap ? 1 : 0;
         }
 
         if (before > 0)
@@ -197,6 +144,90 @@ public static class EchemSynchronizer
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// One frame (a live run asks frame by frame): the same numbers as <see cref="Synchronize(VoltageLog, ReadOnlySpan{double}, ReadOnlySpan{double}, EchemSyncOptions?)"/>
+    /// gives that frame, without building arrays for it.
+    /// </summary>
+    public static EchemAtFrame Synchronize(VoltageLog log, double frameStartUnixSeconds, double exposureSeconds, EchemSyncOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(options);
+        Check(log, options);
+        return AtFrame(log, CapacitySourceFor(log, options, null), frameStartUnixSeconds, exposureSeconds, options, 0);
+    }
+
+    private static void Check(VoltageLog log, EchemSyncOptions options)
+    {
+        if (!(options.ActiveMass_mg > 0) || !(options.TheoreticalCapacity_mAh_g > 0))
+        {
+            throw new ArgumentException($"active mass ({options.ActiveMass_mg} mg) and theoretical capacity ({options.TheoreticalCapacity_mAh_g} mAh/g) must be positive.", nameof(options));
+        }
+
+        if (double.IsNaN(log.StartUnixSeconds))
+        {
+            throw new VoltageLogException($"{log.Path}: the log has no absolute start time, so frames cannot be placed on its clock; set VoltageLogOptions.StartTime.");
+        }
+    }
+
+    // The capacity source the log supports (the requested one, else the other), with a note when it differs.
+    private static CapacitySource CapacitySourceFor(VoltageLog log, EchemSyncOptions options, List<string>? notes)
+    {
+        CapacitySource source = options.CapacitySource;
+        if (source == CapacitySource.IntegratedCurrent && !log.HasCurrent && log.HasCharge)
+        {
+            source = CapacitySource.ChargeColumn;
+            notes?.Add($"{log.Path}: no current column; capacity taken from the charge column.");
+        }
+        else if (source == CapacitySource.ChargeColumn && !log.HasCharge && log.HasCurrent)
+        {
+            source = CapacitySource.IntegratedCurrent;
+            notes?.Add($"{log.Path}: no charge column; capacity integrated from the current.");
+        }
+        else if (!log.HasCurrent && !log.HasCharge)
+        {
+            notes?.Add($"{log.Path}: neither current nor charge column; capacity and x(Li) are NaN.");
+        }
+
+        return source;
+    }
+
+    private static EchemAtFrame AtFrame(VoltageLog log, CapacitySource source, double start, double exposureSeconds, EchemSyncOptions options, int frame)
+    {
+        if (!double.IsFinite(start) || !double.IsFinite(exposureSeconds))
+        {
+            throw new ArgumentException($"frame {frame} has no usable time (start {start}, exposure {exposureSeconds} s).", "frameStartUnixSeconds");
+        }
+
+        ReadOnlySpan<double> t = log.TimeSeconds;
+        double zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
+        double exposure = Math.Max(0.0, exposureSeconds);
+        // Subtract the large absolute times first: both are ~1.7e9 s and their difference keeps full precision.
+        double a = start - zero;
+        double b = a + exposure;
+        double mid = a + (0.5 * exposure);
+        if (t.IsEmpty || mid > t[^1])
+        {
+            return EchemAtFrame.Outside(mid, FrameEchemStatus.AfterLog);
+        }
+
+        if (mid < t[0])
+        {
+            return EchemAtFrame.Outside(mid, FrameEchemStatus.BeforeLog);
+        }
+
+        ReadOnlySpan<double> q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
+        double q0 = q.IsEmpty ? 0 : q[0];
+        double massG = options.ActiveMass_mg * 1e-3;
+        int k = Bracket(t, mid);
+        var status = t.Length > 1 && t[k + 1] - t[k] > options.MaxGapSeconds ? FrameEchemStatus.Gap : FrameEchemStatus.Ok;
+        double voltage = Interpolate(t, log.VoltageV, k, mid);
+        double current = exposure > 0 ? MeanCurrent(log, Math.Max(a, t[0]), Math.Min(b, t[^1])) : Interpolate(t, log.CurrentmA, k, mid);
+        double capacity = source == CapacitySource.ChargeColumn
+            ? Interpolate(t, q, k, mid) - q0
+            : ChargeAt(log, k, mid);
+        return new EchemAtFrame(mid, voltage, current, capacity, capacity / massG, options.X0 - (capacity / massG / options.TheoreticalCapacity_mAh_g), status);
     }
 
     /// <summary>Frames that all share one exposure time.</summary>

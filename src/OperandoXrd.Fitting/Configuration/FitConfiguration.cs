@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using OperandoXrd.Crystallography.Profiles;
+using OperandoXrd.Fitting.Parameters;
 
 namespace OperandoXrd.Fitting.Configuration;
 
@@ -58,7 +59,7 @@ public sealed record FitSettings
 
     public FitOrder Order { get; init; } = FitOrder.Forward;
 
-    /// <summary>Global parameters refined every frame: "zero", "displacement", "background", "peekScale", "peekShift".</summary>
+    /// <summary>Global parameters refined every frame (<see cref="ParameterLayout.RefineKeywords"/>): "zero", "displacement", "background", "peekScale", "peekShift".</summary>
     public IReadOnlyList<string> Refine { get; init; } = ["zero", "background", "peekScale"];
 
     /// <summary>Index (in the patterns file) of the frame whose fit defines the reference; default the first fitted.</summary>
@@ -281,9 +282,9 @@ public sealed class FitConfiguration
             var list = StringList(refine, $"{where}.refine");
             foreach (var name in list)
             {
-                if (name is not ("zero" or "displacement" or "background" or "peekScale" or "peekShift"))
+                if (!ParameterLayout.RefineKeywords.ContainsKey(name))
                 {
-                    throw new FitConfigurationException($"{where}.refine: '{name}' is not a global parameter (zero, displacement, background, peekScale, peekShift).");
+                    throw new FitConfigurationException($"{where}.refine: '{name}' is not a global parameter ({string.Join(", ", ParameterLayout.RefineKeywords.Keys)}).");
                 }
             }
 

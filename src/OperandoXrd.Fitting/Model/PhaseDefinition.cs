@@ -5,6 +5,7 @@ using OperandoXrd.Crystallography.Reflections;
 using OperandoXrd.Crystallography.Scattering;
 using OperandoXrd.Crystallography.Symmetry;
 using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Parameters;
 
 namespace OperandoXrd.Fitting.Model;
 
@@ -25,7 +26,7 @@ public sealed record PeakGroup(string Label, int H, int K, int L, double[] Coeff
 /// </summary>
 public sealed class PhaseDefinition
 {
-    private static readonly string[] WidthNames = ["U", "V", "W", "X", "Y", "Z"];
+    private static readonly string[] WidthNames = Enum.GetNames<TchWidth>();
 
     private PhaseDefinition(string name, CrystalPhase phase, IReadOnlyList<string> refine)
     {
@@ -46,7 +47,7 @@ public sealed class PhaseDefinition
     public IReadOnlyList<int> RefinedCellTerms { get; private set; } = [];
 
     /// <summary>TCH terms refined (subset of U, V, W, X, Y, Z).</summary>
-    public IReadOnlyList<string> RefinedWidths { get; private set; } = [];
+    public IReadOnlyList<TchWidth> RefinedWidths { get; private set; } = [];
 
     public bool RefineScale { get; private set; }
 
@@ -76,7 +77,7 @@ public sealed class PhaseDefinition
         var definition = new PhaseDefinition(name, phase, refine);
         var system = phase.LatticeSystem;
         var cellTerms = new SortedSet<int>();
-        var widths = new List<string>();
+        var widths = new List<TchWidth>();
         foreach (var item in refine)
         {
             if (item == "cell")
@@ -92,7 +93,7 @@ public sealed class PhaseDefinition
             }
             else if (Array.IndexOf(WidthNames, item) >= 0)
             {
-                widths.Add(item);
+                widths.Add(Enum.Parse<TchWidth>(item));
             }
             else if (system.CellParameters.Contains(item))
             {

@@ -40,6 +40,7 @@ public sealed class LevenbergMarquardt
     private readonly LevenbergMarquardtOptions _options;
     private Jacobian? _jacobian;
     private double[] _f = [], _fTrial = [], _r = [], _sqrtW = [];
+    private int _lastM, _lastN;
     private double[] _normal = [], _factor = [], _gradient = [], _scale = [], _step = [], _trial = [], _current = [], _work = [];
     private int[] _freeIndex = [];
     private bool[] _pinned = [];
@@ -47,6 +48,12 @@ public sealed class LevenbergMarquardt
     public LevenbergMarquardt(LevenbergMarquardtOptions? options = null) => _options = options ?? new LevenbergMarquardtOptions();
 
     public LevenbergMarquardtOptions Options => _options;
+
+    /// <summary>The parameters where the last <see cref="Fit"/> ended (valid until the next fit).</summary>
+    internal ReadOnlySpan<double> LastValues => _current.AsSpan(0, _lastN);
+
+    /// <summary>The model at <see cref="LastValues"/>, as the optimizer evaluated it there (valid until the next fit).</summary>
+    internal ReadOnlySpan<double> LastModel => _f.AsSpan(0, _lastM);
 
     /// <summary>
     /// Fits <paramref name="model"/> to <paramref name="y"/> with weights 1/σ². Points whose σ is not a positive
@@ -68,6 +75,8 @@ public sealed class LevenbergMarquardt
         }
 
         Ensure(m, n);
+        _lastM = m;
+        _lastN = n;
         var jac = _jacobian!;
         var points = 0;
         var sumWy2 = 0.0;

@@ -12,14 +12,19 @@ public readonly record struct FrameEchem(double Voltage, double Current, double 
 }
 
 /// <summary>
-/// <c>lattice.csv</c> as the design brief fixes it:
+/// <c>lattice.csv</c>, the one owner of its format (docs/formats.md): this type writes it (the host, <c>oxrd fit</c>)
+/// and reads it (the viewer, the tests; see LatticeCsvReader.cs):
 /// <c>frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li,&lt;phase&gt;_&lt;param&gt;,&lt;phase&gt;_&lt;param&gt;_esd,...,&lt;phase&gt;_scale,PEEK_scale,Rwp,GoF,status</c>,
 /// then two added columns, <c>iterations</c> and <c>note</c> (why a frame is gated or failed). Cell columns per
 /// phase: the lattice system's parameters (a, b, c, alpha, beta, gamma as applicable) and V. Values of failed
 /// frames are left empty; gated frames keep theirs (the status says not to trust them blindly).
 /// </summary>
-public sealed class LatticeCsv
+public sealed partial class LatticeCsv
 {
+    private static readonly string[] Leading = ["frame", "time_s", "voltage_V", "current_mA", "capacity_mAh_g", "x_Li"];
+    private static readonly string[] Trailing = ["Rwp", "GoF", "status"];
+    private static readonly string[] Added = ["iterations", "note"];
+
     private readonly TextWriter _writer;
     private readonly (string Phase, string[] Cell)[] _columns;
     private readonly bool _peek;
@@ -51,7 +56,7 @@ public sealed class LatticeCsv
     {
         get
         {
-            var sb = new StringBuilder("frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li");
+            var sb = new StringBuilder(string.Join(',', Leading));
             foreach (var (phase, cell) in _columns)
             {
                 foreach (var c in cell)
@@ -65,9 +70,21 @@ public sealed class LatticeCsv
                 sb.Append(',').Append(phase).Append("_scale");
             }
 
-            sb.Append(",PEEK_scale,Rwp,GoF,status,iterations,note");
+            sb.Append(",PEEK_scale,").Append(string.Join(',', Trailing)).Append(',').Append(string.Join(',', Added));
             return sb.ToString();
         }
+    }
+
+    /// <summary>
+    /// Writes a whole table into <paramref name="stream"/> (UTF-8 without BOM, '\n' line ends), streamed through
+    /// <paramref name="rows"/>, which calls <see cref="Write"/> or <see cref="WriteUnfitted"/> for each frame. Callers
+    /// give it the stream of an atomic write, so that a reader never sees half a table.
+    /// </summary>
+    public static void WriteTo(Stream stream, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> phases, bool hasPeek, Action<LatticeCsv> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+        rows(new LatticeCsv(writer, phases, hasPeek));
     }
 
     /// <summary>Writes one frame's row.</summary>
@@ -123,17 +140,12 @@ public sealed class LatticeCsv
         Number(sb, echem.XLi, "G8");
         var empty = 2 * _columns.Sum(c => c.Cell.Length) + _columns.Length + 3;
         sb.Append(',', empty);
-        sb.Append(",failed,0,").Append(Note(note));
+        sb.Append(',').Append(FrameStatuses.Failed).Append(",0,").Append(Note(note));
         _writer.WriteLine(sb.ToString());
     }
 
-    /// <summary>"ok", "gated", "failed".</summary>
-    public static string Status(FrameStatus status) => status switch
-    {
-        FrameStatus.Ok => "ok",
-        FrameStatus.Gated => "gated",
-        _ => "failed",
-    };
+    /// <summary>"ok", "gated", "failed" (<see cref="FrameStatuses"/>).</summary>
+    public static string Status(FrameStatus status) => status.Name();
 
     private static void Number(StringBuilder sb, double value, string format)
     {

@@ -15,6 +15,32 @@ public enum FrameStatus
     Failed,
 }
 
+/// <summary>
+/// The status words of lattice.csv, reduced.h5 and the run summary — the one definition, which the writers and the
+/// readers (the viewer's, <c>oxrd demo</c>'s) share.
+/// </summary>
+public static class FrameStatuses
+{
+    /// <summary>Converged and passed the quality gate.</summary>
+    public const string Ok = "ok";
+
+    /// <summary>Converged but gated (see the note).</summary>
+    public const string Gated = "gated";
+
+    /// <summary>The fit failed, or the frame could not be read or integrated.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>A frame that has neither a fit nor an error (not written to files).</summary>
+    public const string NotFitted = "not-fitted";
+
+    public static string Name(this FrameStatus status) => status switch
+    {
+        FrameStatus.Ok => Ok,
+        FrameStatus.Gated => Gated,
+        _ => Failed,
+    };
+}
+
 /// <summary>Cell and scale of one phase in one frame.</summary>
 /// <param name="Name">Phase name from the pipeline.</param>
 /// <param name="Cell">a, b, c, alpha, beta, gamma as the lattice system has them, then V and (hexagonal/tetragonal) c/a, each with esd.</param>

@@ -20,7 +20,7 @@ namespace OperandoXrd.Fitting.Sequential;
 /// good frame (default every one), so that they follow intensity changes without ever being free per frame.
 /// Not thread-safe; one instance per sequence.
 /// </remarks>
-public sealed class SequentialFitter
+public sealed partial class SequentialFitter
 {
     private readonly WholePatternModel _model;
     private readonly FitSettings _settings;
@@ -107,6 +107,44 @@ public sealed class SequentialFitter
         return _reference is null ? FitReference(frame, masked) : FitFrame(frame, masked);
     }
 
+    /// <summary>
+    /// As <see cref="Fit(int, ReadOnlySpan{double}, ReadOnlySpan{double})"/>, and writes the fitted curve on the fit
+    /// range (<see cref="WholePatternModel.PointCount"/> points) into <paramref name="calculated"/> unless the frame
+    /// failed: the model as the optimizer's last step evaluated it, not a second evaluation.
+    /// </summary>
+    public FrameFit Fit(int frame, ReadOnlySpan<double> y, ReadOnlySpan<double> sigma, Span<double> calculated)
+    {
+        if (calculated.Length != _count)
+        {
+            throw new ArgumentException($"the calculated curve has {calculated.Length} points, the fit range {_count}.", nameof(calculated));
+        }
+
+        var fit = Fit(frame, y, sigma);
+        if (fit.Status != FrameStatus.Failed)
+        {
+            Calculated(fit.Values, calculated);
+        }
+
+        return fit;
+    }
+
+    // Ok and gated frames end on the last fit of one of the two optimizers, which left the model at those values behind.
+    private void Calculated(ReadOnlySpan<double> values, Span<double> curve)
+    {
+        if (_lm.LastValues.SequenceEqual(values))
+        {
+            _lm.LastModel.CopyTo(curve);
+        }
+        else if (_referenceLm.LastValues.SequenceEqual(values))
+        {
+            _referenceLm.LastModel.CopyTo(curve);
+        }
+        else
+        {
+            _model.Evaluate(values, curve, null);
+        }
+    }
+
     /// <summary>Fits frames in the configured order (forward or reverse) and returns results in frame order.</summary>
     public IReadOnlyList<FrameFit> FitAll(IReadOnlyList<(int Frame, double[] Y, double[] Sigma)> frames, Action<FrameFit>? progress = null)
     {
@@ -169,79 +207,6 @@ public sealed class SequentialFitter
         return masked;
     }
 
-    private bool[] FreeMask(bool reference)
-    {
-        var parameters = _model.Parameters;
-        var free = new bool[parameters.Count];
-        var refine = _settings.Refine;
-        free[_model.ZeroIndex] = refine.Contains("zero");
-        free[_model.DisplacementIndex] = refine.Contains("displacement");
-        for (var k = 0; k < _model.ChebyshevTerms; k++)
-        {
-            free[_model.BackgroundIndex(k)] = refine.Contains("background") || reference;
-        }
-
-        if (_model.PeekScaleIndex >= 0)
-        {
-            free[_model.PeekScaleIndex] = refine.Contains("peekScale") || reference;
-            free[_model.PeekShiftIndex] = refine.Contains("peekShift");
-        }
-
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var phase = _model.Phase(p);
-            var pawleyReference = reference && _settings.Mode != FitMode.Rietveld;
-            // On a Pawley reference the intensities carry the scale; refining both would be degenerate.
-            free[_model.ScaleIndex(p)] = !pawleyReference && (phase.RefineScale || reference);
-            foreach (var j in phase.RefinedCellTerms)
-            {
-                free[_model.CellIndex(p) + j] = true;
-            }
-
-            // The reference also fixes the widths the frames hold: U, W, X, Y for every phase (floored at zero, so
-            // they cannot trade off into a negative H_G²), whatever the per-frame refine list says.
-            var widths = reference ? phase.RefinedWidths.Union(["U", "W", "X", "Y"]) : phase.RefinedWidths;
-            foreach (var w in widths)
-            {
-                free[_model.WidthIndex(p) + "UVWXYZ".IndexOf(w[0], StringComparison.Ordinal)] = true;
-            }
-
-            if (pawleyReference && _settings.Mode == FitMode.Pawley)
-            {
-                var first = _model.IntensityIndex(p);
-                for (var g = 0; g < _model.PeakGroups(p).Count; g++)
-                {
-                    free[first + g] = true;
-                }
-            }
-        }
-
-        return free;
-    }
-
-    private void ApplyFree(ReadOnlySpan<bool> free, Func<int, bool>? also = null, Func<int, bool>? except = null)
-    {
-        var parameters = _model.Parameters;
-        for (var j = 0; j < parameters.Count; j++)
-        {
-            parameters.SetFree(j, (free[j] || (also?.Invoke(j) ?? false)) && !(except?.Invoke(j) ?? false));
-        }
-    }
-
-    private bool IsIntensity(int j)
-    {
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var first = _model.IntensityIndex(p);
-            if (first >= 0 && j >= first && j < first + _model.PeakGroups(p).Count)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private double[] Weights()
     {
         var w = _weights;
@@ -251,265 +216,6 @@ public sealed class SequentialFitter
         }
 
         return w;
-    }
-
-    private FrameFit FitReference(int frame, int masked)
-    {
-        var parameters = _model.Parameters;
-        var weights = Weights();
-        var iterations = 0;
-        var intensities = Enumerable.Range(0, parameters.Count).Where(IsIntensity).ToHashSet();
-
-        // 1. Background and PEEK under the peaks with no phase intensity: a floor to partition against.
-        var saved = parameters.Values.ToArray();
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            parameters[_model.ScaleIndex(p)] = 0;
-        }
-
-        ApplyFree(_referenceFree, except: j => !IsBackgroundOrPeek(j));
-        iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            parameters[_model.ScaleIndex(p)] = saved[_model.ScaleIndex(p)];
-        }
-
-        LeastSquaresResult result;
-        if (_settings.Mode == FitMode.Rietveld)
-        {
-            // Structure intensities: scales first (linear), then everything the reference refines.
-            InitialiseRietveldScales(weights);
-            ApplyFree(_referenceFree, except: j => !(IsBackgroundOrPeek(j) || IsScale(j)));
-            iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
-            iterations += CoarseToFine(weights, partition: false, scales: true);
-            ApplyFree(_referenceFree);
-            result = _referenceLm.Fit(_model, _y, _sigma, parameters);
-            iterations += result.Iterations;
-        }
-        else
-        {
-            // 2. Start intensities: from the structure when the CIFs have atoms — then the cell can be pulled in
-            //    coarse-to-fine against a realistic pattern, with the phase scales free, before any partition (a
-            //    partition against a misplaced cell only makes the wrong cell self-consistent). Without atoms:
-            //    equal intensities and partitioning all along.
-            var values = parameters.Values;
-            var fromStructure = _model.HasStructureIntensities;
-            if (fromStructure)
-            {
-                InitialiseRietveldScales(weights);
-                iterations += CoarseToFine(weights, partition: false, scales: true);
-                FoldScalesIntoIntensities();
-            }
-            else
-            {
-                for (var g = 0; g < values.Length; g++)
-                {
-                    if (intensities.Contains(g))
-                    {
-                        values[g] = 1;
-                    }
-                }
-
-                iterations += CoarseToFine(weights, partition: true, scales: false);
-                // Reflections centred outside the range were not partitioned (nothing measures them): no intensity
-                // until they come in, when a per-frame partition seeds them.
-                for (var g = 0; g < values.Length; g++)
-                {
-                    if (intensities.Contains(g) && !IntensityInRange(g))
-                    {
-                        values[g] = 0;
-                    }
-                }
-            }
-
-            // 3. Le Bail cycles: partition intensities, then refine cell, widths, zero and background against them.
-            for (var cycle = 0; cycle < 4; cycle++)
-            {
-                _model.PartitionIntensities(parameters.Values, _y, weights);
-                ApplyFree(_referenceFree, except: j => intensities.Contains(j));
-                iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
-            }
-
-            _model.PartitionIntensities(parameters.Values, _y, weights);
-            // 4. Pawley: intensities become parameters (refined with everything else); Le Bail keeps the partition.
-            //    Only those of reflections centred inside the fit range: the others are seen through a far tail at
-            //    most, and a free intensity there runs away (see WholePatternModel.PeakInRange). They are held (at
-            //    the structure-based start, or zero) until they come into range and a partition picks them up.
-            ApplyFree(_referenceFree, except: j => IsIntensity(j) && !IntensityInRange(j));
-            result = _referenceLm.Fit(_model, _y, _sigma, parameters);
-            iterations += result.Iterations;
-            if (_settings.Mode == FitMode.LeBail)
-            {
-                _model.PartitionIntensities(parameters.Values, _y, weights);
-                result = _referenceLm.Fit(_model, _y, _sigma, parameters);
-                iterations += result.Iterations;
-            }
-        }
-
-        var failure = FailureReason(result);
-        if (failure is not null)
-        {
-            // Without a reference nothing can be linked; report and try again with the next frame.
-            parameters.CopyValuesFrom(saved);
-            return Report(frame, result, FrameStatus.Failed, $"reference fit failed: {failure}", iterations, "reference", false, masked);
-        }
-
-        _reference = parameters.Values.ToArray();
-        _referenceGoF = result.GoF;
-        _lastGood = _reference;
-        _previous = _reference;
-        _previousGood = true;
-        ApplyFree(_frameFree);
-        // The per-frame covariance is the one that matters for esds; re-fit the reference with the per-frame
-        // parameter set so that its esds are comparable with every other frame's.
-        var frameResult = _referenceLm.Fit(_model, _y, _sigma, parameters);
-        iterations += frameResult.Iterations;
-        failure = FailureReason(frameResult);
-        if (failure is not null)
-        {
-            // The per-frame parameter set is what every later frame refines: if it is not determined here, it is
-            // not a reference to link from.
-            _reference = _lastGood = _previous = null;
-            _referenceGoF = double.NaN;
-            parameters.CopyValuesFrom(saved);
-            return Report(frame, frameResult, FrameStatus.Failed, $"reference fit failed (per-frame parameters): {failure}", iterations, "reference", false, masked);
-        }
-
-        _reference = parameters.Values.ToArray();
-        _lastGood = _reference;
-        _previous = _reference;
-        return Report(frame, frameResult, FrameStatus.Ok, Join(Undetermined(frameResult), masked), iterations, "reference", false, masked);
-    }
-
-    // Whether intensity parameter j belongs to a peak group centred inside the fit range at the current values.
-    private bool IntensityInRange(int j)
-    {
-        var values = _model.Parameters.Values;
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var first = _model.IntensityIndex(p);
-            if (first >= 0 && j >= first && j < first + _model.PeakGroups(p).Count)
-            {
-                return _model.PeakInRange(p, j - first, values);
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// With the CIF cell a per cent or two away from the reference frame's, high-angle peaks sit several FWHM from
-    /// where the model puts them and a local fit cannot reach them. So the cell (with zero, scales, background) is
-    /// first refined against the pattern with every profile broadened to a Gaussian of 0.25° and then 0.08° FWHM,
-    /// which widens the basin of attraction; the real widths come back afterwards.
-    /// </summary>
-    private int CoarseToFine(double[] weights, bool partition, bool scales)
-    {
-        var parameters = _model.Parameters;
-        var saved = parameters.Values.ToArray();
-        var iterations = 0;
-        foreach (var fwhm in new[] { 0.25, 0.08 })
-        {
-            for (var p = 0; p < _model.PhaseCount; p++)
-            {
-                var w = _model.WidthIndex(p);
-                for (var t = 0; t < 6; t++)
-                {
-                    parameters[w + t] = t == 2 ? Math.Max(saved[w + 2], fwhm * fwhm) : 0;
-                }
-            }
-
-            ApplyFree(_referenceFree, also: j => scales && IsScale(j), except: j => IsIntensity(j) || IsWidth(j));
-            for (var cycle = 0; cycle < (partition ? 3 : 1); cycle++)
-            {
-                if (partition)
-                {
-                    _model.PartitionIntensities(parameters.Values, _y, weights);
-                }
-
-                iterations += _referenceLm.Fit(_model, _y, _sigma, parameters).Iterations;
-            }
-        }
-
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var w = _model.WidthIndex(p);
-            for (var t = 0; t < 6; t++)
-            {
-                parameters[w + t] = saved[w + t];
-            }
-        }
-
-        return iterations;
-    }
-
-    // Pawley reference: the intensities carry the scale (which stays 1 and is not refined there).
-    private void FoldScalesIntoIntensities()
-    {
-        var parameters = _model.Parameters;
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var s = _model.ScaleIndex(p);
-            var first = _model.IntensityIndex(p);
-            for (var g = 0; g < _model.PeakGroups(p).Count; g++)
-            {
-                parameters[first + g] *= parameters[s];
-            }
-
-            parameters[s] = 1;
-        }
-    }
-
-    private bool IsWidth(int j)
-    {
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            if (j >= _model.WidthIndex(p) && j < _model.WidthIndex(p) + 6)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool IsBackgroundOrPeek(int j) =>
-        (j >= _model.BackgroundIndex(0) && j < _model.BackgroundIndex(0) + _model.ChebyshevTerms) || j == _model.PeekScaleIndex;
-
-    private bool IsScale(int j)
-    {
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            if (j == _model.ScaleIndex(p))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // Linear least-squares estimate of each phase scale on the background-subtracted pattern, ignoring overlap.
-    private void InitialiseRietveldScales(double[] weights)
-    {
-        var parameters = _model.Parameters;
-        var nonPhase = new double[_count];
-        var phase = new double[_count];
-        _model.EvaluateNonPhase(parameters.Values, nonPhase);
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var index = _model.ScaleIndex(p);
-            parameters[index] = 1;
-            _model.EvaluatePhase(p, parameters.Values, phase);
-            double num = 0, den = 0;
-            for (var i = 0; i < _count; i++)
-            {
-                num += weights[i] * phase[i] * (_y[i] - nonPhase[i]);
-                den += weights[i] * phase[i] * phase[i];
-            }
-
-            parameters[index] = den > 0 ? Math.Max(num / den / _model.PhaseCount, 1e-12) : 1;
-        }
     }
 
     private FrameFit FitFrame(int frame, int masked)
@@ -608,69 +314,6 @@ public sealed class SequentialFitter
         return result;
     }
 
-    private string? FailureReason(LeastSquaresResult result)
-    {
-        if (!double.IsFinite(result.ChiSquared))
-        {
-            return "diverged (χ² not finite)";
-        }
-
-        if (!result.Converged)
-        {
-            return $"did not converge ({result.Message})";
-        }
-
-        var parameters = _model.Parameters;
-        foreach (var j in result.AtBounds)
-        {
-            // Positivity floors of widths, intensities and the PEEK scale are physics, not failure; a cell term or a
-            // phase scale on its bound means the fit ran away (or the phase vanished).
-            var name = parameters.Name(j);
-            if (IsScale(j) || IsCellTerm(j) || j == _model.ZeroIndex || j == _model.DisplacementIndex)
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"{name} hit its bound ({result.Values[j]:G6})");
-            }
-        }
-
-        // A cell term, phase scale, zero or displacement the data do not determine makes the frame's numbers
-        // meaningless; an undetermined width, background term, PEEK term or intensity does not (it is noted).
-        var critical = result.Undetermined.Where(IsCritical).Select(parameters.Name).ToList();
-        if (critical.Count > 0)
-        {
-            return $"{string.Join(", ", critical)} {(critical.Count == 1 ? "is" : "are")} undetermined (singular normal matrix)";
-        }
-
-        return null;
-    }
-
-    private bool IsCritical(int j) => IsScale(j) || IsCellTerm(j) || j == _model.ZeroIndex || j == _model.DisplacementIndex;
-
-    // The parameters that are free but undetermined without making the frame fail (widths, background, ...).
-    private string Undetermined(LeastSquaresResult result)
-    {
-        if (result.Undetermined.Length == 0)
-        {
-            return "";
-        }
-
-        var parameters = _model.Parameters;
-        var names = result.Undetermined.Where(j => !IsCritical(j)).Select(parameters.Name).ToList();
-        return names.Count == 0 ? "" : $"{string.Join(", ", names)} undetermined (no esd)";
-    }
-
-    private bool IsCellTerm(int j)
-    {
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            if (j >= _model.CellIndex(p) && j < _model.CellIndex(p) + _model.CellTermCount(p))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private string? GateReason(LeastSquaresResult result, double[] start)
     {
         if (double.IsFinite(_referenceGoF) && result.GoF > _settings.MaxGoFRatio * _referenceGoF)
@@ -704,58 +347,5 @@ public sealed class SequentialFitter
         }
 
         return null;
-    }
-
-    private static string Masked(int masked) => string.Create(CultureInfo.InvariantCulture, $"{masked} zinger point{(masked == 1 ? "" : "s")} masked");
-
-    private static string Join(string reason, int masked) =>
-        masked == 0 ? reason : reason.Length == 0 ? Masked(masked) : $"{reason}; {Masked(masked)}";
-
-    private static string Join(string first, string second) =>
-        first.Length == 0 ? second : second.Length == 0 ? first : $"{first}; {second}";
-
-    private FrameFit Report(int frame, LeastSquaresResult result, FrameStatus status, string reason, int iterations, string startedFrom, bool retried, int masked)
-    {
-        var parameters = _model.Parameters;
-        var n = parameters.Count;
-        var esd = new double[n];
-        for (var j = 0; j < n; j++)
-        {
-            esd[j] = result.Esd(j);
-        }
-
-        var phases = new List<PhaseFit>();
-        for (var p = 0; p < _model.PhaseCount; p++)
-        {
-            var phase = _model.Phase(p);
-            var first = _model.CellIndex(p);
-            var count = _model.CellTermCount(p);
-            var cell = CellDerivation.FromIndependentA(phase.LatticeSystem, result.Values.AsSpan(first, count), (i, j) => result.CovarianceOf(first + i, first + j));
-            var s = _model.ScaleIndex(p);
-            phases.Add(new PhaseFit(phase.Name, cell, result.Values[s], esd[s]));
-        }
-
-        var peek = _model.PeekScaleIndex;
-        return new FrameFit
-        {
-            Frame = frame,
-            Status = status,
-            Reason = reason,
-            Iterations = iterations,
-            StartedFrom = startedFrom,
-            Retried = retried,
-            MaskedPoints = masked,
-            Rwp = result.Rwp,
-            Rexp = result.Rexp,
-            GoF = result.GoF,
-            Phases = phases,
-            PeekScale = peek >= 0 ? result.Values[peek] : double.NaN,
-            PeekScaleEsd = peek >= 0 ? esd[peek] : double.NaN,
-            Zero = result.Values[_model.ZeroIndex],
-            ZeroEsd = esd[_model.ZeroIndex],
-            Values = result.Values,
-            Esd = esd,
-            ParameterNames = parameters.Names.ToArray(),
-        };
     }
 }

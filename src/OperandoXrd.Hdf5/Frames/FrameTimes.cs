@@ -4,17 +4,6 @@ using OperandoXrd.Core.Frames;
 
 namespace OperandoXrd.Hdf5.Frames;
 
-/// <summary>Rule 4 of the frame-time rules: what the command line or pipeline config says (<c>--start-time</c>, <c>--frame-period</c>).</summary>
-public sealed record FrameTimeOptions
-{
-    public DateTimeOffset? StartTime { get; init; }
-
-    public double? FramePeriodSeconds { get; init; }
-
-    /// <summary>Exposure to report when the files do not say.</summary>
-    public double? ExposureSeconds { get; init; }
-}
-
 /// <summary>What a file offers towards frame times; <see cref="FrameTimes.Resolve"/> picks the first rule that applies.</summary>
 internal sealed class TimeCandidates
 {
@@ -60,7 +49,7 @@ internal sealed class ResolvedTimes
 internal static partial class FrameTimes
 {
     /// <summary>
-    /// Applies the design brief's rules in order to <paramref name="count"/> frames. <paramref name="indexOffset"/> is
+    /// Applies the frame-time rules (docs/formats.md) in order to <paramref name="count"/> frames. <paramref name="indexOffset"/> is
     /// the position of the first frame in an acquisition that spans several files (rule 3 counts from the acquisition
     /// start).
     /// </summary>

@@ -40,25 +40,12 @@ internal sealed class FrameSegment
 }
 
 /// <summary>
-/// A file missing from a LIMA series (scan_0002.h5 between scan_0001.h5 and scan_0003.h5) and the frames it would have
-/// held: <paramref name="FirstFrame"/>..FirstFrame+FrameCount−1 in the global numbering, which therefore stays that
-/// of the complete series. FrameCount is 0 when the files on either side belong to different acquisitions (their
-/// start_time differs) and the missing file's size cannot be known.
-/// </summary>
-public sealed record SeriesGap(string MissingFile, string Before, string After, int FirstFrame, int FrameCount)
-{
-    public override string ToString() => FrameCount > 0
-        ? $"{MissingFile} is missing from the series (between {System.IO.Path.GetFileName(Before)} and {System.IO.Path.GetFileName(After)}): frames {FirstFrame}..{FirstFrame + FrameCount - 1} skipped"
-        : $"{MissingFile} is missing from the series (between {System.IO.Path.GetFileName(Before)} and {System.IO.Path.GetFileName(After)}, which belong to different acquisitions): its frames are unknown, none reserved";
-}
-
-/// <summary>
-/// Every frame layout of the design brief behind one <see cref="IFollowingFrameSource"/>: a list of segments (one per
+/// Every frame layout of docs/formats.md behind one <see cref="IFollowingFrameSource"/>: a list of segments (one per
 /// LIMA file, Dectris data file or VDS source) addressed by one global frame index. Thread-safe for reads, also while
 /// another thread calls <see cref="Refresh"/>: the native part of a read is serialized by <see cref="Hdf5Library.Sync"/>,
 /// decoding runs in the caller's thread.
 /// </summary>
-public sealed class Hdf5FrameSource : IFollowingFrameSource
+public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
 {
     // A reduction reads a series front to back, so a file it has left is not visited again; each open file costs
     // HDF5 about a megabyte (metadata cache, B-tree nodes), which with 32 open files showed up as peak memory growing

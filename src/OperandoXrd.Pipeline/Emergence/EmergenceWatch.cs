@@ -3,12 +3,15 @@ using OperandoXrd.Core.IO;
 using OperandoXrd.Fitting.Emergence;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Hosting;
 using OperandoXrd.Pipeline.Outputs;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Pipeline.Emergence;
 
 /// <summary>
-/// The run's emergence detector (issue 17): runs right after each frame's fit, on the fitting thread, and owns
+/// The run's emergence detector (issue 17): runs right after each frame's fit, on the fit stage's thread (the
+/// <see cref="RunFitter"/> calls it, also in the resume replay), and owns
 /// <c>&lt;out&gt;/emergence.csv</c>. The file is written (header only) when the run starts and rewritten atomically,
 /// whole, at every event — it holds one short row per event, so rewriting is cheaper than any append protocol and a
 /// reader never sees half a row. The detector is built at the first fitted frame (it takes its expected peak width from
@@ -59,14 +62,40 @@ public sealed class EmergenceWatch
 
     public const string FileName = "emergence.csv";
 
+    /// <summary>
+    /// The run's watch, attached to the run's fitter when the pipeline's emergence section is enabled (null otherwise:
+    /// no detector, no emergence.csv).
+    /// </summary>
+    public static EmergenceWatch? Attach(ReduceOptions options, RunFolders folders, RunFitter fitter, double wavelength, IReductionObserver? observer, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(folders);
+        ArgumentNullException.ThrowIfNull(fitter);
+        var pipeline = options.Pipeline!;
+        if (!pipeline.Emergence.Enabled)
+        {
+            log.LogInformation("emergence: detector off (pipeline emergence.enabled = false)");
+            return null;
+        }
+
+        Directory.CreateDirectory(folders.Output);
+        var watch = new EmergenceWatch(pipeline.Emergence, pipeline, fitter.Fitter, wavelength, folders.Output, log, observer is null ? null : observer.OnEmergence);
+        fitter.Emergence = watch;
+        return watch;
+    }
+
     public string FilePath => _path;
 
     public IReadOnlyList<EmergenceEvent> Events => _detector?.Events ?? [];
 
-    /// <summary>Looks at one frame after its fit (before the fit's parameter vector is dropped). Frames without a usable fit are skipped.</summary>
-    public void Observe(int frame, FrameFit? fit, double[]? intensity, double[]? sigma, double[]? calculated)
+    /// <summary>
+    /// Looks at one frame after its fit (before the fit's parameter vector is dropped): the full pattern and σ, and the
+    /// fitted curve on the fit range. Frames without a usable fit are skipped.
+    /// </summary>
+    public void Observe(int frame, FrameFit fit, ReadOnlySpan<double> intensity, ReadOnlySpan<double> sigma, ReadOnlySpan<double> calculated)
     {
-        if (fit is null || fit.Status == FrameStatus.Failed || intensity is null || sigma is null || calculated is null || fit.Values.Length == 0)
+        ArgumentNullException.ThrowIfNull(fit);
+        if (fit.Status == FrameStatus.Failed || fit.Values.Length == 0)
         {
             return;
         }
@@ -75,7 +104,7 @@ public sealed class EmergenceWatch
         _detector ??= new EmergenceDetector(model.X, _wavelength, EmergenceSetup.TypicalFwhm(model, fit.Values), _matcher, _section.Options);
         var offset = _fitter.Offset;
         var count = model.PointCount;
-        var e = _detector.Observe(frame, intensity.AsSpan(offset, count), calculated.AsSpan(offset, count), sigma.AsSpan(offset, count), fit.Zero);
+        var e = _detector.Observe(frame, intensity.Slice(offset, count), calculated[..count], sigma.Slice(offset, count), fit.Zero);
         if (e is null)
         {
             return;

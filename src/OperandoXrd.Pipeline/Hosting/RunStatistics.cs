@@ -5,6 +5,7 @@ namespace OperandoXrd.Pipeline.Hosting;
 /// <summary>Per-stage busy time and counts, updated by the stages, read by the progress display and the summary.</summary>
 public sealed class RunStatistics
 {
+    private readonly List<string> _missingFiles = [];
     private long _read, _integrated, _fitted, _written, _readTicks, _integrateTicks, _fitTicks, _firstWrittenTicks, _steadyStartTicks, _lastWrittenTicks;
 
     public Stopwatch Wall { get; } = Stopwatch.StartNew();
@@ -60,6 +61,26 @@ public sealed class RunStatistics
         }
 
         _lastWrittenTicks = now;
+    }
+
+    /// <summary>Files missing from the input series, as the source reported them (for the summary).</summary>
+    public IReadOnlyList<string> MissingFiles
+    {
+        get
+        {
+            lock (_missingFiles)
+            {
+                return [.. _missingFiles];
+            }
+        }
+    }
+
+    public void MissingFile(string description)
+    {
+        lock (_missingFiles)
+        {
+            _missingFiles.Add(description);
+        }
     }
 
     /// <summary>

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using OperandoXrd.Fitting.Model;
-using OperandoXrd.Fitting.Sequential;
 
 namespace OperandoXrd.Pipeline.Outputs;
 
@@ -13,75 +11,57 @@ namespace OperandoXrd.Pipeline.Outputs;
 /// <remarks>
 /// Fixed-size records (npt + Σ reflections doubles), so record i sits at i × record size. The file is derived data,
 /// not part of the checkpoint: it is recreated whenever a run starts, and a resumed run refills it while it replays
-/// the journal through the fitter. A frame without a fit gets a record of NaN.
+/// the journal through the fitter. A frame without a fit gets a record of NaN. The curves are the fitter's own (the
+/// model as the last optimizer step evaluated it), not evaluated again here.
 /// </remarks>
 public sealed class FitCurveSpool : IFitCurves, IDisposable
 {
     private readonly FileStream _stream;
-    private readonly WholePatternModel _model;
-    private readonly int _offset;
-    private readonly double[] _record;
-    private readonly double[] _inRange;
-    private readonly int[] _tickCounts;
+    private readonly FitCurveLayout _layout;
+    private readonly double[] _none;
     private long _count;
 
     /// <param name="path">Spool file; truncated.</param>
-    /// <param name="model">The fitter's model (its grid is a contiguous slice of the run's grid).</param>
-    /// <param name="npt">Points of the run's full radial grid.</param>
-    /// <param name="offset">Index in the full grid of the model's first point (the grids may be in different units: q against 2θ).</param>
-    public FitCurveSpool(string path, WholePatternModel model, int npt, int offset)
+    /// <param name="layout">What a record holds.</param>
+    public FitCurveSpool(string path, FitCurveLayout layout)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + model.PointCount, npt, nameof(offset));
-        _model = model;
-        Npt = npt;
-        _offset = offset;
-        Phases = Enumerable.Range(0, model.PhaseCount).Select(k => model.Phase(k).Name).ToArray();
-        _tickCounts = Enumerable.Range(0, model.PhaseCount).Select(k => model.PeakGroups(k).Count).ToArray();
-        _record = new double[Npt + _tickCounts.Sum()];
-        _inRange = new double[model.PointCount];
+        ArgumentNullException.ThrowIfNull(layout);
+        _layout = layout;
+        _none = new double[layout.RecordLength];
+        Array.Fill(_none, double.NaN);
         Path = path;
         _stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
     }
 
     public string Path { get; }
 
-    public int Npt { get; }
+    public int Npt => _layout.Npt;
 
-    public IReadOnlyList<string> Phases { get; }
+    public IReadOnlyList<string> Phases => _layout.Phases;
 
-    public int TickCount(int phase) => _tickCounts[phase];
+    public int TickCount(int phase) => _layout.TickCount(phase);
 
-    /// <summary>Records written. Every call is made on one thread (the sink's, or the preparation's replay before it starts).</summary>
+    /// <summary>Records written. Every call is made on one thread (the sink's, or the replay's before it starts).</summary>
     public long Count => _count;
 
-    private int RecordBytes => _record.Length * sizeof(double);
+    private int RecordBytes => _layout.RecordLength * sizeof(double);
 
-    /// <summary>Evaluates the model at the frame's fitted values and appends its curve and ticks; returns the curve (a new array) or null.</summary>
-    public double[]? Append(FrameFit? fit)
+    /// <summary>Appends one frame's record (<see cref="FitCurveLayout"/>), or a record of NaN for a frame without a fit.</summary>
+    public void Append(ReadOnlySpan<double> record)
     {
-        Array.Fill(_record, double.NaN);
-        double[]? calculated = null;
-        if (fit is { Status: not FrameStatus.Failed, Values.Length: > 0 })
+        if (record.IsEmpty)
         {
-            _model.Evaluate(fit.Values, _inRange, null);
-            _inRange.CopyTo(_record.AsSpan(_offset));
+            record = _none;
+        }
 
-            var at = Npt;
-            for (var k = 0; k < _tickCounts.Length; k++)
-            {
-                _model.PeakPositions(k, fit.Values).CopyTo(_record.AsSpan(at));
-                at += _tickCounts[k];
-            }
-
-            calculated = _record.AsSpan(0, Npt).ToArray();
+        if (record.Length != _layout.RecordLength)
+        {
+            throw new ArgumentException($"a curve record has {_layout.RecordLength} values, not {record.Length}", nameof(record));
         }
 
         _stream.Seek(_count * RecordBytes, SeekOrigin.Begin);
-        _stream.Write(MemoryMarshal.AsBytes(_record.AsSpan()));
+        _stream.Write(MemoryMarshal.AsBytes(record));
         _count++;
-        return calculated;
     }
 
     /// <summary>Hands the first <paramref name="count"/> records to <paramref name="visit"/> in order: (frame position, curve, ticks per phase), or nulls for a frame without a fit. The arrays are reused between calls.</summary>
@@ -90,7 +70,7 @@ public sealed class FitCurveSpool : IFitCurves, IDisposable
         ArgumentNullException.ThrowIfNull(visit);
         _stream.Flush();
         var calculated = new double[Npt];
-        var ticks = _tickCounts.Select(n => new double[n]).ToArray();
+        var ticks = Enumerable.Range(0, Phases.Count).Select(k => new double[TickCount(k)]).ToArray();
         var bytes = new byte[RecordBytes];
         var values = MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
         count = Math.Min(count, Count);

@@ -13,13 +13,7 @@ public readonly record struct EchemValues(double Voltage_V, double Current_mA, d
 public sealed record FrameRow(int Index, FrameTiming Timing, string? Error, FrameFit? Fit, EchemValues Echem)
 {
     /// <summary>The status word of lattice.csv: ok, gated, failed (fit) or read-error/integration-error.</summary>
-    public string Status => Error is not null ? "failed" : Fit?.Status switch
-    {
-        FrameStatus.Ok => "ok",
-        FrameStatus.Gated => "gated",
-        FrameStatus.Failed => "failed",
-        _ => "not-fitted",
-    };
+    public string Status => Error is not null ? FrameStatuses.Failed : Fit is { } fit ? fit.Status.Name() : FrameStatuses.NotFitted;
 
     public string Reason => Error ?? Fit?.Reason ?? "";
 }

@@ -1,4 +1,5 @@
 using OperandoXrd.Core.Geometry;
+using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Reports;
 using OperandoXrd.Reports.Figures;
@@ -131,7 +132,7 @@ public static class RunFigures
             }
 
             Add(written, folder, "rwp", OperandoFigures.Rwp(shownRows.Select(r => (double)r.Index).ToArray(), shownRows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray(),
-                shownRows.Select(r => r.Status == "failed").ToArray()));
+                shownRows.Select(r => r.Status == FrameStatuses.Failed).ToArray()));
         }
 
         if (calculate is not null && lastObserved is not null)

@@ -12,7 +12,6 @@ using OperandoXrd.Electrochem.Model;
 using OperandoXrd.Hdf5.Writers;
 using OperandoXrd.Simulation.Rendering;
 using OperandoXrd.Simulation.Truth;
-using CrystRadialUnit = OperandoXrd.Crystallography.Patterns.RadialUnit;
 
 namespace OperandoXrd.Simulation.Operando;
 
@@ -101,7 +100,7 @@ public sealed class OperandoSimulator
             grid[i] = Math.Max(_table.X(i), 1e-4);
         }
 
-        var patternGrid = new PatternGrid(grid, CrystRadialUnit.TwoThetaDegrees, BeamlineDefaults.WavelengthAngstrom);
+        var patternGrid = new PatternGrid(grid, RadialUnit.TwoThetaDeg, BeamlineDefaults.WavelengthAngstrom);
         _calculator = new PatternCalculator(patternGrid);
         var dMin = Crystallography.Reflections.Bragg.DFromTwoTheta(maxTth, BeamlineDefaults.WavelengthAngstrom) * 0.98;
 

@@ -6,7 +6,7 @@ namespace OperandoXrd.Simulation.Truth;
 /// (growing O–O repulsion), peaks near x ≈ 0.42 and collapses towards full charge (H2→H3-like contraction).
 /// </summary>
 /// <remarks>
-/// The numbers are a smooth caricature for the simulator, anchored at the brief's starting cell (a 2.865 Å, c 14.18 Å);
+/// The numbers are a smooth caricature for the simulator, anchored at the reference starting cell (docs/formats.md) (a 2.865 Å, c 14.18 Å);
 /// they are ground truth for our own tests, not literature values to cite.
 /// </remarks>
 public static class NcaLatticeModel

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
+using OperandoXrd.Fitting.Output;
+using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Hdf5;
 
 namespace OperandoXrd.Viewer.Feeds;
@@ -419,7 +421,7 @@ public sealed class RunFolderFeed : IRunFeed
                 StartTime = double.IsFinite(frame.StartTime) ? frame.StartTime : row.Time,
                 Ticks = InPhaseOrder(frame.Ticks, row),
                 // A failed fit's cell is whatever the optimizer stopped at: not a point to plot.
-                Lattice = string.Equals(row.Status, "failed", StringComparison.Ordinal) ? [] : row.Lattice,
+                Lattice = string.Equals(row.Status, FrameStatuses.Failed, StringComparison.Ordinal) ? [] : row.Lattice,
                 Voltage = double.IsFinite(row.Voltage) ? row.Voltage : frame.Voltage,
                 Rwp = row.Rwp,
             };

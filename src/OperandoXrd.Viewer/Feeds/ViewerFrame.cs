@@ -1,7 +1,6 @@
-namespace OperandoXrd.Viewer.Feeds;
+using OperandoXrd.Fitting.Output;
 
-/// <summary>A refined quantity of one frame: a cell parameter such as <c>NCA_a</c> with its estimated standard deviation.</summary>
-public readonly record struct LatticeValue(string Name, double Value, double Esd);
+namespace OperandoXrd.Viewer.Feeds;
 
 /// <summary>Where one phase's reflections fall (2θ, degrees) for that frame's refined cell.</summary>
 public sealed record PhaseTicks(string Phase, double[] TwoTheta);

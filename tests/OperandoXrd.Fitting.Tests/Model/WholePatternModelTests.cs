@@ -1,3 +1,4 @@
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Configuration;
@@ -128,7 +129,7 @@ public class WholePatternModelTests
         var ours = new double[x.Length];
         model.Evaluate(p, ours, null);
 
-        var grid = new PatternGrid(x, RadialUnit.TwoThetaDegrees, TestData.Wavelength);
+        var grid = new PatternGrid(x, RadialUnit.TwoThetaDeg, TestData.Wavelength);
         var reference = new PatternModel { ZeroShift = p[model.ZeroIndex], Background = [.. Enumerable.Range(0, 4).Select(k => p[model.BackgroundIndex(k)])] };
         var dMin = OperandoXrd.Crystallography.Reflections.Bragg.DFromTwoTheta(12.5, TestData.Wavelength);
         for (var k = 0; k < model.PhaseCount; k++)

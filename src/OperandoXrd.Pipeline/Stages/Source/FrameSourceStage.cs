@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OperandoXrd.Core.Frames;
-using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Hosting;
 
@@ -11,9 +12,12 @@ namespace OperandoXrd.Pipeline.Stages;
 /// <summary>
 /// Reads frames in order into pooled buffers. Offline it reads every frame of the inputs; live it follows the files
 /// (and new files in the scan folders) until the idle timeout or a stop. A frame that cannot be read goes downstream
-/// as an error: it is reported in lattice.csv and the summary, and the run goes on.
+/// as an error: it is reported in lattice.csv and the summary, and the run goes on. Any format the
+/// <see cref="FrameSourceFactory"/> knows will do: following growing files and gaps in a file series are what a source
+/// offers through <see cref="IFollowingFrameSource"/> and <see cref="ISeriesFrameSource"/>.
 /// </summary>
-public sealed class FrameSourceStage(ReductionContext context, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
+public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegrator integration, RunStart start, RunChannels channels, RunStatistics statistics,
+    RunCompletion completion, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
     {
@@ -22,13 +26,14 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         // would come only after the sink had finished, that is never while frames keep coming.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
         var stoppingToken = stop.Token;
-        var writer = context.Frames.Writer;
+        var writer = channels.Frames.Writer;
         try
         {
-            var o = context.Options;
-            var fallback = new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s };
-            using var source = o.Follow ? FrameSources.Follow(o.Inputs, o.Dataset, fallback) : FrameSources.Open(o.Inputs, o.Dataset, fallback);
-            var detector = context.Poni.Detector;
+            var o = options.Value;
+            var request = new FrameSourceRequest(o.Inputs, o.Dataset, new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s });
+            var following = o.Follow ? FrameSourceFactory.Follow(request) : null;
+            using var source = following ?? FrameSourceFactory.Open(request);
+            var detector = integration.Poni.Detector;
             if (source.Rows != detector.Rows || source.Columns != detector.Columns)
             {
                 throw new PipelineConfigException($"{source.Description}: frames are {source.Rows} x {source.Columns} but the PONI's detector {detector.Name} is {detector.Rows} x {detector.Columns}");
@@ -36,12 +41,12 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
 
             log.LogInformation("frames: {Description}, {Count} frames of {Rows} x {Columns} {DType}; times by rule {Rule}", source.Description, source.FrameCount, source.Rows, source.Columns, source.DType, source.TimeRule);
             var pixels = source.Rows * source.Columns;
-            var next = context.FirstFrame;
+            var next = start.FirstFrame;
             var idle = Stopwatch.StartNew();
             var gapsReported = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
-                context.Statistics.FramesKnown = source.FrameCount;
+                statistics.FramesKnown = source.FrameCount;
                 gapsReported = ReportGaps(source, gapsReported);
                 while (next < source.FrameCount && !stoppingToken.IsCancellationRequested)
                 {
@@ -50,12 +55,12 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
                     idle.Restart();
                 }
 
-                if (!o.Follow)
+                if (following is null)
                 {
                     break;
                 }
 
-                if (source.Refresh() > next)
+                if (following.Refresh() > next)
                 {
                     continue;
                 }
@@ -75,7 +80,7 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
         }
         catch (Exception e) when (e is PipelineConfigException or FrameSourceException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            context.Completion.TrySetException(e);
+            completion.Failed(e);
             lifetime.StopApplication();
         }
         finally
@@ -88,35 +93,40 @@ public sealed class FrameSourceStage(ReductionContext context, IHostApplicationL
     /// Files missing from a LIMA series: one warning per file, naming it and the frames it would have held (each of
     /// those frames then goes downstream as a failed row, so lattice.csv and the numbering stay whole).
     /// </summary>
-    private int ReportGaps(Hdf5FrameSource source, int reported)
+    private int ReportGaps(IFrameSource source, int reported)
     {
-        var gaps = source.Gaps;
+        if (source is not ISeriesFrameSource series)
+        {
+            return reported;
+        }
+
+        var gaps = series.Gaps;
         for (var k = reported; k < gaps.Count; k++)
         {
             var text = gaps[k].ToString();
             log.LogWarning("missing file: {Gap}", text);
-            context.ReportMissingFile(text);
+            statistics.MissingFile(text);
         }
 
         return gaps.Count;
     }
 
-    private RawFrame Read(Hdf5FrameSource source, int index, int pixels)
+    private RawFrame Read(IFrameSource source, int index, int pixels)
     {
         var started = Stopwatch.GetTimestamp();
         FrameTiming timing = default;
-        var buffer = context.FrameBuffers.Rent();
+        var buffer = integration.PixelBuffers.Rent();
         try
         {
             timing = source.GetTiming(index);
             source.ReadFrame(index, buffer.AsSpan(0, pixels));
-            context.Statistics.Read(Stopwatch.GetTimestamp() - started);
+            statistics.Read(Stopwatch.GetTimestamp() - started);
             return new RawFrame(index, timing, buffer, null);
         }
         catch (Exception e) when (e is FrameSourceException or InvalidDataException or IOException)
         {
-            context.FrameBuffers.Return(buffer);
-            if (!source.IsMissing(index))
+            integration.PixelBuffers.Return(buffer);
+            if (source is not ISeriesFrameSource series || !series.IsMissing(index))
             {
                 // Frames of a missing file were reported with the file, once.
                 log.LogWarning("frame {Frame} skipped: {Reason}", index, e.Message);

@@ -1,6 +1,9 @@
 using System.Globalization;
 
-namespace OperandoXrd.Viewer.Feeds;
+namespace OperandoXrd.Fitting.Output;
+
+/// <summary>A refined quantity of one frame: a cell parameter such as <c>NCA_a</c> with its estimated standard deviation.</summary>
+public readonly record struct LatticeValue(string Name, double Value, double Esd);
 
 /// <summary>One data row of <c>lattice.csv</c>.</summary>
 public sealed record LatticeRow(
@@ -23,17 +26,14 @@ public sealed record LatticeTable(IReadOnlyList<string> Columns, IReadOnlyList<L
 }
 
 /// <summary>
-/// Reads the pipeline's <c>lattice.csv</c>
+/// Reading <c>lattice.csv</c>
 /// (<c>frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li,&lt;phase&gt;_&lt;param&gt;,&lt;phase&gt;_&lt;param&gt;_esd,...,&lt;phase&gt;_scale,PEEK_scale,Rwp,GoF,status</c>)
 /// defensively: the file may be caught mid-write, so a row is data only when it has exactly the header's field
 /// count, every number parses, and its line was terminated (unless the caller knows the file is settled).
 /// An empty cell is a missing value (NaN), except in <c>frame</c> and <c>time_s</c>.
 /// </summary>
-public static class LatticeCsv
+public sealed partial class LatticeCsv
 {
-    private static readonly string[] Leading = ["frame", "time_s", "voltage_V", "current_mA", "capacity_mAh_g", "x_Li"];
-    private static readonly string[] Trailing = ["Rwp", "GoF", "status"];
-
     /// <param name="text">The whole file.</param>
     /// <param name="source">File name for messages.</param>
     /// <param name="acceptUnterminatedLastLine">
@@ -114,7 +114,7 @@ public static class LatticeCsv
                 }
             }
 
-            // The brief's columns end with Rwp, GoF, status; writers may add columns after status (ours add
+            // The contract's columns (docs/formats.md) end with Rwp, GoF, status; writers may add columns after status (ours add
             // iterations and note), which the viewer does not need.
             int status = Array.LastIndexOf(columns, "status");
             int first = status - Trailing.Length + 1;
@@ -209,5 +209,54 @@ public static class LatticeCsv
                 values[_status - 2], values[_status - 1], fields[_status].Trim());
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where two lattice tables differ: the header, the row count, any non-numeric field, or a number further apart
+    /// than <paramref name="relativeTolerance"/> (relative to the larger magnitude). Empty when they agree.
+    /// </summary>
+    public static IReadOnlyList<string> Differences(string a, string b, double relativeTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var la = a.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lb = b.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var result = new List<string>();
+        if (la.Length != lb.Length)
+        {
+            result.Add($"{la.Length - 1} rows against {lb.Length - 1}");
+            return result;
+        }
+
+        var header = la.Length > 0 ? la[0].Split(',') : [];
+        for (var r = 0; r < la.Length; r++)
+        {
+            var fa = la[r].Split(',');
+            var fb = lb[r].Split(',');
+            if (fa.Length != fb.Length)
+            {
+                result.Add($"line {r + 1}: {fa.Length} fields against {fb.Length}");
+                continue;
+            }
+
+            for (var c = 0; c < fa.Length; c++)
+            {
+                if (string.Equals(fa[c], fb[c], StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var same = r > 0
+                    && double.TryParse(fa[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+                    && double.TryParse(fb[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
+                    && Math.Abs(x - y) <= relativeTolerance * Math.Max(Math.Abs(x), Math.Abs(y));
+                if (!same)
+                {
+                    result.Add($"line {r + 1}, {(c < header.Length ? header[c] : "column " + c)}: {fa[c]} against {fb[c]}");
+                }
+            }
+        }
+
+        return result;
     }
 }

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using OperandoXrd.Core.Geometry;
+using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Sequential;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Hosting;
+using OperandoXrd.Pipeline.Outputs;
+
+namespace OperandoXrd.Pipeline.Stages;
+
+/// <summary>
+/// The run's sequential fitter and what it hands on per frame: the fit's summary and a pooled spool record with the
+/// curve it fitted (the optimizer's own, not evaluated again) and the reflection positions. Created ready from the
+/// pipeline and the run's radial grid, so that a bad CIF or fit range is reported before the first frame. Used by
+/// the fit stage, and before it starts by the resume replay; one thread at a time (the fitter is sequential by nature).
+/// </summary>
+public sealed class RunFitter
+{
+    private readonly RunStatistics _statistics;
+    private readonly double[] _inRange;
+
+    private RunFitter(SequentialFitter fitter, int npt, int curvesInFlight, RunStatistics statistics)
+    {
+        Fitter = fitter;
+        Layout = FitCurveLayout.Of(fitter.Model, npt, fitter.Offset);
+        Curves = new BoundedPool<double[]>(() => new double[Layout.RecordLength], curvesInFlight);
+        _inRange = new double[fitter.Model.PointCount];
+        _statistics = statistics;
+    }
+
+    public SequentialFitter Fitter { get; }
+
+    /// <summary>What a curve record holds (the spool's record).</summary>
+    public FitCurveLayout Layout { get; }
+
+    /// <summary>The emergence detector, run right after each fit (set by <see cref="Emergence.EmergenceWatch.Attach"/>; null when off).</summary>
+    public Emergence.EmergenceWatch? Emergence { get; internal set; }
+
+    /// <summary>Curve records (fit stage → sink, which returns them).</summary>
+    public BoundedPool<double[]> Curves { get; }
+
+    /// <exception cref="PipelineConfigException">The fit configuration does not fit the run's grid (names the key).</exception>
+    public static RunFitter Create(ReduceOptions options, RunIntegrator integration, RunChannels channels, RunStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(integration);
+        ArgumentNullException.ThrowIfNull(channels);
+        var pipeline = options.Pipeline!;
+        var fit = pipeline.Fit;
+        if (options.PeekPath is { } peek)
+        {
+            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek } };
+        }
+
+        var radial = integration.Radial;
+        var unit = pipeline.Integration.Unit;
+        var wavelength = integration.Poni.Wavelength;
+        var twoTheta = unit == RadialUnit.TwoThetaDeg
+            ? radial
+            : radial.Select(r => RadialUnits.ToTwoTheta(unit, r, wavelength) * 180 / Math.PI).ToArray();
+        for (var i = 1; i < twoTheta.Length; i++)
+        {
+            if (!(twoTheta[i] > twoTheta[i - 1]))
+            {
+                throw new PipelineConfigException($"{pipeline.Source}: integration.unit {RadialUnits.Name(unit)} does not give an ascending 2θ grid; fit in 2th_deg or q.");
+            }
+        }
+
+        try
+        {
+            return new RunFitter(FitSession.Create(fit, twoTheta, wavelength * 1e10), radial.Length, channels.InFlight(options.IntegrationWorkers), statistics);
+        }
+        catch (FitConfigurationException e)
+        {
+            throw new PipelineConfigException(e.Message, e);
+        }
+    }
+
+    /// <summary>Fits one integrated frame (when it has a pattern); the frame and its pattern are handed on as they are.</summary>
+    public FittedFrame Fit(IntegratedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var (fit, curve) = frame.Error is null && frame.Pattern is { } p ? Fit(frame.Index, p.Intensity, p.Sigma) : (null, null);
+        return new FittedFrame(frame, fit, curve);
+    }
+
+    /// <summary>
+    /// Fits one pattern: the fit's summary (no parameter vector: memory must not grow with one per frame) and the
+    /// frame's curve record from <see cref="Curves"/>, or null when the fit failed.
+    /// </summary>
+    public (FrameFit Fit, double[]? Curve) Fit(int index, ReadOnlySpan<double> intensity, ReadOnlySpan<double> sigma)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var fit = Fitter.Fit(index, intensity, sigma, _inRange);
+        _statistics.Fitted(Stopwatch.GetTimestamp() - started);
+        Emergence?.Observe(index, fit, intensity, sigma, _inRange);
+        double[]? curve = null;
+        if (fit is { Status: not FrameStatus.Failed, Values.Length: > 0 })
+        {
+            curve = Curves.Rent();
+            Array.Fill(curve, double.NaN, 0, Layout.Npt);
+            _inRange.CopyTo(curve.AsSpan(Layout.Offset));
+            var model = Fitter.Model;
+            for (var k = 0; k < model.PhaseCount; k++)
+            {
+                model.PeakPositions(k, fit.Values).CopyTo(curve.AsSpan(Layout.TickStart(k)));
+            }
+        }
+
+        return (fit with { Values = [], Esd = [], ParameterNames = [] }, curve);
+    }
+}

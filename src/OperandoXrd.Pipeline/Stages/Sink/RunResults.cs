@@ -1,0 +1,216 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OperandoXrd.Core.Integration;
+using OperandoXrd.Core.IO;
+using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Fitting.Output;
+using OperandoXrd.Pipeline.Checkpoints;
+using OperandoXrd.Pipeline.Configuration;
+using OperandoXrd.Pipeline.Hosting;
+using OperandoXrd.Pipeline.Outputs;
+
+namespace OperandoXrd.Pipeline.Stages;
+
+/// <summary>
+/// Everything a run writes, and the rows done so far: the journal (every pattern), the curve spool, lattice.csv, the
+/// checkpoint, reduced.h5, the figures and (with <c>--xye</c>) one .xye file per frame. Created ready at start — the
+/// state folder made, the spool truncated, the journal opened (cut back to the checkpoint on <c>--resume</c>) — and
+/// then used by one thread at a time: the resume replay, then the sink.
+/// </summary>
+public sealed class RunResults : IDisposable
+{
+    private readonly ReduceOptions _options;
+    private readonly RunFolders _folders;
+    private readonly RunIntegrator _integration;
+    private readonly IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> _columns;
+    private readonly bool _hasPeek;
+    private readonly RunFitter _fitter;
+    private readonly Dictionary<string, (long Length, DateTime Modified, string Line)> _inputHashes = new(StringComparer.Ordinal);
+
+    private RunResults(ReduceOptions options, RunFolders folders, RunIntegrator integration, RunFitter fitter, Checkpoint? resumeFrom)
+    {
+        _options = options;
+        _folders = folders;
+        _integration = integration;
+        _fitter = fitter;
+        var model = fitter.Fitter.Model;
+        _columns = LatticeCsv.Columns(model);
+        _hasPeek = model.PeekScaleIndex >= 0;
+        ResumeFrom = resumeFrom;
+        Curves = new FitCurveSpool(folders.Curves, fitter.Layout);
+        try
+        {
+            Journal = ResultsJournal.Open(folders.Journal, integration.Radial.Length, resumeFrom?.JournalBytes);
+        }
+        catch
+        {
+            Curves.Dispose();
+            throw;
+        }
+
+        if (options.WriteXye)
+        {
+            Directory.CreateDirectory(folders.Patterns);
+        }
+    }
+
+    public RunFolders Folders => _folders;
+
+    /// <summary>The emergence detector's events and emergence.csv (null when off).</summary>
+    public Emergence.EmergenceWatch? Emergence => _fitter.Emergence;
+
+    /// <summary>The checkpoint a resumed run continues from (null for a new run).</summary>
+    public Checkpoint? ResumeFrom { get; }
+
+    public ResultsJournal Journal { get; }
+
+    /// <summary>Every frame's fitted curve and ticks, in row order, for reduced.h5 and the figures.</summary>
+    public FitCurveSpool Curves { get; }
+
+    /// <summary>Rows done, in frame order (small: no patterns; those live in the journal).</summary>
+    public List<FrameRow> Rows { get; } = [];
+
+    /// <exception cref="PipelineConfigException">The checkpoint belongs to another run.</exception>
+    public static RunResults Create(ReduceOptions options, RunFolders folders, RunIntegrator integration, RunFitter fitter, ILogger log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(folders);
+        ArgumentNullException.ThrowIfNull(integration);
+        ArgumentNullException.ThrowIfNull(fitter);
+        ArgumentNullException.ThrowIfNull(log);
+        Directory.CreateDirectory(folders.State);
+        var checkpoint = options.Resume ? Checkpoint.Load(folders.Checkpoint) : null;
+        if (checkpoint is not null && (checkpoint.Npt != integration.Radial.Length || !string.Equals(checkpoint.InputsKey, folders.InputsKey, StringComparison.Ordinal)))
+        {
+            throw new PipelineConfigException($"{folders.Checkpoint}: the checkpoint belongs to another run (inputs or bins differ); remove {folders.State} or drop --resume.");
+        }
+
+        if (options.Resume && checkpoint is null)
+        {
+            log.LogInformation("resume: no checkpoint in {Folder}, starting from the first frame", folders.State);
+        }
+
+        return new RunResults(options, folders, integration, fitter, checkpoint);
+    }
+
+    /// <summary>A frame restored from the journal by the resume replay: its row and curve (the journal has its pattern already).</summary>
+    public void Restore(FrameRow row, double[]? curve)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        OutputWriteException.Guard(Curves.Path, () => Curves.Append(curve));
+        Rows.Add(row);
+    }
+
+    /// <summary>A new frame: its pattern to the journal (and the .xye file), its curve to the spool, its row to the table.</summary>
+    public void Append(CompletedFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var row = frame.Row;
+        var pattern = frame.Pattern;
+        OutputWriteException.Guard(Curves.Path, () => Curves.Append(frame.Curve));
+        OutputWriteException.Guard(_folders.Journal, () => Journal.Append(new JournalRecord(row.Index, row.Timing, row.Error, pattern?.Intensity, pattern?.Sigma)));
+        Rows.Add(row);
+        if (_options.WriteXye && pattern is not null)
+        {
+            WriteXye(row, pattern);
+        }
+    }
+
+    private void WriteXye(FrameRow row, Pattern1D pattern)
+    {
+        var path = Path.Combine(_folders.Patterns, XyeWriter.FileName(row.Index));
+        OutputWriteException.Guard(path, () => XyeWriter.Write(path, pattern, _integration.Unit,
+            [string.Create(CultureInfo.InvariantCulture, $"frame {row.Index}, start {row.Timing.Start:o}, exposure {row.Timing.ExposureSeconds} s"),
+             $"pipeline {_options.Pipeline!.Name}"]));
+    }
+
+    /// <summary>
+    /// Journal first, then the checkpoint naming it, then lattice.csv: whichever write fails, the checkpoint on disk
+    /// names only data that is on disk (a failed atomic write leaves the previous file in place). Returns the journal
+    /// bytes the checkpoint names.
+    /// </summary>
+    public long SaveCheckpoint()
+    {
+        var bytes = OutputWriteException.Guard(_folders.Journal, Journal.Flush);
+        OutputWriteException.Guard(_folders.Checkpoint, () =>
+            new Checkpoint(Checkpoint.CurrentVersion, Rows.Count, bytes, _integration.Radial.Length, _folders.InputsKey, DateTimeOffset.UtcNow).Save(_folders.Checkpoint));
+        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, WriteRows)));
+        return bytes;
+    }
+
+    // Every frame in order, fitted or not; time_s is the frame's mid-exposure time in seconds from the first frame's start.
+    private void WriteRows(LatticeCsv csv)
+    {
+        var t0 = Rows.Count > 0 ? Rows[0].Timing.StartUnixSeconds : 0;
+        foreach (var row in Rows)
+        {
+            var time = row.Timing.MidExposureUnixSeconds - t0;
+            var echem = new FrameEchem(row.Echem.Voltage_V, row.Echem.Current_mA, row.Echem.Capacity_mAh_g, row.Echem.XLi);
+            if (row.Fit is { } fit)
+            {
+                csv.Write(fit, time, echem);
+            }
+            else
+            {
+                csv.WriteUnfitted(row.Index, time, echem, row.Reason);
+            }
+        }
+    }
+
+    /// <summary>reduced.h5 from the journal's first <paramref name="journalBytes"/> bytes, the rows and the spool (atomic).</summary>
+    public void WriteReduced(long journalBytes)
+    {
+        var pipeline = _options.Pipeline!;
+        var provenance = new Provenance(pipeline.Json, _integration.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles(), _inputHashes));
+        OutputWriteException.Guard(_folders.Reduced, () => ReducedFileWriter.Write(_folders.Reduced, _folders.Journal, journalBytes, _integration.Radial, pipeline.Integration.Unit, Rows, provenance, Curves, Emergence?.Events));
+    }
+
+    /// <summary>The figures (bounded in size whatever the run's length); the files written.</summary>
+    public IReadOnlyList<string> WriteFigures()
+    {
+        var fit = _options.Pipeline!.Fit.Fit;
+        return RunFigures.Write(_folders.Figures, _folders.Journal, Journal.Length, _integration.Radial,
+            _options.Pipeline.Integration.Unit, Rows, (fit.RangeMin, fit.RangeMax),
+            (i, _) => Curves.ReadCalculated(i));
+    }
+
+    /// <summary>What the checkpoint on disk says, for the message of a run that could not write.</summary>
+    public string DescribeCheckpoint()
+    {
+        try
+        {
+            var checkpoint = Checkpoint.Load(_folders.Checkpoint);
+            return checkpoint is null
+                ? "no checkpoint was written yet: run again"
+                : $"the checkpoint ({checkpoint.FramesDone} frames) is intact: make room and run again with --resume";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return $"the checkpoint could not be read ({e.Message})";
+        }
+    }
+
+    private IEnumerable<string> InputFiles()
+    {
+        foreach (var input in _options.Inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                foreach (var f in Directory.GetFiles(input, "*.h5").Order(StringComparer.Ordinal))
+                {
+                    yield return f;
+                }
+            }
+            else if (File.Exists(input))
+            {
+                yield return input;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Journal.Dispose();
+        Curves.Dispose();
+    }
+}
