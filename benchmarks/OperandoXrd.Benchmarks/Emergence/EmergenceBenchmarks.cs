@@ -60,6 +60,7 @@ public class EmergenceBenchmarks
         // 20 library phases: every CIF of calibration/phases with atoms (11), and each again under another name with a
         // 1 % larger cell (what a user's candidate list adds).
         var library = new List<LibraryPhase>();
+        var strained = new List<LibraryPhase>();
         foreach (var file in Directory.GetFiles(phases, "*.cif").Order(StringComparer.Ordinal))
         {
             var phase = CifPhaseReader.ReadFile(file);
@@ -68,13 +69,14 @@ public class EmergenceBenchmarks
             {
                 library.Add(entry);
                 var cell = phase.Cell;
-                if (LibraryPhase.Create(stem + "-strained", phase.WithCell(cell with { A = cell.A * 1.01, B = cell.B * 1.01, C = cell.C * 1.01 }), Lambda, 2, 11) is { } strained)
+                if (LibraryPhase.Create(stem + "-strained", phase.WithCell(cell with { A = cell.A * 1.01, B = cell.B * 1.01, C = cell.C * 1.01 }), Lambda, 2, 11) is { } copy)
                 {
-                    library.Add(strained);
+                    strained.Add(copy);
                 }
             }
         }
 
+        library.AddRange(strained);
         library = library.Take(20).ToList();
         var options = new EmergenceOptions();
         _matcher = new PhaseMatcher(library, Lambda, 2, 11, options);

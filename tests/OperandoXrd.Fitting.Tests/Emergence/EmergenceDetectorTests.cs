@@ -148,18 +148,12 @@ public class EmergenceDetectorTests(ITestOutputHelper output)
 
     /// <summary>
     /// The 1000 frames without emergence, on the 1D simulated charge (NCA's cell sweeping through half the
-    /// charge, NCA 003 across PEEK 110 and LIC 11-1): no event. ~1–2 min on the shared 2-core machine, so it runs only
-    /// when OXRD_LONG_TESTS is set (the 40-frame case above and the Pipeline runs keep the suite's coverage).
+    /// charge, NCA 003 across PEEK 110 and LIC 11-1): no event. 32 s on the shared 2-core machine under load (the 2D
+    /// runs of 1000 frames are far too slow for the suite; EmergenceReductionTests runs a short one).
     /// </summary>
     [Fact]
     public void A_thousand_frames_without_a_new_phase_raise_nothing()
     {
-        if (Environment.GetEnvironmentVariable("OXRD_LONG_TESTS") is null)
-        {
-            output.WriteLine("skipped: set OXRD_LONG_TESTS=1 (1000 fitted frames)");
-            return;
-        }
-
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = Run(1000, null, 0, 0, shadow: false, 15);
         output.WriteLine($"1000 frames fitted and watched in {watch.Elapsed.TotalSeconds:F0} s; detector {result.MeanObserve_ms:F3} ms per frame");
