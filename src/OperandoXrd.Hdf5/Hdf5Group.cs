@@ -203,7 +203,8 @@ public class Hdf5Group : Hdf5Object
             lock (Hdf5Library.Sync)
             {
                 using var lcpl = IntermediateGroups();
-                var id = Hdf5Library.Check(H5G.create(Id.Value, path, lcpl.Value, H5P.DEFAULT, H5P.DEFAULT), "H5Gcreate2", FilePath, Combine(path));
+                using var gcpl = WithoutTimes(H5P.GROUP_CREATE);
+                var id = Hdf5Library.Check(H5G.create(Id.Value, path, lcpl.Value, gcpl.Value, H5P.DEFAULT), "H5Gcreate2", FilePath, Combine(path));
                 group = new Hdf5Group(new H5Id(id, H5IdKind.Group), FilePath, Combine(path));
             }
         }
@@ -241,7 +242,7 @@ public class Hdf5Group : Hdf5Object
         lock (Hdf5Library.Sync)
         {
             using var space = new H5Id(Hdf5Library.Check(rank == 0 ? H5S.create(H5S.SCALAR) : H5S.create_simple(rank, current, maximum), "H5Screate_simple", FilePath, Combine(path)), H5IdKind.Dataspace);
-            using var dcpl = new H5Id(H5P.create(H5P.DATASET_CREATE), H5IdKind.PropertyList);
+            using var dcpl = WithoutTimes(H5P.DATASET_CREATE);
             if (options.Chunks is { } chunks)
             {
                 var chunkDims = stackalloc ulong[rank];
@@ -306,7 +307,8 @@ public class Hdf5Group : Hdf5Object
             _ = H5T.set_cset(type.Value, H5T.CSET_UTF8);
             using var space = new H5Id(H5S.create(H5S.SCALAR), H5IdKind.Dataspace);
             using var lcpl = IntermediateGroups();
-            using var dataset = new H5Id(Hdf5Library.Check(H5D.create(Id.Value, path, type.Value, space.Value, lcpl.Value, H5P.DEFAULT, H5P.DEFAULT), "H5Dcreate2", FilePath, Combine(path)), H5IdKind.Dataset);
+            using var dcpl = WithoutTimes(H5P.DATASET_CREATE);
+            using var dataset = new H5Id(Hdf5Library.Check(H5D.create(Id.Value, path, type.Value, space.Value, lcpl.Value, dcpl.Value, H5P.DEFAULT), "H5Dcreate2", FilePath, Combine(path)), H5IdKind.Dataset);
             var bytes = Encoding.UTF8.GetBytes(value + "\0");
             fixed (byte* p = bytes)
             {
@@ -349,6 +351,17 @@ public class Hdf5Group : Hdf5Object
             using var lcpl = IntermediateGroups();
             Hdf5Library.Check(H5L.create_external(file, objectPath, Id.Value, path, lcpl.Value, H5P.DEFAULT), "H5Lcreate_external", FilePath, Combine(path));
         }
+    }
+
+    /// <summary>
+    /// A creation property list that records no modification times: HDF5 otherwise stamps every object's header with
+    /// the time it was written, so the same data written twice gives different bytes (campaign.h5 must not).
+    /// </summary>
+    private static H5Id WithoutTimes(long propertyClass)
+    {
+        var plist = new H5Id(H5P.create(propertyClass), H5IdKind.PropertyList);
+        _ = H5P.set_obj_track_times(plist.Value, false);
+        return plist;
     }
 
     private static long FileType<T>() where T : unmanaged

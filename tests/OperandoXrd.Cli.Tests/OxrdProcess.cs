@@ -25,9 +25,24 @@ internal static class OxrdProcess
         return process;
     }
 
-    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args) => Run(timeout, null, args);
+
+    /// <summary>Runs oxrd with some environment variables changed (null removes one).</summary>
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         info.ArgumentList.Add(Dll);
         foreach (var a in args)
         {

@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return ViewCommand.Create();
         yield return BenchCommand.Create();
         yield return InspectCommand.Create();
+        yield return CampaignCommand.Create();
     }
 }

@@ -1,14 +1,10 @@
-using System.Buffers.Binary;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.Integration.Output;
-using OperandoXrd.Hdf5;
-using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Pipeline.Stages;
 using Spectre.Console;
 

@@ -1,15 +1,8 @@
-using System.Buffers.Binary;
-using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Core.Integration.Output;
 using OperandoXrd.Hdf5;
-using OperandoXrd.Hdf5.Frames;
-using Spectre.Console;
 
 namespace OperandoXrd.Cli.Commands;
 

@@ -4,7 +4,6 @@ using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Fitting.Peek;
-using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;

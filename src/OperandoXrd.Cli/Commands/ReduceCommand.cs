@@ -28,15 +28,16 @@ internal static class ReduceCommand
         var start = new Option<string?>("--start-time") { Description = "Start time (ISO 8601) when the files carry none." };
         var period = new Option<double?>("--frame-period") { Description = "Seconds between frame starts when the files carry none." };
         var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame.", DefaultValueFactory = _ => 60 };
+        var overrides = new Option<string?>("--pipeline-overrides") { Description = "Pipeline keys (a JSON object) merged over the pipeline file for this run, e.g. '{\"echem\": {\"activeMass_mg\": 0.9}}'." };
         var view = new Option<bool>("--view") { Description = "Open the live viewer beside the run (needs a display; headless: xvfb-run -a oxrd reduce ...)." };
         var command = new Command("reduce", "Integrate, fit and correlate frames into lattice.csv, reduced.h5 and figures.")
         {
-            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, view,
+            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, view, overrides,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var options = Options(parse.GetValue(pipeline)!.FullName, parse.GetValue(input), parse.GetValue(poni)?.FullName, parse.GetValue(peek)?.FullName,
-                parse.GetValue(echem)?.FullName, parse.GetValue(output)!.FullName);
+                parse.GetValue(echem)?.FullName, parse.GetValue(output)!.FullName, parse.GetValue(overrides));
             options.Follow = parse.GetValue(follow);
             options.Resume = parse.GetValue(resume);
             options.WriteXye = parse.GetValue(xye);
@@ -72,12 +73,12 @@ internal static class ReduceCommand
     }
 
     /// <summary>Reduce options from a pipeline file with the command line's overrides.</summary>
-    public static ReduceOptions Options(string pipelinePath, string[]? inputs, string? poni, string? peek, string? echem, string output)
+    public static ReduceOptions Options(string pipelinePath, string[]? inputs, string? poni, string? peek, string? echem, string output, string? pipelineOverrides = null)
     {
         PipelineConfig config;
         try
         {
-            config = PipelineConfig.Load(pipelinePath);
+            config = PipelineOverrides.Load(pipelinePath, pipelineOverrides);
         }
         catch (PipelineConfigException e)
         {

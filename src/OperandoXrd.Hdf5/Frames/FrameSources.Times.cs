@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using OperandoXrd.Core.Frames;
-
 namespace OperandoXrd.Hdf5.Frames;
 
 /// <summary>What a file says towards frame times (the frame-time rules of docs/formats.md).</summary>

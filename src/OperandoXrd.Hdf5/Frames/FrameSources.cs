@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using OperandoXrd.Core.Frames;
 
 namespace OperandoXrd.Hdf5.Frames;

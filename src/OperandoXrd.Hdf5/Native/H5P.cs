@@ -68,6 +68,9 @@ public static unsafe partial class H5P
     [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Pset_file_locking")]
     public static partial int set_file_locking(long faplId, [MarshalAs(UnmanagedType.U1)] bool useFileLocking, [MarshalAs(UnmanagedType.U1)] bool ignoreWhenDisabled);
 
+    [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Pset_obj_track_times")]
+    public static partial int set_obj_track_times(long ocplId, [MarshalAs(UnmanagedType.U1)] bool trackTimes);
+
     [LibraryImport(Hdf5Native.LibraryName, EntryPoint = "H5Pset_libver_bounds")]
     public static partial int set_libver_bounds(long faplId, int low, int high);
 
