@@ -18,9 +18,23 @@ public static class Program
         // action; the contract says one clear line and exit 2. Ctrl-C / SIGTERM cancel the action's token and the
         // command drains its frames and closes its files: no forced exit after a timeout.
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // An unknown command or option, a missing or malformed value: System.CommandLine's own error action would
+            // print the help and exit 1, which this contract keeps for "the run finished but frames failed".
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"oxrd: {error.Message}");
+            }
+
+            Console.Error.WriteLine("oxrd: see 'oxrd --help' (or 'oxrd <command> --help')");
+            return ExitCodes.BadArguments;
+        }
+
         try
         {
-            return root.Parse(args).Invoke(configuration);
+            return parsed.Invoke(configuration);
         }
         catch (UsageException e)
         {

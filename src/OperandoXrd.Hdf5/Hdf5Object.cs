@@ -38,7 +38,13 @@ public abstract class Hdf5Object : IDisposable
     }
 
     /// <summary>A string attribute (fixed or variable length, scalar or the first element), or null when absent.</summary>
-    public string? ReadStringAttribute(string name)
+    public string? ReadStringAttribute(string name) => ReadStringArrayAttribute(name) is { } strings ? (strings.Length > 0 ? strings[0] : "") : null;
+
+    /// <summary>
+    /// A string attribute as an array (fixed or variable length, as h5py writes a list of str or numpy's S/U arrays;
+    /// a scalar is one element), or null when absent. NeXus' <c>axes</c> and <c>auxiliary_signals</c> are such arrays.
+    /// </summary>
+    public string[]? ReadStringArrayAttribute(string name)
     {
         lock (Hdf5Library.Sync)
         {
@@ -51,8 +57,7 @@ public abstract class Hdf5Object : IDisposable
             using var attribute = new H5Id(Hdf5Library.Check(H5A.open(Id.Value, name, H5P.DEFAULT), "H5Aopen", FilePath, Path + "@" + name), H5IdKind.Attribute);
             using var type = new H5Id(H5A.get_type(attribute.Value), H5IdKind.Datatype);
             using var space = new H5Id(H5A.get_space(attribute.Value), H5IdKind.Dataspace);
-            var strings = StringIO.Read(attribute.Value, type.Value, space.Value, isAttribute: true, FilePath, Path + "@" + name);
-            return strings.Length > 0 ? strings[0] : "";
+            return StringIO.Read(attribute.Value, type.Value, space.Value, isAttribute: true, FilePath, Path + "@" + name);
         }
     }
 
@@ -88,7 +93,15 @@ public abstract class Hdf5Object : IDisposable
     }
 
     /// <summary>Writes (or replaces) a scalar variable-length UTF-8 string attribute, as h5py does (NX_class, units...).</summary>
-    public unsafe void WriteAttribute(string name, string value)
+    public void WriteAttribute(string name, string value) => WriteStringAttribute(name, [value], scalar: true);
+
+    /// <summary>
+    /// Writes (or replaces) a one-dimensional array of variable-length UTF-8 strings, as h5py writes a list of str:
+    /// what NeXus asks for <c>axes</c> and <c>auxiliary_signals</c> (<c>["time", "radial"]</c>, not "time,radial").
+    /// </summary>
+    public void WriteAttribute(string name, IReadOnlyList<string> values) => WriteStringAttribute(name, values, scalar: false);
+
+    private unsafe void WriteStringAttribute(string name, IReadOnlyList<string> values, bool scalar)
     {
         lock (Hdf5Library.Sync)
         {
@@ -96,13 +109,32 @@ public abstract class Hdf5Object : IDisposable
             using var type = new H5Id(H5T.copy(H5T.C_S1), H5IdKind.Datatype);
             _ = H5T.set_size(type.Value, H5T.VARIABLE);
             _ = H5T.set_cset(type.Value, H5T.CSET_UTF8);
-            using var space = new H5Id(H5S.create(H5S.SCALAR), H5IdKind.Dataspace);
+            var count = (ulong)values.Count;
+            using var space = new H5Id(scalar ? H5S.create(H5S.SCALAR) : H5S.create_simple(1, &count, null), H5IdKind.Dataspace);
             using var attribute = new H5Id(Hdf5Library.Check(H5A.create(Id.Value, name, type.Value, space.Value, H5P.DEFAULT, H5P.DEFAULT), "H5Acreate2", FilePath, Path + "@" + name), H5IdKind.Attribute);
-            var bytes = Encoding.UTF8.GetBytes(value + "\0");
-            fixed (byte* p = bytes)
+
+            // Variable-length strings are written as an array of pointers to NUL-terminated UTF-8: one buffer holds
+            // them all, pinned while HDF5 copies them.
+            var bytes = new List<byte>();
+            var starts = new int[values.Count];
+            for (var i = 0; i < values.Count; i++)
             {
-                var pointer = (nint)p;
-                Hdf5Library.Check(H5A.write(attribute.Value, type.Value, &pointer), "H5Awrite", FilePath, Path + "@" + name);
+                starts[i] = bytes.Count;
+                bytes.AddRange(Encoding.UTF8.GetBytes(values[i]));
+                bytes.Add(0);
+            }
+
+            var buffer = bytes.ToArray();
+            var pointers = new nint[Math.Max(1, values.Count)];
+            fixed (byte* p = buffer)
+            fixed (nint* q = pointers)
+            {
+                for (var i = 0; i < values.Count; i++)
+                {
+                    pointers[i] = (nint)(p + starts[i]);
+                }
+
+                Hdf5Library.Check(H5A.write(attribute.Value, type.Value, q), "H5Awrite", FilePath, Path + "@" + name);
             }
         }
     }

@@ -1,84 +1,69 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
+using OperandoXrd.Core.IO;
 using OperandoXrd.Reports.Plotting;
-using OperandoXrd.Reports.Png;
+using SkiaSharp;
 
 namespace OperandoXrd.Reports;
 
-/// <summary>How a figure's PNG was produced.</summary>
-public enum PngRenderer
-{
-    /// <summary>rsvg-convert if it is on PATH, else <see cref="Builtin"/>.</summary>
-    Auto,
-    /// <summary>librsvg's rsvg-convert rendering the SVG (best text quality).</summary>
-    Rsvg,
-    /// <summary>Our own rasterizer of the same drawing (no external tool).</summary>
-    Builtin,
-}
-
-/// <summary>Writes figures as SVG and PNG files.</summary>
+/// <summary>Writes a figure as <c>.svg</c> and <c>.png</c>, each atomically, both from the same drawing.</summary>
 public static class FigureWriter
 {
-    /// <summary>Writes <c>path.svg</c> and <c>path.png</c> (path without extension); returns the PNG renderer used.</summary>
-    public static PngRenderer Write(Figure figure, string pathWithoutExtension, PngRenderer renderer = PngRenderer.Auto, double scale = 1)
+    /// <summary>
+    /// Writes <c>path.svg</c> and <c>path.png</c> (path without extension). The PNG has
+    /// <paramref name="scale"/> pixels per figure unit (1: the figure's own size).
+    /// </summary>
+    public static void Write(Figure figure, string pathWithoutExtension, double scale = 1)
     {
         ArgumentNullException.ThrowIfNull(figure);
         ArgumentException.ThrowIfNullOrEmpty(pathWithoutExtension);
-        string svgPath = pathWithoutExtension + ".svg", pngPath = pathWithoutExtension + ".png";
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(svgPath));
+        var folder = Path.GetDirectoryName(Path.GetFullPath(pathWithoutExtension));
         if (folder is not null)
+        {
             Directory.CreateDirectory(folder);
-        string svg = figure.ToSvg();
-        File.WriteAllText(svgPath, svg, new UTF8Encoding(false));
-
-        string? rsvg = renderer == PngRenderer.Builtin ? null : FindOnPath("rsvg-convert");
-        if (renderer == PngRenderer.Rsvg && rsvg is null)
-            throw new InvalidOperationException("rsvg-convert is not on PATH (Debian package librsvg2-bin)");
-        if (rsvg is not null)
-        {
-            RunRsvg(rsvg, svgPath, pngPath, scale);
-            return PngRenderer.Rsvg;
         }
-        using FileStream png = File.Create(pngPath);
-        PngEncoder.Write(png, figure.Rasterize(scale), alpha: false);
-        return PngRenderer.Builtin;
+
+        AtomicFile.Write(pathWithoutExtension + ".svg", stream => WriteSvg(figure, stream));
+        AtomicFile.Write(pathWithoutExtension + ".png", stream => WritePng(figure, stream, scale));
     }
 
-    /// <summary>Full path of an executable on PATH, or null.</summary>
-    public static string? FindOnPath(string name)
+    public static void WriteSvg(Figure figure, Stream stream)
     {
-        string? path = Environment.GetEnvironmentVariable("PATH");
-        if (string.IsNullOrEmpty(path))
-            return null;
-        foreach (string dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        ArgumentNullException.ThrowIfNull(figure);
+        // The SVG canvas writes its closing tag when disposed, before the stream is flushed.
+        using (var canvas = SKSvgCanvas.Create(SKRect.Create(figure.Width, figure.Height), stream))
         {
-            string candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-                return candidate;
+            figure.Render(canvas);
         }
-        return null;
     }
 
-    private static void RunRsvg(string rsvg, string svgPath, string pngPath, double scale)
+    public static void WritePng(Figure figure, Stream stream, double scale = 1)
     {
-        var start = new ProcessStartInfo(rsvg)
+        ArgumentNullException.ThrowIfNull(figure);
+        if (!(scale > 0 && scale <= 8))
         {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "--format", "png", "--zoom", scale.ToString("R", CultureInfo.InvariantCulture), "--background-color", "white", "--output", pngPath, svgPath })
-            start.ArgumentList.Add(arg);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {rsvg}");
-        string errors = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill();
-            throw new InvalidOperationException($"rsvg-convert took more than 60 s on {svgPath}");
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "figure scale must be in (0, 8]");
         }
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"rsvg-convert failed on {svgPath} (exit {process.ExitCode}): {errors.Trim()}");
+
+        // Drawn straight into one bitmap and encoded from it to the stream: no surface snapshot, no encoded copy in
+        // memory (the lattice figure's raster is ~4 MB).
+        var info = new SKImageInfo((int)Math.Round(figure.Width * scale), (int)Math.Round(figure.Height * scale), SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Scale((float)scale);
+            figure.Render(canvas);
+        }
+
+        if (!bitmap.Encode(stream, SKEncodedImageFormat.Png, 100))
+        {
+            throw new InvalidOperationException($"SkiaSharp could not encode a {info.Width}x{info.Height} PNG");
+        }
+    }
+
+    /// <summary>The figure's SVG text (tests and callers that embed it).</summary>
+    public static string ToSvg(Figure figure)
+    {
+        using var stream = new MemoryStream();
+        WriteSvg(figure, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }

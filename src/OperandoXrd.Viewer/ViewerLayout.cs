@@ -9,7 +9,9 @@ namespace OperandoXrd.Viewer;
 /// </summary>
 public sealed record ViewerLayout(int Width, int Height)
 {
-    public const int TextScale = 2;
+    /// <summary>Label size in pixels (DejaVu Sans, <see cref="Rendering.Text.GlyphAtlas"/>).</summary>
+    public const float TextSize = 13;
+
     public const int HeaderHeight = 30;
 
     private int LeftColumn => (int)Math.Round(Width * 0.58);

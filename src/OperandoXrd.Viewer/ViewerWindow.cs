@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using OperandoXrd.Reports.Color;
-using OperandoXrd.Reports.Png;
 using OperandoXrd.Viewer.Feeds;
 using OperandoXrd.Viewer.Native;
 using OperandoXrd.Viewer.Rendering;
+using SkiaSharp;
 
 namespace OperandoXrd.Viewer;
 
@@ -77,7 +77,7 @@ public sealed class ViewerWindow : GameWindow
     public bool? ScreenshotComplete { get; private set; }
 
     /// <summary>Renders the current state off-screen at <paramref name="width"/> x <paramref name="height"/> and returns it top row first.</summary>
-    public RgbaImage Capture(int width, int height)
+    public SKBitmap Capture(int width, int height)
     {
         var renderer = _renderer ?? throw new InvalidOperationException("the viewer is not loaded yet");
         int texture = GL.GenTexture();
@@ -98,16 +98,17 @@ public sealed class ViewerWindow : GameWindow
 
             renderer.Render(_state, Info(), width, height);
             GL.Finish();
-            var image = new RgbaImage(width, height);
             var pixels = new byte[width * height * 4];
             GL.PixelStore(PixelStoreParameter.PackAlignment, 1);
             GL.ReadPixels(0, 0, width, height, PixelFormat.Rgba, PixelType.UnsignedByte, pixels);
 
-            // GL's rows run bottom to top, PNG's top to bottom.
+            // GL's rows run bottom to top, an image's top to bottom. The framebuffer is opaque (cleared to white).
+            var image = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            var target = image.GetPixelSpan();
             int stride = width * 4;
             for (int y = 0; y < height; y++)
             {
-                pixels.AsSpan((height - 1 - y) * stride, stride).CopyTo(image.Pixels.AsSpan(y * stride, stride));
+                pixels.AsSpan((height - 1 - y) * stride, stride).CopyTo(target.Slice(y * stride, stride));
             }
 
             return image;
@@ -168,9 +169,11 @@ public sealed class ViewerWindow : GameWindow
                     Directory.CreateDirectory(folder);
                 }
 
+                using (image)
+                using (var png = image.Encode(SKEncodedImageFormat.Png, 100))
                 using (var stream = File.Create(path))
                 {
-                    PngEncoder.Write(stream, image, alpha: false);
+                    png.SaveTo(stream);
                 }
 
                 ScreenshotComplete = enough;

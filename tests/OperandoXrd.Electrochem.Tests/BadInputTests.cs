@@ -133,7 +133,8 @@ public class BadInputTests
 
         Assert.Contains(noTime + ":24:", e1.Message, StringComparison.Ordinal);
         Assert.Contains(csv + ":1: the time column 'time'", e2.Message, StringComparison.Ordinal);
-        Assert.Contains(unknown + ": cannot tell", e3.Message, StringComparison.Ordinal);
+        // Neither EC-Lab nor Neware: a table whose first line must name a time column.
+        Assert.Contains(unknown + ":1: no time column", e3.Message, StringComparison.Ordinal);
     }
 
     [Fact]

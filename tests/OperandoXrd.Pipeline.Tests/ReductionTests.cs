@@ -157,6 +157,57 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
     }
 
     [Fact]
+    public void The_flip_is_read_from_the_integration_section_and_a_wrong_value_is_refused_by_name()
+    {
+        var text = File.ReadAllText(_shared.Data.Run.PipelinePath);
+        Assert.Equal(Core.Frames.FrameFlip.None, PipelineConfig.Load(_shared.Data.Run.PipelinePath).Integration.Flip);
+        var path = Path.Combine(_shared.Data.Folder, "flipped.json");
+        File.WriteAllText(path, text.Replace("\"npt\"", "\"flip\": \"ud\", \"npt\"", StringComparison.Ordinal));
+        Assert.Equal(Core.Frames.FrameFlip.UpDown, PipelineConfig.Load(path).Integration.Flip);
+        File.WriteAllText(path, text.Replace("\"npt\"", "\"flip\": \"sideways\", \"npt\"", StringComparison.Ordinal));
+        var e = Assert.Throws<PipelineConfigException>(() => PipelineConfig.Load(path));
+        Assert.Contains("integration.flip", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sideways", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_v1_poni_without_a_detector_line_takes_the_frames_shape_and_gives_the_same_lattice()
+    {
+        // PixelSize1/2 and no Detector line, as pyFAI and Dioptas wrote PONI files for years.
+        var options = _shared.Data.Options("v1-poni");
+        var p = Poni.Load(options.PoniPath!);
+        var v1 = Path.Combine(_shared.Data.Folder, "v1.poni");
+        File.WriteAllText(v1, string.Create(CultureInfo.InvariantCulture,
+            $"# Calibration done by hand\nPixelSize1: {p.Detector.PixelSize1:R}\nPixelSize2: {p.Detector.PixelSize2:R}\nDistance: {p.Distance:R}\nPoni1: {p.Poni1:R}\nPoni2: {p.Poni2:R}\nRot1: {p.Rot1:R}\nRot2: {p.Rot2:R}\nRot3: {p.Rot3:R}\nSplineFile: None\nWavelength: {p.Wavelength:R}\n"));
+        options.PoniPath = v1;
+        var summary = await ReductionHost.RunAsync(options);
+        Assert.Equal(_shared.Summary.Frames, summary.Frames);
+
+        // The generic detector has no module-gap mask, but the gaps are −1 in the frames and dropped as dummies: the
+        // same pixels count, so the same patterns and fits — up to the summation order, which differs because the
+        // matrix leaves masked pixels out while dummies are dropped per frame (last-digit differences, ~1e-10).
+        var expected = File.ReadAllLines(Path.Combine(_shared.Output, "lattice.csv"));
+        var actual = File.ReadAllLines(Path.Combine(_shared.Data.Folder, "v1-poni", "lattice.csv"));
+        Assert.Equal(expected.Length, actual.Length);
+        for (var r = 0; r < expected.Length; r++)
+        {
+            var (e, a) = (expected[r].Split(','), actual[r].Split(','));
+            Assert.Equal(e.Length, a.Length);
+            for (var c = 0; c < e.Length; c++)
+            {
+                if (double.TryParse(e[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.TryParse(a[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
+                {
+                    Assert.True(Math.Abs(x - y) <= 1e-8 * Math.Max(1, Math.Abs(x)), $"row {r} column {c}: {x} vs {y}");
+                }
+                else
+                {
+                    Assert.Equal(e[c], a[c]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_missing_poni_fails_validation_before_any_frame()
     {
         var options = _shared.Data.Options("no-poni");

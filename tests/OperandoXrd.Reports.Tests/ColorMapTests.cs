@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using OperandoXrd.Reports.Color;
-using OperandoXrd.Reports.Png;
 
 namespace OperandoXrd.Reports.Tests;
 

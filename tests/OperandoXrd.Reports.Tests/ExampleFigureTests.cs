@@ -51,6 +51,7 @@ public class ExampleFigureTests
             JsonNode png = PythonProbe.Run(new JsonObject { ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (500, 5)) } })["png"]!;
             Assert.Equal(1000, png["width"]!.GetValue<int>());
             Assert.Equal(700, png["height"]!.GetValue<int>());
+            Assert.Contains("Operando XRD, NCA", File.ReadAllText(stem + ".svg"), StringComparison.Ordinal);
         }
         finally
         {

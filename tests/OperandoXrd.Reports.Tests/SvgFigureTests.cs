@@ -3,22 +3,28 @@ using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using OperandoXrd.Reports.Figures;
 using OperandoXrd.Reports.Plotting;
+using ScottPlot;
+using SkiaSharp;
 
 namespace OperandoXrd.Reports.Tests;
 
+/// <summary>
+/// The figures' content: each panel's axis limits against the data, what the SVG carries (labels, the heat map's
+/// embedded image, one mark per data point), shared axes that line up.
+/// </summary>
 public class SvgFigureTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private static readonly XNamespace Xlink = "http://www.w3.org/1999/xlink";
 
-    private static XElement Panel(XDocument doc, string id) =>
-        doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("id") == id);
+    /// <summary>Renders the figure's SVG (which also lays out every panel) and parses it.</summary>
+    internal static XDocument Render(Figure figure) => XDocument.Parse(FigureWriter.ToSvg(figure));
 
-    private static double Data(XElement panel, string key) =>
-        double.Parse((string)panel.Attribute("data-" + key)!, CultureInfo.InvariantCulture);
+    private static AxisLimits Limits(Figure figure, string id) => figure.Panel(id).Plot.Axes.GetLimits();
 
-    private static string[] TickLabels(XElement panel, string axis) =>
-        panel.Elements(Svg + "text").Where(t => (string?)t.Attribute("class") == "tick-label " + axis).Select(t => t.Value).ToArray();
+    private static string[] Texts(XDocument doc) => doc.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToArray();
+
+    private static string[] MajorLabels(IAxis axis) => axis.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label).ToArray();
 
     private static ContourData Example(int frames, int bins, out double[] voltageTimes)
     {
@@ -37,36 +43,39 @@ public class SvgFigureTests
     }
 
     [Fact]
-    public void Contour_svg_axes_colour_bar_and_heat_map_cells_match_the_data()
+    public void Contour_axes_colour_bar_and_heat_map_cells_match_the_data()
     {
         const int frames = 120, bins = 600;
         ContourData data = Example(frames, bins, out _);
         Figure figure = OperandoFigures.Contour(data, new ContourOptions { RadialMin = 2.5, RadialMax = 7.5 });
-        XDocument doc = XDocument.Parse(figure.ToSvg());
+        XDocument doc = Render(figure);
         Assert.Equal("1000", (string?)doc.Root!.Attribute("width"));
+        Assert.Equal("700", (string?)doc.Root!.Attribute("height"));
 
         // Radial: bins whose centres lie in [2.5, 7.5], drawn edge to edge.
         int first = Array.FindIndex(data.Radial, r => r >= 2.5), last = Array.FindLastIndex(data.Radial, r => r <= 7.5);
         double spacing = data.Radial[1] - data.Radial[0];
-        XElement contour = Panel(doc, "contour");
-        Assert.Equal(data.Radial[first] - spacing / 2, Data(contour, "x-min"), 9);
-        Assert.Equal(data.Radial[last] + spacing / 2, Data(contour, "x-max"), 9);
-        Assert.Equal(["3", "4", "5", "6", "7"], TickLabels(contour, "x"));
+        AxisLimits contour = Limits(figure, "contour");
+        Assert.Equal(data.Radial[first] - spacing / 2, contour.Left, 9);
+        Assert.Equal(data.Radial[last] + spacing / 2, contour.Right, 9);
+        Assert.Contains("3", MajorLabels(figure.Panel("contour").Plot.Axes.Bottom));
+        Assert.Contains("7", MajorLabels(figure.Panel("contour").Plot.Axes.Bottom));
 
         // Time in hours from the first frame: frames every 1/6 h, so the cells run from -1/12 h to 20 - 1/12 + 1/6.
         double hour = (data.TimeSeconds[1] - data.TimeSeconds[0]) / 3600;
-        Assert.Equal(-hour / 2, Data(contour, "y-min"), 9);
-        Assert.Equal((frames - 1) * hour + hour / 2, Data(contour, "y-max"), 9);
-        string[] yLabels = TickLabels(contour, "y");
-        Assert.Equal("0", yLabels[0]);
-        Assert.Equal(Enumerable.Range(0, yLabels.Length).Select(i => (2 * i).ToString(CultureInfo.InvariantCulture)), yLabels);
-        Assert.True(2 * (yLabels.Length - 1) <= Data(contour, "y-max") && 2 * yLabels.Length > Data(contour, "y-max"));
+        Assert.Equal(-hour / 2, contour.Bottom, 9);
+        Assert.Equal((frames - 1) * hour + hour / 2, contour.Top, 9);
+        Assert.Contains("2θ (°)", Texts(doc));
+        Assert.Contains("Time (h)", Texts(doc));
+        Assert.Contains("Voltage (V)", Texts(doc));
+        Assert.Contains("Intensity (counts)", Texts(doc));
 
         // The voltage panel shares the vertical axis and hides its labels; the colour bar spans the data.
-        XElement voltage = Panel(doc, "voltage");
-        Assert.Equal(Data(contour, "y-min"), Data(voltage, "y-min"), 12);
-        Assert.Equal(Data(contour, "y-max"), Data(voltage, "y-max"), 12);
-        Assert.Empty(TickLabels(voltage, "y"));
+        AxisLimits voltage = Limits(figure, "voltage");
+        Assert.Equal(contour.Bottom, voltage.Bottom, 12);
+        Assert.Equal(contour.Top, voltage.Top, 12);
+        Assert.False(figure.Panel("voltage").Plot.Axes.Left.TickLabelStyle.IsVisible);
+        Assert.True(voltage.Left <= data.Voltage!.Min() && voltage.Right >= data.Voltage!.Max());
         double low = double.MaxValue, high = double.MinValue;
         for (int f = 0; f < frames; f++)
             for (int b = first; b <= last; b++)
@@ -74,12 +83,12 @@ public class SvgFigureTests
                 low = Math.Min(low, data.Intensity[f, b]);
                 high = Math.Max(high, data.Intensity[f, b]);
             }
-        XElement bar = Panel(doc, "colorbar");
-        Assert.Equal(low, Data(bar, "y-min"), 4);
-        Assert.Equal(high, Data(bar, "y-max"), 4);
+        ValueRange bar = figure.Panel("colorbar").ColourScale!.Value;
+        Assert.Equal(low, bar.Min, 4);
+        Assert.Equal(high, bar.Max, 4);
 
-        // The embedded PNG: one column per bin, one row per frame (latest on top), colours = matplotlib viridis.
-        XElement image = contour.Elements(Svg + "image").Single();
+        // The heat map as the SVG embeds it: one column per bin, one row per frame (latest on top), colours = matplotlib viridis.
+        XElement image = doc.Descendants(Svg + "image").First(i => (string?)i.Attribute("width") == (last - first + 1).ToString(CultureInfo.InvariantCulture));
         string uri = (string)image.Attribute(Xlink + "href")!;
         Assert.StartsWith("data:image/png;base64,", uri, StringComparison.Ordinal);
         string path = Path.Combine(Path.GetTempPath(), $"oxrd-heatmap-{Guid.NewGuid():N}.png");
@@ -113,9 +122,6 @@ public class SvgFigureTests
         {
             File.Delete(path);
         }
-
-        // The image fills the plot area exactly (its extent is the axis range).
-        Assert.Equal(80.0, double.Parse((string)image.Attribute("x")!, CultureInfo.InvariantCulture), 2);
     }
 
     [Fact]
@@ -123,9 +129,16 @@ public class SvgFigureTests
     {
         ContourData data = Example(30, 300, out _);
         Figure figure = OperandoFigures.Contour(data, new ContourOptions { IntensityScale = ScaleKind.Log, IntensityMin = 10, IntensityMax = 2000 });
-        XElement bar = Panel(XDocument.Parse(figure.ToSvg()), "colorbar");
-        Assert.Equal("log", (string?)bar.Attribute("data-y-scale"));
-        Assert.Equal(["10", "100", "1000"], TickLabels(bar, "y"));
+        XDocument doc = Render(figure);
+        FigurePanel bar = figure.Panel("colorbar");
+        Assert.Equal(ScaleKind.Log, bar.ColourScale!.Value.Scale);
+        Assert.Equal(["10", "100", "1000"], MajorLabels(bar.Plot.Axes.Right));
+        // Decades sit at their log position on the bar (0 = 10, 1 = 2000), with minor ticks between them.
+        double[] at = bar.Plot.Axes.Right.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Position).ToArray();
+        Assert.Equal(0, at[0], 12);
+        Assert.Equal(1 / Math.Log10(200), at[1], 12);
+        Assert.Contains(bar.Plot.Axes.Right.TickGenerator.Ticks, t => !t.IsMajor);
+        Assert.Contains("1000", Texts(doc));
         Assert.Equal(0.5, Figures.HeatMap.Normalize(Math.Sqrt(10 * 2000), 10, 2000, log: true), 12);
         Assert.Equal(0.0, Figures.HeatMap.Normalize(1, 10, 2000, log: true), 12);
     }
@@ -148,9 +161,11 @@ public class SvgFigureTests
             for (int b = 0; b < 200; b++)
                 charge[f, b] = intensity[f, b];
         var half = new ContourData { Radial = radial, Intensity = charge, TimeSeconds = times[..20], XLi = xli[..20] };
-        XElement contour = Panel(XDocument.Parse(OperandoFigures.Contour(half, new ContourOptions { Vertical = ContourAxis.XLi }).ToSvg()), "contour");
-        Assert.True(Data(contour, "y-min") < xli[19] && Data(contour, "y-max") > xli[0]);
-        Assert.Equal("x(Li)", contour.Elements(Svg + "text").Single(t => (string?)t.Attribute("class") == "axis-label y").Value);
+        Figure figure = OperandoFigures.Contour(half, new ContourOptions { Vertical = ContourAxis.XLi });
+        XDocument doc = Render(figure);
+        AxisLimits contour = Limits(figure, "contour");
+        Assert.True(contour.Bottom < xli[19] && contour.Top > xli[0]);
+        Assert.Contains("x(Li)", Texts(doc));
     }
 
     [Fact]
@@ -162,19 +177,26 @@ public class SvgFigureTests
         double[] ea = a.Select((_, i) => 2e-4 * (1 + i % 3)).ToArray(), ec = c.Select(_ => 1.5e-3).ToArray();
         ec[4] = double.NaN; // a failed esd draws no bar
         Figure figure = OperandoFigures.LatticeVersusXLi(x, [new("NCA", "a", "Å", a, ea), new("NCA", "c", "Å", c, ec)]);
-        XDocument doc = XDocument.Parse(figure.ToSvg());
-        XElement pa = Panel(doc, "param-0"), pc = Panel(doc, "param-1");
-        Assert.True(Data(pa, "y-min") <= a.Zip(ea, (v, e) => v - e).Min() && Data(pa, "y-max") >= a.Zip(ea, (v, e) => v + e).Max());
-        Assert.True(Data(pc, "y-min") <= c.Min() - 1.5e-3 && Data(pc, "y-max") >= c.Max() + 1.5e-3);
-        Assert.True(Data(pa, "x-min") <= x.Min() && Data(pa, "x-max") >= x.Max());
-        Assert.Equal(Data(pa, "x-min"), Data(pc, "x-min"), 12);
-        Assert.Empty(TickLabels(pa, "x"));
-        Assert.NotEmpty(TickLabels(pc, "x"));
-        Assert.Equal(n, pa.Elements(Svg + "circle").Count());
-        Assert.Equal(3 * n, pa.Elements(Svg + "polyline").Count(p => (string?)p.Attribute("clip-path") is not null));
-        Assert.Equal(3 * (n - 1), pc.Elements(Svg + "polyline").Count(p => (string?)p.Attribute("clip-path") is not null));
-        Assert.Equal("NCA a (Å)", pa.Elements(Svg + "text").Single(t => (string?)t.Attribute("class") == "axis-label y").Value);
-        Assert.Equal("NCA c (Å)", pc.Elements(Svg + "text").Single(t => (string?)t.Attribute("class") == "axis-label y").Value);
+        XDocument doc = Render(figure);
+        AxisLimits pa = Limits(figure, "param-0"), pc = Limits(figure, "param-1");
+        Assert.True(pa.Bottom <= a.Zip(ea, (v, e) => v - e).Min() && pa.Top >= a.Zip(ea, (v, e) => v + e).Max());
+        Assert.True(pc.Bottom <= c.Min() - 1.5e-3 && pc.Top >= c.Max() + 1.5e-3);
+        Assert.True(pa.Left <= x.Min() && pa.Right >= x.Max());
+        Assert.Equal(pa.Left, pc.Left, 12);
+        Assert.Equal(pa.Right, pc.Right, 12);
+        Assert.Equal(figure.Panel("param-0").DataArea.Left, figure.Panel("param-1").DataArea.Left);
+        Assert.False(figure.Panel("param-0").Plot.Axes.Bottom.TickLabelStyle.IsVisible);
+        Assert.True(figure.Panel("param-1").Plot.Axes.Bottom.TickLabelStyle.IsVisible);
+
+        var markers = figure.Panel("param-0").Plot.GetPlottables<ScottPlot.Plottables.Markers>().Single();
+        Assert.Equal(n, markers.Data.GetScatterPoints().Count);
+        var bars = figure.Panel("param-1").Plot.GetPlottables<ScottPlot.Plottables.ErrorBar>().Single();
+        Assert.Equal(n, bars.Ys.Count);
+        Assert.Equal(0, bars.YErrorPositive![4]);
+        Assert.Equal(ea[7], figure.Panel("param-0").Plot.GetPlottables<ScottPlot.Plottables.ErrorBar>().Single().YErrorPositive![7]);
+        Assert.Contains("NCA a (Å)", Texts(doc));
+        Assert.Contains("NCA c (Å)", Texts(doc));
+        Assert.Contains("x(Li)", Texts(doc));
 
         Assert.Throws<ArgumentException>(() => OperandoFigures.LatticeVersusTime(x, [new("NCA", "a", "Å", a, ea[..3])]));
     }
@@ -185,12 +207,18 @@ public class SvgFigureTests
         double[] frame = Enumerable.Range(0, 50).Select(i => (double)i).ToArray();
         double[] rwp = frame.Select(f => 4 + Math.Sin(f / 5)).ToArray();
         bool[] failed = frame.Select(f => f is 7 or 31).ToArray();
-        XDocument doc = XDocument.Parse(OperandoFigures.Rwp(frame, rwp, failed).ToSvg());
-        XElement panel = Panel(doc, "rwp");
-        Assert.True(Data(panel, "x-min") < 0 && Data(panel, "x-max") > 49);
-        Assert.True(Data(panel, "y-min") < rwp.Min() && Data(panel, "y-max") > rwp.Max());
-        Assert.Equal(2, panel.Elements(Svg + "rect").Count(r => (string?)r.Attribute("fill") == "#d62728"));
-        Assert.Equal(48, panel.Elements(Svg + "circle").Count());
+        Figure figure = OperandoFigures.Rwp(frame, rwp, failed);
+        XDocument doc = Render(figure);
+        AxisLimits limits = Limits(figure, "rwp");
+        Assert.True(limits.Left < 0 && limits.Right > 49);
+        Assert.True(limits.Bottom < rwp.Min() && limits.Top > rwp.Max());
+        var markers = figure.Panel("rwp").Plot.GetPlottables<ScottPlot.Plottables.Markers>().ToArray();
+        Assert.Equal(48, markers.Single(m => m.LegendText == "Rwp").Data.GetScatterPoints().Count);
+        Assert.Equal([7.0, 31.0], markers.Single(m => m.LegendText == "failed").Data.GetScatterPoints().Select(p => p.X));
+        // The line breaks at each failed frame: three runs.
+        Assert.Equal(3, figure.Panel("rwp").Plot.GetPlottables<ScottPlot.Plottables.Scatter>().Count());
+        Assert.Contains("Rwp (%)", Texts(doc));
+        Assert.Contains("failed", Texts(doc));
     }
 
     [Fact]
@@ -200,17 +228,21 @@ public class SvgFigureTests
         double[] calc = radial.Select(t => 100 + 800 * Math.Exp(-(t - 3.0) * (t - 3.0) / 0.001)).ToArray();
         double[] obs = calc.Select((v, i) => v + 5 * Math.Sin(i)).ToArray();
         PhaseTicks[] phases = [new("NCA", [2.97, 4.1, 6.9]), new("LPSCl", [4.03, 4.72, 9.5])];
-        XDocument doc = XDocument.Parse(OperandoFigures.Pattern(radial, obs, calc, phases).ToSvg());
-        XElement main = Panel(doc, "pattern"), ticks = Panel(doc, "phase-ticks"), diff = Panel(doc, "difference");
-        Assert.Equal(2.0, Data(main, "x-min"), 12);
-        Assert.Equal(radial[^1], Data(diff, "x-max"), 12);
-        Assert.Equal(Data(main, "x-max"), Data(ticks, "x-max"), 12);
-        Assert.Equal(6, ticks.Elements(Svg + "polyline").Count(p => (string?)p.Attribute("clip-path") is not null));
-        Assert.Equal(400, main.Elements(Svg + "circle").Count());
-        Assert.Empty(TickLabels(main, "x"));
-        Assert.NotEmpty(TickLabels(diff, "x"));
-        Assert.True(Data(diff, "y-min") <= -5 * 0.99 && Data(diff, "y-max") >= 5 * 0.99);
-        Assert.Contains(doc.Descendants(Svg + "text"), t => t.Value == "LPSCl");
+        Figure figure = OperandoFigures.Pattern(radial, obs, calc, phases);
+        XDocument doc = Render(figure);
+        AxisLimits main = Limits(figure, "pattern"), ticks = Limits(figure, "phase-ticks"), diff = Limits(figure, "difference");
+        Assert.Equal(2.0, main.Left, 12);
+        Assert.Equal(radial[^1], diff.Right, 12);
+        Assert.Equal(main.Right, ticks.Right, 12);
+        Assert.True(main.Top >= calc.Max() && main.Bottom <= obs.Min());
+        // 9.5 lies beyond the pattern: five tick marks in all.
+        Assert.Equal(5, figure.Panel("phase-ticks").Plot.GetPlottables<ScottPlot.Plottables.Markers>().Sum(m => m.Data.GetScatterPoints().Count));
+        Assert.Equal(400, figure.Panel("pattern").Plot.GetPlottables<ScottPlot.Plottables.Markers>().Single().Data.GetScatterPoints().Count);
+        Assert.False(figure.Panel("pattern").Plot.Axes.Bottom.TickLabelStyle.IsVisible);
+        Assert.True(diff.Bottom <= -5 * 0.99 && diff.Top >= 5 * 0.99);
+        Assert.Contains("LPSCl", Texts(doc));
+        Assert.Contains("obs − calc", Texts(doc));
+        Assert.Contains("calculated", Texts(doc));
         Assert.Throws<ArgumentException>(() => OperandoFigures.Pattern(radial, obs[..10], calc, phases));
     }
 }
@@ -267,17 +299,19 @@ public class DifferenceContourTests
         double m = 0;
         foreach (float v in diff)
             m = Math.Max(m, Math.Abs(v));
-        var figure = OperandoXrd.Reports.Figures.OperandoFigures.Contour(
-            new OperandoXrd.Reports.Figures.ContourData { Radial = radial, Intensity = diff, TimeSeconds = times, IntensityLabel = "ΔI (counts)" },
-            new OperandoXrd.Reports.Figures.ContourOptions { ColorMap = OperandoXrd.Reports.Color.ColorMap.CoolWarm, SymmetricLimits = true });
-        var bar = figure.Panels.Single(p => p.Id == "colorbar");
-        Assert.Equal(-m, bar.Y.Min!.Value, 4);
-        Assert.Equal(m, bar.Y.Max!.Value, 4);
-        // Frame 0 is all zeros, and it is the bottom image row (time runs up): the neutral middle of the map.
-        var image = (OperandoXrd.Reports.Plotting.ImageSeries)figure.Panels.Single(p => p.Id == "contour").Series[0];
-        Assert.Equal(OperandoXrd.Reports.Color.ColorMap.CoolWarm.Map(0.5), image.Image[10, image.Image.Height - 1]);
-        Assert.Equal(OperandoXrd.Reports.Color.ColorMap.CoolWarm.Map(0.5), image.Image[99, image.Image.Height - 1]);
+        var figure = OperandoFigures.Contour(
+            new ContourData { Radial = radial, Intensity = diff, TimeSeconds = times, IntensityLabel = "ΔI (counts)" },
+            new ContourOptions { ColorMap = Color.ColorMap.CoolWarm, SymmetricLimits = true });
+        var bar = figure.Panel("colorbar").ColourScale!.Value;
+        Assert.Equal(-m, bar.Min, 4);
+        Assert.Equal(m, bar.Max, 4);
+        // Frame 0 is all zeros, and it is the bottom row of cells (time runs up): the neutral middle of the map.
+        var heat = figure.Panel("contour").Plot.GetPlottables<ScottPlot.Plottables.Heatmap>().Single();
+        Assert.Equal(0.5, heat.Intensities[19, 10], 12);
+        Assert.Equal(Color.ColorMap.CoolWarm.Map(0.5), Of(heat.Colormap.GetColor(heat.Intensities[19, 99])));
     }
+
+    private static Color.Rgba Of(ScottPlot.Color c) => new(c.R, c.G, c.B, c.A);
 }
 
 public class DegenerateInputTests
@@ -285,12 +319,13 @@ public class DegenerateInputTests
     [Fact]
     public void A_single_frame_or_constant_series_still_draws()
     {
-        var lattice = OperandoXrd.Reports.Figures.OperandoFigures.LatticeVersusTime([1.5], [new("NCA", "a", "Å", [2.86], [0.001])]);
-        Assert.Contains("<circle", lattice.ToSvg(), StringComparison.Ordinal);
-        var rwp = OperandoXrd.Reports.Figures.OperandoFigures.Rwp([0, 1, 2], [5, 5, 5]);
-        var (x, y) = rwp.Panels[0].ResolveScales();
-        Assert.True(y.Min < 5 && y.Max > 5 && x.Min < 0 && x.Max > 2);
-        var nan = OperandoXrd.Reports.Figures.OperandoFigures.Rwp([0, 1], [double.NaN, double.NaN]);
-        Assert.NotNull(System.Xml.Linq.XDocument.Parse(nan.ToSvg()));
+        var lattice = OperandoFigures.LatticeVersusTime([1.5], [new("NCA", "a", "Å", [2.86], [0.001])]);
+        Assert.Contains("NCA a (Å)", FigureWriter.ToSvg(lattice), StringComparison.Ordinal);
+        var rwp = OperandoFigures.Rwp([0, 1, 2], [5, 5, 5]);
+        SvgFigureTests.Render(rwp);
+        var limits = rwp.Panel("rwp").Plot.Axes.GetLimits();
+        Assert.True(limits.Bottom < 5 && limits.Top > 5 && limits.Left < 0 && limits.Right > 2);
+        var nan = OperandoFigures.Rwp([0, 1], [double.NaN, double.NaN]);
+        Assert.NotNull(SvgFigureTests.Render(nan));
     }
 }

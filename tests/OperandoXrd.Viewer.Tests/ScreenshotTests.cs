@@ -1,7 +1,7 @@
-using OperandoXrd.Reports.Raster;
 using System.Globalization;
 using OperandoXrd.Reports.Color;
 using OperandoXrd.Viewer.Rendering;
+using OperandoXrd.Viewer.Rendering.Text;
 
 namespace OperandoXrd.Viewer.Tests;
 
@@ -441,18 +441,19 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     }
 
     /// <summary>
-    /// Where <paramref name="text"/>, drawn with the viewer's 5x7 font at its text scale, appears in <paramref name="region"/>:
-    /// every glyph pixel one colour and every other pixel of the glyph boxes another.
+    /// Where <paramref name="text"/>, drawn from the viewer's glyph atlas, appears in <paramref name="region"/>: every
+    /// pixel the glyphs cover fully one colour, every pixel they do not touch another.
     /// </summary>
     internal static (int X, int Y)? FindText(PngImage png, string text, PixelRect region)
     {
-        const int s = ViewerLayout.TextScale;
-        int w = BitmapFont.Measure(text, s), h = BitmapFont.GlyphHeight * s;
+        var atlas = GlyphAtlas.Labels;
+        int w = atlas.Measure(text), h = atlas.LineHeight;
+        byte[] mask = atlas.Render(text);
         for (int y = region.Y; y + h <= Math.Min(region.Bottom, png.Height); y++)
         {
             for (int x = region.X; x + w <= Math.Min(region.Right, png.Width); x++)
             {
-                if (Matches(png, text, x, y))
+                if (Matches(png, mask, w, h, x, y))
                 {
                     return (x, y);
                 }
@@ -462,32 +463,34 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         return null;
     }
 
-    private static bool Matches(PngImage png, string text, int x0, int y0)
+    private static bool Matches(PngImage png, byte[] mask, int w, int h, int x0, int y0)
     {
-        const int s = ViewerLayout.TextScale;
         (byte, byte, byte)? ink = null, paper = null;
-        for (int i = 0; i < text.Length; i++)
+        for (int row = 0; row < h; row++)
         {
-            for (int col = 0; col < BitmapFont.Advance - 1; col++)
+            for (int col = 0; col < w; col++)
             {
-                for (int row = 0; row < BitmapFont.GlyphHeight; row++)
+                byte coverage = mask[row * w + col];
+                if (coverage is > 0 and < 255)
                 {
-                    var c = png[x0 + (i * BitmapFont.Advance + col) * s, y0 + row * s];
-                    if (BitmapFont.IsSet(text[i], col, row))
+                    continue; // anti-aliased edge: a blend of the two
+                }
+
+                var c = png[x0 + col, y0 + row];
+                if (coverage == 255)
+                {
+                    ink ??= c;
+                    if (c != ink)
                     {
-                        ink ??= c;
-                        if (c != ink)
-                        {
-                            return false;
-                        }
+                        return false;
                     }
-                    else
+                }
+                else
+                {
+                    paper ??= c;
+                    if (c != paper)
                     {
-                        paper ??= c;
-                        if (c != paper)
-                        {
-                            return false;
-                        }
+                        return false;
                     }
                 }
             }

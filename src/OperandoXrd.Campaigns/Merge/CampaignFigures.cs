@@ -38,7 +38,11 @@ public static class CampaignFigures
             }
 
             var path = Path.Combine(folder, name);
-            FigureWriter.Write(Overlay(table, parameters, axis, label), path);
+            using (var figure = Overlay(table, parameters, axis, label))
+            {
+                FigureWriter.Write(figure, path);
+            }
+
             written.Add(path + ".svg");
             written.Add(path + ".png");
         }
@@ -50,23 +54,24 @@ public static class CampaignFigures
     {
         const double width = 800, panelHeight = 170, left = 90, top = 20, gap = 12, bottom = 60;
         var figure = new Figure(width, top + (parameters.Count * (panelHeight + gap)) + bottom);
-        Axis? shared = null;
+        var palette = new ScottPlot.Palettes.Category10();
+        // One x range for every panel, so that the stacked panels' ticks line up.
+        var xs = table.Scans.SelectMany(scan => table.Numbers(scan, axis)).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        double xMin = xs.Min(), xMax = xs.Max(), pad = xMax > xMin ? 0.03 * (xMax - xMin) : 1;
         for (var i = 0; i < parameters.Count; i++)
         {
             var panel = figure.AddPanel($"param-{i}", left, top + (i * (panelHeight + gap)), width - left - 20, panelHeight);
-            panel.Y.Label = parameters[i].EndsWith("_beta", StringComparison.Ordinal) ? $"{parameters[i]} (°)" : $"{parameters[i]} (Å)";
-            panel.Legend = i == 0 ? LegendPosition.Best : LegendPosition.None;
-            if (shared is null)
+            var plot = panel.Plot;
+            plot.YLabel(parameters[i].EndsWith("_beta", StringComparison.Ordinal) ? $"{parameters[i]} (°)" : $"{parameters[i]} (Å)");
+            if (i == parameters.Count - 1)
             {
-                shared = panel.X;
+                plot.XLabel(axisLabel);
             }
             else
             {
-                panel.X.ShareWith(shared);
+                plot.Axes.Bottom.TickLabelStyle.IsVisible = false;
             }
 
-            panel.X.Label = axisLabel;
-            panel.X.ShowTickLabels = i == parameters.Count - 1;
             for (var s = 0; s < table.Scans.Count; s++)
             {
                 var scan = table.Scans[s];
@@ -77,13 +82,22 @@ public static class CampaignFigures
                 var keep = Enumerable.Range(0, x.Length).Where(k => k % every == 0 && double.IsFinite(x[k]) && double.IsFinite(y[k])).ToArray();
                 if (keep.Length > 0)
                 {
-                    panel.Add(new ScatterSeries([.. keep.Select(k => x[k])], [.. keep.Select(k => y[k])], [.. keep.Select(k => esd[k])])
+                    var color = palette.GetColor(s);
+                    double[] px = [.. keep.Select(k => x[k])], py = [.. keep.Select(k => y[k])];
+                    plot.Add.ErrorBar(px, py, [.. keep.Select(k => double.IsFinite(esd[k]) ? esd[k] : 0)]).Color = color;
+                    var markers = plot.Add.Markers(px, py, ScottPlot.MarkerShape.FilledCircle, 5, color);
+                    if (i == 0)
                     {
-                        Label = scan.Label,
-                        Color = Palette.Cycle(s),
-                        MarkerSize = 3.5,
-                    });
+                        markers.LegendText = scan.Label;
+                    }
                 }
+            }
+
+            plot.Axes.AutoScaleY();
+            plot.Axes.SetLimitsX(xMin - pad, xMax + pad);
+            if (i == 0)
+            {
+                plot.ShowLegend(ScottPlot.Alignment.UpperRight);
             }
         }
 

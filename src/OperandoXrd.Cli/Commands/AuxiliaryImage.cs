@@ -4,10 +4,11 @@ using System.Text;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Hdf5;
 using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Images.Formats;
 
 namespace OperandoXrd.Cli.Commands;
 
-/// <summary>Mask, dark and flat images: NumPy .npy, ESRF .edf, or an HDF5 dataset (FILE.h5:/path, or a frame file's first frame).</summary>
+/// <summary>Mask, dark and flat images: NumPy .npy, ESRF .edf, Pilatus .cbf, .tif, or an HDF5 dataset (FILE.h5:/path, or a frame file's first frame).</summary>
 internal static class AuxiliaryImage
 {
     public static float[] Read(string spec, int rows, int columns, string what)
@@ -34,7 +35,7 @@ internal static class AuxiliaryImage
             (values, r, c) = extension switch
             {
                 ".npy" => ReadNpy(path),
-                ".edf" => ReadEdf(path),
+                _ when h5Path is null && ImageFile.IsImageFileName(path) => ReadImage(path),
                 _ => ReadHdf5(path, h5Path),
             };
         }
@@ -43,7 +44,8 @@ internal static class AuxiliaryImage
             throw new UsageException($"--{what}: {spec}: {e.Message}", e);
         }
 
-        if (r != rows || c != columns)
+        // rows = columns = 0: the detector's shape is not known yet (a PONI without a Detector line); the image brings its own.
+        if ((r != rows || c != columns) && rows * columns > 0)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--{what}: {spec} is {r}x{c}, the detector is {rows}x{columns}"));
         }
@@ -114,40 +116,13 @@ internal static class AuxiliaryImage
         return (Convert(bytes.AsSpan(offset + headerLength), descr, shape[0] * shape[1]), shape[0], shape[1]);
     }
 
-    /// <summary>ESRF data format: a '{ key = value ; }' header padded to a multiple of 512 bytes, then the raw image.</summary>
-    private static (float[], int, int) ReadEdf(string path)
+    /// <summary>EDF, Pilatus CBF or TIFF: the first image, as fabio reads it (one reader per format: OperandoXrd.Images).</summary>
+    private static (float[], int, int) ReadImage(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        var end = Array.IndexOf(bytes, (byte)'}');
-        if (bytes.Length == 0 || bytes[0] != (byte)'{' || end < 0)
-        {
-            throw new InvalidDataException("not an EDF file (no '{...}' header)");
-        }
-
-        var header = Encoding.ASCII.GetString(bytes, 0, end);
-        var keys = header.Trim('{').Split(';').Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2)
-            .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.OrdinalIgnoreCase);
-        var columns = int.Parse(keys["Dim_1"], CultureInfo.InvariantCulture);
-        var rows = int.Parse(keys["Dim_2"], CultureInfo.InvariantCulture);
-        if (keys.TryGetValue("ByteOrder", out var order) && order.Equals("HighByteFirst", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidDataException("big-endian EDF is not supported");
-        }
-
-        var descr = keys.GetValueOrDefault("DataType", "FloatValue").ToUpperInvariant() switch
-        {
-            "SIGNEDBYTE" => "|i1",
-            "UNSIGNEDBYTE" => "|u1",
-            "SIGNEDSHORT" => "<i2",
-            "UNSIGNEDSHORT" => "<u2",
-            "SIGNEDINTEGER" or "SIGNEDLONG" => "<i4",
-            "UNSIGNEDINTEGER" or "UNSIGNEDLONG" => "<u4",
-            "FLOATVALUE" or "FLOAT" => "<f4",
-            "DOUBLEVALUE" or "DOUBLE" => "<f8",
-            var t => throw new InvalidDataException($"EDF DataType {t} is not supported"),
-        };
-        var dataStart = (end + 1 + 511) / 512 * 512;
-        return (Convert(bytes.AsSpan(dataStart), descr, rows * columns), rows, columns);
+        var image = ImageFile.Open(path);
+        var values = new float[image.Rows * image.Columns];
+        image.Read(0, values);
+        return (values, image.Rows, image.Columns);
     }
 
     private static float[] Convert(ReadOnlySpan<byte> data, string descr, int count)

@@ -16,6 +16,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Speed measurements side by side with the reference tools (pyFAI, lmfit).");
         command.Subcommands.Add(CreateIntegrate());
         command.Subcommands.Add(BenchReduceCommand.Create());
+        command.Subcommands.Add(BenchCalibrateCommand.Create());
         return command;
     }
 
@@ -88,6 +89,8 @@ internal static class BenchCommand
             warm.Stop();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"matrix: {cold.Elapsed.TotalMilliseconds:F0} ms cold (geometry + build + cache write), {warm.Elapsed.TotalMilliseconds:F0} ms from cache; {ai.Matrix.EntryCount:N0} pixel-bin pairs"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bytes  read per frame: matrix {ai.Matrix.StreamedBytes / 1e6:F1} MB + frame {4.0 * detector.PixelCount / 1e6:F1} MB (the same matrix as pyFAI's CSR: {ai.Matrix.CsrBytes / 1e6:F1} MB)"));
 
             var ours = new List<(string Name, double Fps)>();
             foreach (var threads in new[] { Environment.ProcessorCount, 1 })
@@ -191,13 +194,22 @@ internal static class BenchCommand
             stream.Write(MemoryMarshal.AsBytes(ours.Intensity.AsSpan()));
         }
 
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-        {
+        var json = RunPythonJson([
             scriptPath, poniPath, framesPath, frameCount.ToString(CultureInfo.InvariantCulture), detector.Rows.ToString(CultureInfo.InvariantCulture),
             detector.Columns.ToString(CultureInfo.InvariantCulture), npt.ToString(CultureInfo.InvariantCulture), PixelSplits.Name(split),
             repeats.ToString(CultureInfo.InvariantCulture), oursPath,
-        })
+        ]);
+        var perFrame = json.GetProperty("per_frame").GetDouble();
+        var agreement = string.Create(CultureInfo.InvariantCulture,
+            $"radial max rel {json.GetProperty("radial").GetDouble():E1}, intensity median rel {json.GetProperty("median_rel").GetDouble():E1}, max {json.GetProperty("max_rel").GetDouble():E1} (bins with ≥ 10 pixels; pyFAI {json.GetProperty("pyfai").GetString()})");
+        return (1 / perFrame, json.GetProperty("setup").GetDouble(), agreement);
+    }
+
+    /// <summary>Runs a reference script with Debian's Python (pyFAI) and parses the JSON on its last output line.</summary>
+    internal static System.Text.Json.JsonElement RunPythonJson(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
         }
@@ -211,11 +223,7 @@ internal static class BenchCommand
             throw new UsageException($"pyFAI benchmark failed (exit {process.ExitCode}): {stderr.Result}");
         }
 
-        var json = System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
-        var perFrame = json.GetProperty("per_frame").GetDouble();
-        var agreement = string.Create(CultureInfo.InvariantCulture,
-            $"radial max rel {json.GetProperty("radial").GetDouble():E1}, intensity median rel {json.GetProperty("median_rel").GetDouble():E1}, max {json.GetProperty("max_rel").GetDouble():E1} (bins with ≥ 10 pixels; pyFAI {json.GetProperty("pyfai").GetString()})");
-        return (1 / perFrame, json.GetProperty("setup").GetDouble(), agreement);
+        return System.Text.Json.JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.Clone();
     }
 
     /// <summary>Poisson-like rings on a 2θ-dependent background, gaps −1, a few −2 bad pixels: realistic work for both integrators.</summary>

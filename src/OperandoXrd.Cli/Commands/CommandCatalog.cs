@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return DemoCommand.Create();
         yield return SimulateCommand.Create();
+        yield return CalibrateCommand.Create();
         yield return ReduceCommand.Create();
         yield return HklCommand.Create();
         yield return IntegrateCommand.Create();
@@ -17,6 +18,7 @@ internal static class CommandCatalog
         yield return ViewCommand.Create();
         yield return BenchCommand.Create();
         yield return InspectCommand.Create();
+        yield return EchemCommand.Create();
         yield return CampaignCommand.Create();
     }
 }

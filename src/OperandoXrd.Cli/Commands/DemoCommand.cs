@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Peek;
@@ -10,8 +11,9 @@ namespace OperandoXrd.Cli.Commands;
 
 /// <summary>
 /// <c>oxrd demo</c>: the whole job on an embedded default. Simulate a BM31-like first cycle (NCA | LPSCl | Li-In in a
-/// PEEK cell on Pilatus2M), build the PEEK model from its empty cell, reduce the run, and show the fitted lattice
-/// next to the simulator's truth.
+/// PEEK cell on Pilatus2M) with its LaB6 calibrant, calibrate the geometry from the calibrant, build the PEEK model
+/// from the empty cell, reduce the run with the calibrated geometry, and show the fitted lattice next to the
+/// simulator's truth.
 /// </summary>
 internal static class DemoCommand
 {
@@ -37,7 +39,7 @@ internal static class DemoCommand
 
         var watch = Stopwatch.StartNew();
         var dataFolder = Path.Combine(folder, "data");
-        Console.WriteLine($"demo: 1/3 simulating {frames} {detector} frames of a BM31-like first cycle into {dataFolder}");
+        Console.WriteLine($"demo: 1/4 simulating {frames} {detector} frames of a BM31-like first cycle into {dataFolder}");
         var run = SimulateCommand.Simulate(new SimulationOptions
         {
             OutputFolder = dataFolder,
@@ -47,15 +49,32 @@ internal static class DemoCommand
             Emerging = emerging,
         });
 
-        Console.WriteLine("demo: 2/3 PEEK model from the empty cell");
-        var (peek, emptyFrames) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), run.PoniPath, [run.EmptyCellFile]);
+        // As at the beamline: the geometry comes from the calibrant, found without a guess (beam centre and distance
+        // searched over the whole detector), not from the simulator's geometry.poni.
+        Console.WriteLine($"demo: 2/4 calibrating the geometry from the LaB6 calibrant {run.CalibrantFile}");
+        var poniPath = Path.Combine(dataFolder, "calibrated.poni");
+        var truePoni = Poni.Load(run.PoniPath);
+        CalibrateCommand.Run(new CalibrateCommand.CalibrateRequest
+        {
+            Inputs = [run.CalibrantFile],
+            Calibrant = "LaB6",
+            Wavelength = truePoni.Wavelength * 1e10,
+            Detector = truePoni.Detector.Name,
+            OutputPath = poniPath,
+        });
+        var calibrated = Poni.Load(poniPath);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"demo: calibrated - simulated geometry: dist {(calibrated.Distance - truePoni.Distance) * 1e6:F1} µm, poni1 {(calibrated.Poni1 - truePoni.Poni1) * 1e6:F1} µm, poni2 {(calibrated.Poni2 - truePoni.Poni2) * 1e6:F1} µm, rot1 {calibrated.Rot1 - truePoni.Rot1:E1}, rot2 {calibrated.Rot2 - truePoni.Rot2:E1} rad"));
+
+        Console.WriteLine("demo: 3/4 PEEK model from the empty cell");
+        var (peek, emptyFrames) = PeekModelBuilder.Build(PipelineConfig.Load(run.PipelinePath), poniPath, [run.EmptyCellFile]);
         var peekPath = Path.Combine(dataFolder, "peek-model.json");
         peek.Save(peekPath);
         Console.WriteLine($"demo: {peek} from {emptyFrames} empty-cell frames -> {peekPath}");
 
-        Console.WriteLine("demo: 3/3 reducing (integrate, fit, correlate with the voltage log)");
+        Console.WriteLine("demo: 4/4 reducing with the calibrated geometry (integrate, fit, correlate with the voltage log)");
         var resultsFolder = Path.Combine(folder, "results");
-        var options = ReduceCommand.Options(run.PipelinePath, null, null, peekPath, null, resultsFolder);
+        var options = ReduceCommand.Options(run.PipelinePath, null, poniPath, peekPath, null, resultsFolder);
         var summary = await ReduceCommand.Run(options, cancellation).ConfigureAwait(false);
 
         ShowAgainstTruth(Path.Combine(resultsFolder, "lattice.csv"), run.TruthPath);

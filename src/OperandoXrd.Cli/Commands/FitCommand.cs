@@ -2,62 +2,101 @@ using System.CommandLine;
 using OperandoXrd.Core.IO;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Output;
 using OperandoXrd.Fitting.Peek;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Hdf5;
+using OperandoXrd.Pipeline.Configuration;
 
 namespace OperandoXrd.Cli.Commands;
 
 /// <summary>
-/// <c>oxrd fit</c>: sequential whole-pattern fits of integrated patterns (from <c>oxrd integrate</c>) into
-/// <c>lattice.csv</c> and <c>fit.h5</c>. Every input is checked before the first frame is fitted (exit 2); the run
+/// <c>oxrd fit</c>: sequential whole-pattern fits of integrated patterns (from <c>oxrd integrate</c>, or text patterns
+/// other integrators wrote: see <see cref="IntegratedPatterns"/>) into <c>lattice.csv</c> and <c>fit.h5</c>. Every input is checked before the first frame is fitted (exit 2); the run
 /// then never stops for one frame, and ends with exit 1 listing the frames that failed.
 /// </summary>
 internal static class FitCommand
 {
     public static Command Create()
     {
-        var pipeline = new Option<FileInfo>("--pipeline") { Description = "Pipeline JSON (phases, fit, background sections).", Required = true };
-        var patterns = new Option<FileInfo>("--patterns") { Description = "Integrated patterns (HDF5 from oxrd integrate: /entry/integrated, radial in 2θ degrees).", Required = true };
+        var pipeline = new Option<FileInfo>("--pipeline") { Description = "Pipeline JSON (phases, fit, background sections; \"poni\" or \"wavelength\" for λ).", Required = true };
+        var patterns = new Option<string[]>("--patterns")
+        {
+            Description = "Patterns: one HDF5 file from oxrd integrate, or .xy/.xye/.dat/.chi/.fxye/.gsas files or folders (natural numeric order).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var unit = new Option<string?>("--unit") { Description = "Radial unit of text patterns whose header names none (2th_deg, 2th_rad, q_A^-1, q_nm^-1, d_A); overrides the header." };
         var peek = new Option<FileInfo?>("--peek") { Description = "PEEK model JSON (overrides the pipeline's background.peek)." };
-        var echem = new Option<FileInfo?>("--echem") { Description = "Voltage log (not used yet: the echem columns of lattice.csv stay empty)." };
+        var echem = new Option<FileInfo?>("--echem") { Description = "Voltage log: fills voltage, current, capacity and x(Li) of lattice.csv as reduce does (the pipeline's echem section)." };
+        var start = new Option<string?>("--start-time") { Description = "Text patterns: start of the first pattern (ISO 8601), for --echem." };
+        var period = new Option<double?>("--frame-period") { Description = "Text patterns: seconds between patterns, for --echem." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for lattice.csv and fit.h5.", Required = true };
         var profiles = new Option<bool>("--profiles") { Description = "Also store observed, calculated, difference and tick marks of every frame in fit.h5." };
-        var command = new Command("fit", "Sequential whole-pattern fits (Pawley/Le Bail/Rietveld over the PEEK model) of integrated patterns → lattice.csv, fit.h5.")
+        var command = new Command("fit", "Sequential whole-pattern fits (Pawley/Le Bail/Rietveld, over PEEK or a Chebyshev background) of integrated patterns → lattice.csv, fit.h5.")
         {
-            pipeline, patterns, peek, echem, output, profiles,
+            pipeline, patterns, unit, peek, echem, start, period, output, profiles,
         };
-        command.SetAction(parse => IntegrateCommand.Guard(() => Run(
-            parse.GetValue(pipeline)!.FullName,
-            parse.GetValue(patterns)!.FullName,
-            parse.GetValue(peek)?.FullName,
-            parse.GetValue(echem)?.FullName,
-            parse.GetValue(output)!.FullName,
-            parse.GetValue(profiles))));
+        command.SetAction(parse => IntegrateCommand.Guard(() => Run(new FitRequest
+        {
+            PipelinePath = parse.GetValue(pipeline)!.FullName,
+            Patterns = [.. parse.GetValue(patterns)!.Select(Path.GetFullPath)],
+            Unit = parse.GetValue(unit) is { } u ? (RadialUnits.TryParse(u, out var ru) ? ru : throw new UsageException($"--unit: unknown unit '{u}' (2th_deg, 2th_rad, q_nm^-1, q_A^-1, d_A)")) : null,
+            PeekPath = parse.GetValue(peek)?.FullName,
+            EchemPath = parse.GetValue(echem)?.FullName,
+            StartTime = parse.GetValue(start) is { } text
+                ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : throw new UsageException($"--start-time: '{text}' is not an ISO 8601 time")
+                : null,
+            FramePeriod = parse.GetValue(period),
+            OutFolder = parse.GetValue(output)!.FullName,
+            Profiles = parse.GetValue(profiles),
+        })));
         return command;
     }
 
-    internal static int Run(string pipelinePath, string patternsPath, string? peekPath, string? echemPath, string outFolder, bool profiles)
+    internal sealed record FitRequest
+    {
+        public required string PipelinePath { get; init; }
+        public required IReadOnlyList<string> Patterns { get; init; }
+        public RadialUnit? Unit { get; init; }
+        public string? PeekPath { get; init; }
+        public string? EchemPath { get; init; }
+        public DateTimeOffset? StartTime { get; init; }
+        public double? FramePeriod { get; init; }
+        public required string OutFolder { get; init; }
+        public bool Profiles { get; init; }
+    }
+
+    internal static int Run(FitRequest request)
     {
         var clock = Stopwatch.StartNew();
-        FitConfiguration configuration;
-        PeekModel? peek = null;
-        SequentialFitter fitter;
-        var data = IntegratedPatterns.Read(patternsPath, pipelinePath);
+        var pipelinePath = request.PipelinePath;
+        var outFolder = request.OutFolder;
+        PipelineConfig pipelineConfig;
         try
         {
-            configuration = FitConfiguration.Load(pipelinePath);
-            if (peekPath is not null)
+            pipelineConfig = PipelineConfig.Load(pipelinePath);
+        }
+        catch (PipelineConfigException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
+        var configuration = pipelineConfig.Fit;
+        PeekModel? peek = null;
+        SequentialFitter fitter;
+        var data = IntegratedPatterns.Load(request.Patterns, pipelineConfig, request.Unit, request.StartTime, request.FramePeriod, Log);
+        try
+        {
+            if (request.PeekPath is { } peekPath)
             {
                 peek = PeekModel.Load(peekPath);
             }
             else if (configuration.Fit.PeekModel is { } configured && !File.Exists(configured))
             {
-                throw new UsageException($"{pipelinePath}: background.peek {configured} does not exist (make one with oxrd peek-model, or pass --peek)");
+                throw new UsageException($"{pipelinePath}: background.peek {configured} does not exist (make one with oxrd peek-model, pass --peek, or set \"peek\": null to fit without PEEK)");
             }
 
             fitter = FitSession.Create(configuration, data.TwoTheta, data.Wavelength, peek);
@@ -67,13 +106,9 @@ internal static class FitCommand
             throw new UsageException(e.Message, e);
         }
 
-        if (echemPath is not null)
-        {
-            Log($"fit: --echem {echemPath} is not used yet; the echem columns of lattice.csv stay empty");
-        }
-
+        var echem = request.EchemPath is { } echemPath ? FitEchem.Correlate(echemPath, pipelineConfig.Echem, data, Log) : null;
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"fit: {data.FrameCount} frames of {data.TwoTheta.Length} points from {patternsPath}; {configuration.Fit.Mode}, {string.Join(", ", configuration.Phases.Select(p => p.Name))}{(fitter.Model.PeekScaleIndex >= 0 ? " + PEEK" : "")}, {fitter.Model.PointCount} points in {configuration.Fit.RangeMin:0.###}–{configuration.Fit.RangeMax:0.###}°, λ = {data.Wavelength:0.######} Å"));
+            $"fit: {data.FrameCount} frames of {data.TwoTheta.Length} points from {string.Join(", ", request.Patterns)}; {configuration.Fit.Mode}, {string.Join(", ", configuration.Phases.Select(p => p.Name))}{(fitter.Model.PeekScaleIndex >= 0 ? " + PEEK" : $" + Chebyshev background ({configuration.Fit.ChebyshevTerms} terms)")}, {fitter.Model.PointCount} points in {configuration.Fit.RangeMin:0.###}–{configuration.Fit.RangeMax:0.###}°, λ = {data.Wavelength:0.######} Å from {data.WavelengthSource}"));
         Directory.CreateDirectory(outFolder);
         var frames = new List<(int, double[], double[])>(data.FrameCount);
         for (var i = 0; i < data.FrameCount; i++)
@@ -103,11 +138,11 @@ internal static class FitCommand
         {
             for (var i = 0; i < results.Count; i++)
             {
-                csv.Write(results[i], data.Time[i], FrameEchem.Unknown);
+                csv.Write(results[i], data.Time[i], echem?[i] ?? FrameEchem.Unknown);
             }
         }));
 
-        FitResultWriter.Write(Path.Combine(outFolder, "fit.h5"), fitter, results, data, profiles);
+        FitResultWriter.Write(Path.Combine(outFolder, "fit.h5"), fitter, results, data, request.Profiles);
         var failed = results.Where(r => r.Status == FrameStatus.Failed).ToList();
         var gated = results.Count(r => r.Status == FrameStatus.Gated);
         Log(string.Create(CultureInfo.InvariantCulture,
@@ -127,151 +162,7 @@ internal static class FitCommand
         return failed.Count > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
     }
 
-    private static void Log(string line) => Console.Error.WriteLine(line);
-}
-
-/// <summary>The integrated patterns of <c>oxrd integrate</c>: /entry/integrated/{radial, intensity, sigma, time, frame_index}.</summary>
-internal sealed class IntegratedPatterns
-{
-    private readonly double[] _intensity;
-    private readonly double[] _sigma;
-
-    private IntegratedPatterns(double[] twoTheta, double[] intensity, double[] sigma, double[] time, int[] frameIndex, double wavelength)
-    {
-        TwoTheta = twoTheta;
-        _intensity = intensity;
-        _sigma = sigma;
-        Time = time;
-        FrameIndex = frameIndex;
-        Wavelength = wavelength;
-    }
-
-    public double[] TwoTheta { get; }
-
-    public double[] Time { get; }
-
-    public int[] FrameIndex { get; }
-
-    public double Wavelength { get; }
-
-    public int FrameCount => FrameIndex.Length;
-
-    public double[] Intensity(int frame) => _intensity.AsSpan(frame * TwoTheta.Length, TwoTheta.Length).ToArray();
-
-    public double[] Sigma(int frame) => _sigma.AsSpan(frame * TwoTheta.Length, TwoTheta.Length).ToArray();
-
-    /// <summary>Reads the file; λ from its PONI (/entry/process/poni), else from the pipeline's "poni".</summary>
-    public static IntegratedPatterns Read(string path, string pipelinePath)
-    {
-        if (!File.Exists(path))
-        {
-            throw new UsageException($"--patterns: {path} does not exist");
-        }
-
-        try
-        {
-            using var file = Hdf5File.Open(path);
-            const string group = "/entry/integrated";
-            foreach (var name in new[] { "radial", "intensity", "sigma" })
-            {
-                if (!file.Exists($"{group}/{name}"))
-                {
-                    throw new UsageException($"{path}: {group}/{name} is missing (expected the output of oxrd integrate)");
-                }
-            }
-
-            double[] radial;
-            using (var r = file.OpenDataset($"{group}/radial"))
-            {
-                var units = r.ReadStringAttribute("units");
-                // oxrd integrate writes "degrees", oxrd reduce the pyFAI unit name "2th_deg": both are 2θ in degrees.
-                if (units is not null && units is not ("degrees" or "2th_deg" or "deg"))
-                {
-                    throw new UsageException($"{path}: {group}/radial is in '{units}'; oxrd fit needs 2θ in degrees (integrate with --unit 2th_deg)");
-                }
-
-                radial = new double[r.ElementCount];
-                r.Read<double>(radial);
-            }
-
-            if (radial.Length == 0)
-            {
-                throw new UsageException($"{path}: {group}/radial is empty");
-            }
-
-            double[] intensity, sigma;
-            int frames;
-            using (var d = file.OpenDataset($"{group}/intensity"))
-            {
-                if (d.Rank != 2 || d.Dims[1] != radial.Length)
-                {
-                    throw new UsageException($"{path}: {group}/intensity has shape ({string.Join(", ", d.Dims)}), expected (frames, {radial.Length})");
-                }
-
-                frames = (int)d.Dims[0];
-                intensity = new double[d.ElementCount];
-                d.Read<double>(intensity);
-            }
-
-            using (var d = file.OpenDataset($"{group}/sigma"))
-            {
-                if (d.ElementCount != intensity.Length)
-                {
-                    throw new UsageException($"{path}: {group}/sigma has {d.ElementCount} values, intensity {intensity.Length}");
-                }
-
-                sigma = new double[d.ElementCount];
-                d.Read<double>(sigma);
-            }
-
-            if (frames == 0)
-            {
-                throw new UsageException($"{path}: {group}/intensity holds no frames");
-            }
-
-            var time = file.Exists($"{group}/time") ? file.Read<double>($"{group}/time") : new double[frames];
-            var index = file.Exists($"{group}/frame_index") ? file.Read<int>($"{group}/frame_index") : [.. Enumerable.Range(0, frames)];
-            if (time.Length != frames || index.Length != frames)
-            {
-                throw new UsageException($"{path}: {group}/time or frame_index does not have one value per frame ({frames})");
-            }
-
-            double wavelength;
-            if (file.Exists("/entry/process/poni"))
-            {
-                wavelength = Poni.Parse(file.ReadString("/entry/process/poni"), $"{path}:/entry/process/poni").Wavelength * 1e10;
-            }
-            else
-            {
-                wavelength = WavelengthFromPipeline(pipelinePath);
-            }
-
-            return new IntegratedPatterns(radial, intensity, sigma, time, index, wavelength);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or PoniFormatException or ArgumentException)
-        {
-            throw new UsageException($"{path}: {e.Message}", e);
-        }
-    }
-
-    private static double WavelengthFromPipeline(string pipelinePath)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(pipelinePath));
-            if (doc.RootElement.TryGetProperty("poni", out var p) && p.ValueKind == JsonValueKind.String)
-            {
-                var poniPath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pipelinePath)) ?? ".", p.GetString()!));
-                return Poni.Load(poniPath).Wavelength * 1e10;
-            }
-        }
-        catch (Exception e) when (e is IOException or JsonException or PoniFormatException)
-        {
-            throw new UsageException($"{pipelinePath}: cannot get the wavelength from its \"poni\": {e.Message}", e);
-        }
-
-        throw new UsageException($"the patterns file has no /entry/process/poni and {pipelinePath} names no \"poni\": the wavelength is unknown");
-    }
+    internal static void Log(string line) => Console.Error.WriteLine(line);
 }
 
 /// <summary>
@@ -356,6 +247,8 @@ internal static class FitResultWriter
         prof.WriteDataset<double>("calculated", calculated, n, points);
         prof.WriteDataset<double>("difference", difference, n, points);
         prof.WriteAttribute("signal", "observed");
+        prof.WriteAttribute("auxiliary_signals", ["calculated", "difference"]);
+        prof.WriteAttribute("axes", [".", "radial"]);
         using var ticks = fit.CreateGroup("ticks", "NXcollection");
         for (var p = 0; p < model.PhaseCount; p++)
         {

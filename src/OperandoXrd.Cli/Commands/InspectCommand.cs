@@ -2,6 +2,8 @@ using System.CommandLine;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Hdf5;
 using OperandoXrd.Hdf5.Frames;
+using OperandoXrd.Images.Frames;
+using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -14,23 +16,25 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var input = new Option<string[]>("--input") { Description = "Frame files, folders (every *.h5 in name order) or a Dectris master.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string[]>("--input") { Description = IntegrateCommand.InputHelp, Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var dataset = new Option<string?>("--dataset") { Description = "HDF5 path of the frames, overriding layout detection." };
         var frames = new Option<bool>("--frames") { Description = "One TSV line per frame: index, time_s (from frame 0's start), sum of pixels >= 0, masked count, min, max." };
+        var flip = IntegrateCommand.FlipOption();
         var command = new Command("inspect", "Show the layout, shape, dtype, filters, frame count and time rule of frame files; --frames adds per-frame figures.")
         {
-            input, dataset, frames,
+            input, dataset, frames, flip,
         };
-        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(dataset), parse.GetValue(frames), Console.Out, Console.Error));
+        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(dataset), parse.GetValue(frames), Console.Out, Console.Error,
+            parse.GetValue(flip) ? FrameFlip.UpDown : FrameFlip.None));
         return command;
     }
 
-    internal static int Run(IReadOnlyList<string> inputs, string? dataset, bool perFrame, TextWriter output, TextWriter errors)
+    internal static int Run(IReadOnlyList<string> inputs, string? dataset, bool perFrame, TextWriter output, TextWriter errors, FrameFlip flip = FrameFlip.None)
     {
-        Hdf5FrameSource source;
+        IFrameSource source;
         try
         {
-            source = FrameSources.Open(inputs, dataset);
+            source = FrameSourceFactory.Open(new FrameSourceRequest(inputs, dataset, Flip: flip));
         }
         catch (Exception e) when (e is FrameSourceException or Hdf5Exception)
         {
@@ -40,7 +44,7 @@ internal static class InspectCommand
 
         using (source)
         {
-            var summary = FrameInspection.Describe(source);
+            var summary = Describe(source);
             if (!perFrame)
             {
                 output.Write(summary);
@@ -57,8 +61,21 @@ internal static class InspectCommand
         }
     }
 
+    /// <summary>The human summary: each format describes its own layout; the flip, when there is one, is said last.</summary>
+    private static string Describe(IFrameSource source)
+    {
+        var read = source is FlippedFrameSource f ? f.Inner : source;
+        var text = read switch
+        {
+            Hdf5FrameSource h5 => FrameInspection.Describe(h5),
+            ImageFrameSource images => images.Describe(),
+            var other => $"layout:    {other.Description}\n",
+        };
+        return source is FlippedFrameSource flipped ? text + $"flip:      {FrameFlips.Name(flipped.Flip)} (applied to every frame)\n" : text;
+    }
+
     /// <summary>Frames are read in small parallel batches (decoding is the cost) and printed in order.</summary>
-    private static int WriteFrames(Hdf5FrameSource source, TextWriter output, TextWriter errors)
+    private static int WriteFrames(IFrameSource source, TextWriter output, TextWriter errors)
     {
         const int batch = 16;
         var t0 = source.FrameCount > 0 ? source.GetTiming(0).StartUnixSeconds : 0;

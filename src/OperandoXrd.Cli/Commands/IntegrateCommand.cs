@@ -4,7 +4,7 @@ using System.Globalization;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Core.Patterns;
 using OperandoXrd.Pipeline.Stages;
 using Spectre.Console;
 
@@ -16,8 +16,9 @@ internal static class IntegrateCommand
     public static Command Create()
     {
         var poni = new Option<FileInfo>("--poni") { Description = "pyFAI PONI file (v1, v2, v2.1) with the detector.", Required = true };
-        var input = new Option<string[]>("--input") { Description = "Frame files, folders (every *.h5 in name order) or a Dectris master.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
+        var input = new Option<string[]>("--input") { Description = InputHelp, Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var dataset = new Option<string?>("--dataset") { Description = "HDF5 path of the frames, overriding layout detection." };
+        var flip = FlipOption();
         var npt = new Option<int>("--npt") { Description = "Number of radial bins.", DefaultValueFactory = _ => 3000 };
         var unit = new Option<string>("--unit") { Description = "Radial unit: 2th_deg, 2th_rad, q_A^-1, q_nm^-1, d_A or r_mm.", DefaultValueFactory = _ => "2th_deg" };
         var range = new Option<double[]>("--range") { Description = "Radial range MIN MAX in the unit (default: the detector's extent).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
@@ -25,15 +26,15 @@ internal static class IntegrateCommand
         var split = new Option<string>("--split") { Description = "Pixel splitting: none, bbox or full.", DefaultValueFactory = _ => "bbox" };
         split.AcceptOnlyFromAmong("none", "bbox", "full");
         var polarization = new Option<double?>("--polarization") { Description = "Polarization factor in [-1, 1] (0.99 at a synchrotron); default: no correction." };
-        var mask = new Option<FileInfo?>("--mask") { Description = "Mask image (non-zero = masked), added to the detector's gaps: .npy, .edf or FILE.h5:/dataset." };
-        var dark = new Option<FileInfo?>("--dark") { Description = "Dark image subtracted from every frame: .npy, .edf, FILE.h5:/dataset or a frame file (its first frame)." };
-        var flat = new Option<FileInfo?>("--flat") { Description = "Flat-field image intensities are divided by: .npy, .edf or FILE.h5:/dataset." };
+        var mask = new Option<FileInfo?>("--mask") { Description = "Mask image (non-zero = masked), added to the detector's gaps: .npy, .edf, .cbf, .tif or FILE.h5:/dataset." };
+        var dark = new Option<FileInfo?>("--dark") { Description = "Dark image subtracted from every frame: .npy, .edf, .cbf, .tif, FILE.h5:/dataset or a frame file (its first frame)." };
+        var flat = new Option<FileInfo?>("--flat") { Description = "Flat-field image intensities are divided by: .npy, .edf, .cbf, .tif or FILE.h5:/dataset." };
         var output = new Option<FileInfo>("--out") { Description = "NeXus/HDF5 result file (/entry/integrated).", Required = true };
         var xye = new Option<DirectoryInfo?>("--xye") { Description = "Also write frame_NNNNN.xye per frame into this folder." };
         var cache = new Option<DirectoryInfo?>("--cache") { Description = "Folder for the sparse-matrix cache (default: .oxrd-cache beside the output)." };
         var command = new Command("integrate", "Azimuthal integration of detector frames (pyFAI-exact, SIMD) into NeXus/HDF5 and .xye.")
         {
-            poni, input, dataset, npt, unit, range, azimuth, split, polarization, mask, dark, flat, output, xye, cache,
+            poni, input, dataset, flip, npt, unit, range, azimuth, split, polarization, mask, dark, flat, output, xye, cache,
         };
         command.SetAction(parse => Guard(() =>
         {
@@ -43,6 +44,7 @@ internal static class IntegrateCommand
                 PoniPath = parse.GetValue(poni)!.FullName,
                 Inputs = parse.GetValue(input)!,
                 Dataset = parse.GetValue(dataset),
+                Flip = parse.GetValue(flip) ? FrameFlip.UpDown : FrameFlip.None,
                 Npt = parse.GetValue(npt),
                 Unit = ParseUnit(parse.GetValue(unit)!),
                 Range = Pair(parse.GetValue(range), "--range"),
@@ -60,6 +62,15 @@ internal static class IntegrateCommand
         }));
         return command;
     }
+
+    /// <summary>What every command that reads frames says about <c>--input</c>.</summary>
+    internal const string InputHelp = "Frame files or folders: HDF5 (LIMA, BLISS, a Dectris master; a folder: every *.h5 in name order), or Pilatus miniCBF / TIFF / EDF images (a folder: one scan in natural numeric order).";
+
+    /// <summary><c>--flip-ud</c>: the frames mirrored up–down as they are read (what Dioptas does to every image, so a Dioptas PONI needs it).</summary>
+    internal static Option<bool> FlipOption() => new("--flip-ud")
+    {
+        Description = "Flip every frame up-down as it is read (row 0 = the last stored row), as Dioptas does: use it with a PONI calibrated in Dioptas.",
+    };
 
     /// <summary>Bad arguments and unreadable inputs end in one line on stderr and exit code 2, not a stack trace.</summary>
     internal static int Guard(Func<int> action)
@@ -80,6 +91,7 @@ internal static class IntegrateCommand
         public required string PoniPath { get; init; }
         public required IReadOnlyList<string> Inputs { get; init; }
         public string? Dataset { get; init; }
+        public FrameFlip Flip { get; init; }
         public int Npt { get; init; } = 3000;
         public RadialUnit Unit { get; init; } = RadialUnit.TwoThetaDeg;
         public (double, double)? Range { get; init; }
@@ -107,8 +119,9 @@ internal static class IntegrateCommand
             throw new UsageException(e.Message, e);
         }
 
-        var detector = poni.Detector;
         using var source = OpenFrames(r);
+        poni = poni.ForFrames(source.Rows, source.Columns);
+        var detector = poni.Detector;
         if (source.Rows != detector.Rows || source.Columns != detector.Columns)
         {
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,
@@ -200,7 +213,7 @@ internal static class IntegrateCommand
                     writer.Append(i, timing, pattern);
                     if (r.XyeFolder is not null)
                     {
-                        XyeWriter.Write(Path.Combine(r.XyeFolder, XyeWriter.FileName(i)), pattern, r.Unit,
+                        XyeFile.Write(Path.Combine(r.XyeFolder, XyeFile.FileName(i)), pattern, r.Unit,
                         [
                             string.Create(CultureInfo.InvariantCulture, $"frame {i} of {source.Description}"),
                             string.Create(CultureInfo.InvariantCulture, $"start {timing.Start:O}, exposure {timing.ExposureSeconds:G6} s"),
@@ -257,7 +270,7 @@ internal static class IntegrateCommand
     {
         try
         {
-            return FrameSourceFactory.Open(new FrameSourceRequest(r.Inputs, r.Dataset));
+            return FrameSourceFactory.Open(new FrameSourceRequest(r.Inputs, r.Dataset, Flip: r.Flip));
         }
         catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
         {

@@ -57,6 +57,7 @@ internal sealed class PatternFileWriter : IDisposable
         _unix = _data.CreateExtendable<double>("time_unix");
         _index = _data.CreateExtendable<int>("frame_index");
         _data.WriteAttribute("signal", "intensity");
+        _data.WriteAttribute("axes", ["time", "radial"]);
         _data.WriteAttribute("radial_indices", 1);
         _data.WriteAttribute("time_indices", 0);
         _time.WriteAttribute("units", "s");

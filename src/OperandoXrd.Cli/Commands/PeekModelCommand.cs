@@ -23,9 +23,10 @@ internal static class PeekModelCommand
         var range = new Option<double[]>("--range") { Description = "2θ range MIN MAX in degrees (default 1 12).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
         var background = new Option<int>("--background-terms") { Description = "Chebyshev terms of the smooth (amorphous) background.", DefaultValueFactory = _ => 6 };
         var output = new Option<FileInfo>("--out") { Description = "PEEK model JSON to write (e.g. calibration/peek-model.json).", Required = true };
+        var flip = IntegrateCommand.FlipOption();
         var command = new Command("peek-model", "Fit the PEEK housing's peaks on an empty-cell measurement and save them as a JSON model.")
         {
-            poni, input, peaks, npt, range, background, output,
+            poni, input, peaks, npt, range, background, output, flip,
         };
         command.SetAction(parse => IntegrateCommand.Guard(() =>
         {
@@ -41,12 +42,13 @@ internal static class PeekModelCommand
             }
 
             return Run(parse.GetValue(poni)!.FullName, parse.GetValue(input)!, parse.GetValue(peaks), parse.GetValue(npt),
-                r is { Length: 2 } ? (r[0], r[1]) : (1.0, 12.0), parse.GetValue(background), parse.GetValue(output)!.FullName);
+                r is { Length: 2 } ? (r[0], r[1]) : (1.0, 12.0), parse.GetValue(background), parse.GetValue(output)!.FullName,
+                parse.GetValue(flip) ? FrameFlip.UpDown : FrameFlip.None);
         }));
         return command;
     }
 
-    internal static int Run(string poniPath, IReadOnlyList<string> inputs, int peakCount, int npt, (double, double) range, int backgroundTerms, string outPath)
+    internal static int Run(string poniPath, IReadOnlyList<string> inputs, int peakCount, int npt, (double, double) range, int backgroundTerms, string outPath, FrameFlip flip = FrameFlip.None)
     {
         Poni poni;
         try
@@ -61,7 +63,7 @@ internal static class PeekModelCommand
         IFrameSource source;
         try
         {
-            source = FrameSourceFactory.Open(new FrameSourceRequest(inputs));
+            source = FrameSourceFactory.Open(new FrameSourceRequest(inputs, Flip: flip));
         }
         catch (Exception e) when (e is FrameSourceException or IOException or ArgumentException)
         {
@@ -69,6 +71,7 @@ internal static class PeekModelCommand
         }
 
         using var _ = source;
+        poni = poni.ForFrames(source.Rows, source.Columns);
         var detector = poni.Detector;
         if (source.Rows != detector.Rows || source.Columns != detector.Columns)
         {

@@ -17,7 +17,7 @@ internal static class ReduceCommand
     public static Command Create()
     {
         var pipeline = new Option<FileInfo>("--pipeline") { Description = "Pipeline config (JSON).", Required = true };
-        var input = new Option<string[]>("--input") { Description = "Frame files, scan folders or a Dectris master (default: the pipeline's \"input\").", AllowMultipleArgumentsPerToken = true };
+        var input = new Option<string[]>("--input") { Description = IntegrateCommand.InputHelp + " Default: the pipeline's \"input\".", AllowMultipleArgumentsPerToken = true };
         var poni = new Option<FileInfo?>("--poni") { Description = "PONI file (default: the pipeline's \"poni\")." };
         var peek = new Option<FileInfo?>("--peek") { Description = "PEEK model JSON (default: the pipeline's background.peek)." };
         var echem = new Option<FileInfo?>("--echem") { Description = "Voltage log (default: the pipeline's echem.file)." };
@@ -28,11 +28,13 @@ internal static class ReduceCommand
         var start = new Option<string?>("--start-time") { Description = "Start time (ISO 8601) when the files carry none." };
         var period = new Option<double?>("--frame-period") { Description = "Seconds between frame starts when the files carry none." };
         var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame.", DefaultValueFactory = _ => 60 };
+        var flip = IntegrateCommand.FlipOption();
+        flip.Description += " Overrides the pipeline's integration.flip.";
         var overrides = new Option<string?>("--pipeline-overrides") { Description = "Pipeline keys (a JSON object) merged over the pipeline file for this run, e.g. '{\"echem\": {\"activeMass_mg\": 0.9}}'." };
         var view = new Option<bool>("--view") { Description = "Open the live viewer beside the run (needs a display; headless: xvfb-run -a oxrd reduce ...)." };
         var command = new Command("reduce", "Integrate, fit and correlate frames into lattice.csv, reduced.h5 and figures.")
         {
-            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, view, overrides,
+            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, flip, view, overrides,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -43,6 +45,11 @@ internal static class ReduceCommand
             options.WriteXye = parse.GetValue(xye);
             options.IdleTimeout_s = parse.GetValue(idle);
             options.FramePeriod_s = parse.GetValue(period);
+            if (parse.GetValue(flip))
+            {
+                options.Flip = Core.Frames.FrameFlip.UpDown;
+            }
+
             if (parse.GetValue(start) is { } text)
             {
                 options.StartTime = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
@@ -89,6 +96,7 @@ internal static class ReduceCommand
         var poniPath = poni ?? config.Poni;
         if (config.Mask is { } maskPath && poniPath is not null)
         {
+            // A PONI without a Detector line has no shape yet (the frames give it): the mask then brings its own.
             var detector = Core.Geometry.Poni.Load(poniPath).Detector;
             mask = AuxiliaryImage.Read(maskPath, detector.Rows, detector.Columns, "mask").Select(v => v != 0 ? (byte)1 : (byte)0).ToArray();
         }
@@ -102,6 +110,7 @@ internal static class ReduceCommand
             EchemPath = echem ?? config.Echem.File,
             OutputFolder = output,
             MaskImage = mask,
+            Flip = config.Integration.Flip,
             MatrixCacheFolder = Path.Combine(Path.GetTempPath(), "oxrd-matrix-cache"),
         };
     }
@@ -194,6 +203,9 @@ internal static class ReduceCommand
         });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.AddFilter("Microsoft", LogLevel.Warning);
+        // The host logs a failed start (a bad pipeline, PONI or voltage log found while preparing) with its stack
+        // trace; the command reports the same error as one line and exit 2.
+        builder.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
     }
 
     private static void PrintSummary(RunSummary s)
@@ -206,7 +218,7 @@ internal static class ReduceCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reduce: peak memory {s.PeakResidentBytes / 1e6:F0} MB (resident)"));
         foreach (var missing in s.MissingFiles)
         {
-            Console.WriteLine($"reduce: missing file: {missing}");
+            Console.WriteLine($"reduce: file skipped: {missing}");
         }
 
         foreach (var (frame, reason) in s.Failures.Take(20))

@@ -42,6 +42,7 @@ internal static class SimulateCommand
             var run = Simulate(options);
             Console.WriteLine($"frames:      {string.Join(' ', run.FrameFiles)}");
             Console.WriteLine($"empty cell:  {run.EmptyCellFile}");
+            Console.WriteLine($"calibrant:   {run.CalibrantFile} (LaB6, same geometry)");
             Console.WriteLine($"voltage log: {run.VoltageLogPath}");
             Console.WriteLine($"truth:       {run.TruthPath}");
             Console.WriteLine($"pipeline:    {run.PipelinePath}");

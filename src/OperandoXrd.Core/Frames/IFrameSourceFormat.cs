@@ -4,7 +4,8 @@ namespace OperandoXrd.Core.Frames;
 /// <param name="Inputs">Files and folders, in the order given.</param>
 /// <param name="Dataset">A format-specific location inside the files (HDF5: the frame dataset), or null to detect it.</param>
 /// <param name="Fallback">Rule 4 of the frame-time rules, for files that say nothing about time.</param>
-public sealed record FrameSourceRequest(IReadOnlyList<string> Inputs, string? Dataset = null, FrameTimeOptions? Fallback = null);
+/// <param name="Flip">Mirror applied to every frame as it is read, whatever the format (Dioptas PONI files: <see cref="FrameFlip.UpDown"/>).</param>
+public sealed record FrameSourceRequest(IReadOnlyList<string> Inputs, string? Dataset = null, FrameTimeOptions? Fallback = null, FrameFlip Flip = FrameFlip.None);
 
 /// <summary>
 /// One frame file format (HDF5 today; CBF, TIFF, EDF next): whether it recognises a set of inputs, and how to open

@@ -157,6 +157,13 @@ public sealed class Poni
         Detector = detector,
     };
 
+    /// <summary>
+    /// The PONI for frames of <paramref name="rows"/> × <paramref name="columns"/>: a v1 PONI without a Detector line
+    /// (<c>PixelSize1/2</c> only, as pyFAI and Dioptas wrote them for years) gets a generic detector of its pixel sizes
+    /// and the frames' shape, as pyFAI does; a PONI whose detector has a shape is returned as it is.
+    /// </summary>
+    public Poni ForFrames(int rows, int columns) => Detector.HasShape ? this : WithDetector(Detector.WithShape(rows, columns));
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,

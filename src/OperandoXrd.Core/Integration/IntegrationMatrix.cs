@@ -79,6 +79,20 @@ public sealed class IntegrationMatrix
     /// <summary>Non-zero (pixel, bin) pairs: the size pyFAI's CSR would have.</summary>
     public long EntryCount { get; internal set; }
 
+    /// <summary>
+    /// Bytes of this matrix the kernel streams per frame (the frame's own bytes come on top): 2 per pixel for none,
+    /// 12 per pixel for bbox (packed first/last bin + two float edges), CSR-by-pixel for full; plus the one-bit-per-pixel
+    /// map of contributing pixels. <c>oxrd bench integrate</c> prints it next to the size pyFAI's CSR would have.
+    /// </summary>
+    public long StreamedBytes =>
+        (SingleBin?.LongLength ?? 0) * sizeof(ushort)
+        + (SpanBins?.LongLength ?? 0) * (sizeof(uint) + 2 * sizeof(float))
+        + (EntryStart?.LongLength ?? 0) * sizeof(int) + (EntryBin?.LongLength ?? 0) * (sizeof(ushort) + sizeof(float))
+        + (PixelCount + 63) / 64 * sizeof(ulong);
+
+    /// <summary>Bytes of the same matrix as pyFAI's CSR by bin (int32 column index + float32 coefficient per pair, int32 row starts).</summary>
+    public long CsrBytes => EntryCount * (sizeof(int) + sizeof(float)) + (Npt + 1L) * sizeof(int);
+
     // none
     internal ushort[]? SingleBin { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Crystallography.Scattering;
@@ -323,7 +324,7 @@ public sealed class PatternCalculator
             var dg = _dG.AsSpan(0, count);
             var dl = _dL.AsSpan(0, count);
             TchPseudoVoigt.Evaluate(x, shape, v, dp, dg, dl);
-            SpanKernels.MultiplyAdd(y.Slice(start, count), v, area);
+            TensorPrimitives.MultiplyAdd(v, area, y.Slice(start, count), y.Slice(start, count));
 
             // d(2θ_k)/dp_j = (360/π)·dθ/ds·c_kj with θ = asin(λ√s/2): dθ/ds = λ/(4√s cosθ).
             var dPosdS = 2 * RadToDeg * lambda / (4 * Math.Sqrt(s) * Math.Cos(theta));
@@ -367,17 +368,14 @@ public sealed class PatternCalculator
         }
     }
 
-    // col += a·x + b·z (z may be empty when b = 0). Called ~10 times per peak window, so it gets the same
-    // Vector512 → Vector256 → scalar walk as the profile kernel.
+    // col += a·x + b·z (z may be empty when b = 0) with TensorPrimitives' multiply-add (a·x rounded, then the sum):
+    // two passes give (col + a·x) + b·z, the same roundings as the single expression our own kernel used.
     private static void AddScaled(Span<double> col, ReadOnlySpan<double> x, double a, ReadOnlySpan<double> z, double b)
     {
-        if (b == 0 || z.IsEmpty)
+        TensorPrimitives.MultiplyAdd(x[..col.Length], a, col, col);
+        if (b != 0 && !z.IsEmpty)
         {
-            SpanKernels.MultiplyAdd(col, x, a);
-        }
-        else
-        {
-            SpanKernels.MultiplyAdd(col, x, a, z, b);
+            TensorPrimitives.MultiplyAdd(z[..col.Length], b, col, col);
         }
     }
 

@@ -95,6 +95,11 @@ public readonly struct TchShape
     /// <summary>∂H_L/∂2θ0 (per degree).</summary>
     public double DLorentzianDPosition { get; }
 
+    /// <summary>The same shape (widths and their derivatives) centred <paramref name="offset"/> degrees further: one node
+    /// of an instrument function convolved with the profile.</summary>
+    public TchShape Shifted(double offset) => new(TwoTheta0 + offset, Fwhm, Eta, GaussianFwhm, LorentzianFwhm, DFwhmDGaussian,
+        DFwhmDLorentzian, DEtaDGaussian, DEtaDLorentzian, Tan, Sec, DGaussianDPosition, DLorentzianDPosition);
+
     /// <summary>∂H_G/∂parameter (zero for X and Y).</summary>
     public double DHG(TchParameter p)
     {

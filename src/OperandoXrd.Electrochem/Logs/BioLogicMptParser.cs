@@ -21,6 +21,10 @@ internal sealed class BioLogicMptParser : LogParser
 
     public BioLogicMptParser(VoltageLog log) : base(log) { }
 
+    public override string? MissingColumnsReason => _headerLines > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"'Nb header lines : {_headerLines}' puts them on line {_headerLines}")
+        : null;
+
     public override void Accept(string line, int lineNumber)
     {
         if (Plan is not null)
@@ -165,9 +169,10 @@ internal sealed class BioLogicMptParser : LogParser
         Log.HasCurrent = Plan.Current >= 0;
         Log.HasCharge = Plan.Charge >= 0;
         Log.HasCycle = Plan.Cycle >= 0;
+        PublishMapping(Plan.ChargeScale != 1.0 ? "converted to mA·h" : null);
         if (!Log.HasVoltage)
         {
-            Log.Warn(lineNumber, "no usable voltage column (looked for Ewe/V, <Ewe>/V, Ecell/V); voltages are NaN");
+            Log.Reject(lineNumber, $"no usable voltage column (looked for Ewe/V, <Ewe/V>, <Ewe>/V, Ecell/V among {string.Join(", ", names)}); voltages are NaN");
         }
 
         if (!Log.HasCurrent)

@@ -5,9 +5,21 @@ namespace OperandoXrd.Electrochem.Logs;
 /// <summary>Any delimited text log, mapped by a <see cref="CsvColumnMap"/>. Lines before <see cref="CsvColumnMap.HeaderLine"/> are a preamble.</summary>
 internal sealed class GenericCsvParser : LogParser
 {
-    private readonly CsvColumnMap _map;
+    private static readonly string[] s_time = ["time", "t", "Total Time", "Test Time", "elapsed", "Elapsed Time", "time_s"];
+    private static readonly string[] s_voltage = ["Ewe", "<Ewe>", "Voltage", "Ecell", "Potential", "E", "U", "voltage_V"];
+    private static readonly string[] s_current = ["<I>", "I", "Current", "current_mA"];
+    private static readonly string[] s_charge = ["(Q-Qo)", "Charge", "Q", "charge_mAh"];
+    private static readonly string[] s_cycle = ["cycle number", "Cycle", "Cycle Index", "Cycle ID", "cycle"];
 
-    public GenericCsvParser(VoltageLog log, CsvColumnMap map) : base(log) => _map = map;
+    private CsvColumnMap _map;
+    private readonly bool _guess;
+
+    /// <param name="map">The column map; null picks the columns from the header line by meaning.</param>
+    public GenericCsvParser(VoltageLog log, CsvColumnMap? map) : base(log)
+    {
+        _guess = map is null;
+        _map = map ?? new CsvColumnMap { Time = "time" };
+    }
 
     public override void Accept(string line, int lineNumber)
     {
@@ -15,6 +27,16 @@ internal sealed class GenericCsvParser : LogParser
         {
             AcceptRow(line, lineNumber);
             return;
+        }
+
+        if (_guess)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                return;
+            }
+
+            _map = Guess(line, lineNumber);
         }
 
         if (lineNumber < _map.HeaderLine)
@@ -71,10 +93,54 @@ internal sealed class GenericCsvParser : LogParser
         Log.HasCurrent = Plan.Current >= 0;
         Log.HasCharge = Plan.Charge >= 0;
         Log.HasCycle = Plan.Cycle >= 0;
+        PublishMapping();
         if (!Log.HasVoltage && !Log.HasCurrent && !Log.HasCharge)
         {
             throw new VoltageLogException($"{Log.Path}:{lineNumber}: none of the mapped voltage, current or charge columns can be used.");
         }
+
+        if (!Log.HasVoltage)
+        {
+            Log.Reject(lineNumber, $"no usable voltage column among {string.Join(", ", names)}; voltages are NaN");
+        }
+    }
+
+    /// <summary>
+    /// A column map from the header's names, by meaning: time (<c>time/s</c>, <c>Time(h)</c>, <c>Total Time</c>...),
+    /// voltage (<c>Ewe/V</c>, <c>Voltage(V)</c>, <c>E</c>...), current, charge and cycle; the units from the header.
+    /// Numbers with a decimal comma are recognised when the delimiter is a semicolon or a tab.
+    /// </summary>
+    private CsvColumnMap Guess(string line, int lineNumber)
+    {
+        char delimiter = DetectDelimiter(line);
+        string[] names = HeaderFields(line, delimiter);
+        string? Pick(string[] candidates)
+        {
+            foreach (string c in candidates)
+            {
+                int i = Find(names, c);
+                if (i >= 0)
+                {
+                    return names[i];
+                }
+            }
+
+            return null;
+        }
+
+        string time = Pick(s_time)
+            ?? throw new VoltageLogException($"{Log.Path}:{lineNumber}: no time column among {string.Join(", ", names)} (looked for {string.Join(", ", s_time)}); the first line must name the columns.");
+        return new CsvColumnMap
+        {
+            Time = time,
+            Voltage = Pick(s_voltage),
+            Current = Pick(s_current),
+            Charge = Pick(s_charge),
+            Cycle = Pick(s_cycle),
+            Delimiter = delimiter,
+            DecimalSeparator = delimiter == ',' ? '.' : ',',
+            HeaderLine = lineNumber,
+        };
     }
 
     private int Require(string[] names, string spec, string what, int lineNumber)

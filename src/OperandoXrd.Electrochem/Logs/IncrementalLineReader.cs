@@ -10,7 +10,8 @@ namespace OperandoXrd.Electrochem.Logs;
 /// </summary>
 internal sealed class IncrementalLineReader
 {
-    private static readonly Encoding s_latin1 = Encoding.Latin1;
+    // EC-Lab writes the Windows ANSI code page (1252 in western locales: µ 0xB5, ² 0xB2, ³ 0xB3, € 0x80).
+    private static readonly Encoding s_ansi = WindowsAnsi();
 
     private const int TailLength = 64;
 
@@ -18,6 +19,12 @@ internal sealed class IncrementalLineReader
     private byte[] _tail = [];
 
     public IncrementalLineReader(string path) => _path = path;
+
+    private static Encoding WindowsAnsi()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding(1252);
+    }
 
     /// <summary>Bytes consumed: the start of the first line not yet read.</summary>
     public long Offset { get; private set; }
@@ -95,8 +102,8 @@ internal sealed class IncrementalLineReader
 
             LinesRead++;
             // EC-Lab writes ANSI (µ as the single byte 0xB5); most others write UTF-8. A line that is not valid UTF-8
-            // is Latin-1, which maps every byte and agrees with Windows-1252 on all the characters units use.
-            onLine(Utf8.IsValid(line) ? Encoding.UTF8.GetString(line) : s_latin1.GetString(line), LinesRead);
+            // is Windows-1252.
+            onLine(Utf8.IsValid(line) ? Encoding.UTF8.GetString(line) : s_ansi.GetString(line), LinesRead);
             pos = lineEnd + 1;
         }
 

@@ -3,7 +3,8 @@ using OperandoXrd.Electrochem.Units;
 
 namespace OperandoXrd.Electrochem.Logs;
 
-internal enum TimeKind
+/// <summary>How a log's time column is written.</summary>
+public enum TimeKind
 {
     /// <summary>A number × scale seconds since the log's start.</summary>
     Elapsed,
@@ -36,8 +37,16 @@ internal sealed class ColumnPlan
     public int Cycle { get; set; } = -1;
     /// <summary>Neware step type (CC_Chg, CC_DChg, Rest): gives the sign of currents some exports print unsigned.</summary>
     public int StepType { get; set; } = -1;
+    /// <summary>Neware step number: a change starts a new step (flat exports).</summary>
+    public int Step { get; set; } = -1;
+    /// <summary>
+    /// The charge column restarts at 0 in every step and is unsigned (Neware <c>Capacity(Ah)</c>): the cumulative
+    /// charge is the signed sum of the steps before plus the current step's value, signed by the step type (else by
+    /// the current).
+    /// </summary>
+    public bool ChargePerStep { get; set; }
 
-    public int MinFields => Math.Max(Math.Max(Math.Max(Time, Anchor), Math.Max(Voltage, Current)), Math.Max(Math.Max(Charge, Cycle), StepType)) + 1;
+    public int MinFields => Math.Max(Math.Max(Math.Max(Time, Anchor), Math.Max(Voltage, Current)), Math.Max(Math.Max(Charge, Cycle), Math.Max(StepType, Step))) + 1;
 }
 
 /// <summary>One line at a time, in file order; a parser is a small state machine over header and data lines.</summary>
@@ -49,7 +58,39 @@ internal abstract class LogParser
 
     protected ColumnPlan? Plan { get; set; }
 
+    /// <summary>The cycle a row belongs to when the rows do not carry it (Neware's nested export: from the cycle line above).</summary>
+    protected int ContextCycle { get; set; } = -1;
+
+    /// <summary>The step type a row belongs to when the rows do not carry it (Neware's nested export: from the step line above).</summary>
+    protected string? ContextStepType { get; set; }
+
+    /// <summary>Counts the steps of a nested export: a new value starts a new step for <see cref="ColumnPlan.ChargePerStep"/>.</summary>
+    protected int ContextStep { get; set; } = -1;
+
+    private double _chargeBefore;
+    private double _stepCharge;
+    private string? _stepKey;
+
+    /// <summary>
+    /// Tells the log which column became time, voltage, current, charge and cycle, for the one-line summary. Called by
+    /// each parser once its plan is complete.
+    /// </summary>
+    protected void PublishMapping(string? chargeNote = null, string? cycleNote = null)
+    {
+        ColumnPlan plan = Plan!;
+        string? Name(int i) => i >= 0 && i < plan.Names.Length ? plan.Names[i] : null;
+        Log.Mapping = new ColumnMapping(
+            Name(plan.Time), Name(plan.Voltage), Name(plan.Current), Name(plan.Charge), Name(plan.Cycle) ?? cycleNote,
+            plan.TimeKind, plan.VoltageScale, plan.CurrentScale, plan.ChargeScale, chargeNote);
+    }
+
     public abstract void Accept(string line, int lineNumber);
+
+    /// <summary>True once the column names have been read.</summary>
+    public bool HasColumns => Plan is not null;
+
+    /// <summary>Why no column line was found, for the error when the file ends first (null: the parser has no rule).</summary>
+    public virtual string? MissingColumnsReason => null;
 
     protected static string[] Split(string line, char delimiter)
     {
@@ -227,9 +268,21 @@ internal abstract class LogParser
             ? new Fields(Split(line, plan.Delimiter))
             : new Fields(line, ranges[..line.AsSpan().Split(ranges, plan.Delimiter)]);
 
+        if (Log.Options.Strict && f.Count >= need && !line.Contains('"', StringComparison.Ordinal))
+        {
+            // A finished file: every row has the header's fields (one more, empty, where rows end in the delimiter).
+            // A field lost in the middle of a row would otherwise shift the columns after it without a trace.
+            int fields = line.AsSpan().Count(plan.Delimiter) + 1;
+            if (fields != plan.Names.Length && !(fields == plan.Names.Length + 1 && line.TrimEnd(' ', '\r').EndsWith(plan.Delimiter)))
+            {
+                Log.Reject(lineNumber, $"{fields} fields where the header has {plan.Names.Length}; row skipped");
+                return;
+            }
+        }
+
         if (f.Count < need)
         {
-            Log.Warn(lineNumber, $"{line.Split(plan.Delimiter).Length} fields where the header has {plan.Names.Length} (need at least {need}); row skipped");
+            Log.Reject(lineNumber, $"{line.Split(plan.Delimiter).Length} fields where the header has {plan.Names.Length} (need at least {need}); row skipped");
             return;
         }
 
@@ -239,7 +292,7 @@ internal abstract class LogParser
         }
 
         double v = double.NaN, i = double.NaN, q = double.NaN;
-        int cycle = -1;
+        int cycle = ContextCycle;
         if ((plan.Voltage >= 0 && !Read(f, plan.Voltage, plan.VoltageScale, lineNumber, out v))
             || (plan.Current >= 0 && !Read(f, plan.Current, plan.CurrentScale, lineNumber, out i))
             || (plan.Charge >= 0 && !Read(f, plan.Charge, plan.ChargeScale, lineNumber, out q)))
@@ -254,23 +307,51 @@ internal abstract class LogParser
                 return;
             }
 
-            cycle = (int)Math.Round(c);
+            cycle = double.IsFinite(c) ? (int)Math.Round(c) : -1;
         }
 
-        if (plan.StepType >= 0 && plan.Current >= 0)
+        ReadOnlySpan<char> stepType = plan.StepType >= 0 ? f[plan.StepType] : ContextStepType;
+        int sign = StepSign(stepType);
+        if (sign != 0 && plan.Current >= 0)
         {
-            ReadOnlySpan<char> step = f[plan.StepType];
-            if (step.Contains("DChg", StringComparison.OrdinalIgnoreCase) || step.Contains("Discharge", StringComparison.OrdinalIgnoreCase))
-            {
-                i = -Math.Abs(i);
-            }
-            else if (step.Contains("Chg", StringComparison.OrdinalIgnoreCase) || step.Contains("Charge", StringComparison.OrdinalIgnoreCase))
-            {
-                i = Math.Abs(i);
-            }
+            i = sign * Math.Abs(i);
+        }
+
+        if (plan.ChargePerStep && plan.Charge >= 0)
+        {
+            // A step number can repeat in the next cycle (Neware's Step Index runs 2–5 in every cycle): the cycle is part of the key.
+            string key = plan.Step >= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{cycle}/{f[plan.Step].Trim()}")
+                : ContextStep.ToString(CultureInfo.InvariantCulture);
+            q = CumulativeCharge(key, q, sign != 0 ? sign : Math.Sign(i));
         }
 
         Log.AddRow(t, v, i, q, cycle, lineNumber);
+    }
+
+    /// <summary>+1 for a charge step, −1 for a discharge step, 0 for rest or unknown (CC_Chg, CC DChg, CCCV_Chg, Discharge...).</summary>
+    private static int StepSign(ReadOnlySpan<char> step)
+    {
+        if (step.Contains("DChg", StringComparison.OrdinalIgnoreCase) || step.Contains("Discharge", StringComparison.OrdinalIgnoreCase))
+        {
+            return -1;
+        }
+
+        return step.Contains("Chg", StringComparison.OrdinalIgnoreCase) || step.Contains("Charge", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
+    }
+
+    /// <summary>The signed sum of the finished steps' charges plus this step's so far (the value restarts at 0 in each step).</summary>
+    private double CumulativeCharge(string stepKey, double stepValue, int sign)
+    {
+        if (!string.Equals(stepKey, _stepKey, StringComparison.Ordinal))
+        {
+            _chargeBefore += _stepCharge;
+            _stepCharge = 0;
+            _stepKey = stepKey;
+        }
+
+        _stepCharge = sign * Math.Abs(stepValue);
+        return _chargeBefore + _stepCharge;
     }
 
     private bool Read(in Fields f, int index, double scale, int lineNumber, out double value)
@@ -281,7 +362,15 @@ internal abstract class LogParser
             return true;
         }
 
-        Log.Warn(lineNumber, $"cannot read '{f[index].Trim().ToString()}' as a number in column '{Plan!.Names[Math.Min(index, Plan.Names.Length - 1)]}'; row skipped");
+        // EC-Lab 10 writes XXX where a quantity has no value in this row (a technique that does not measure it);
+        // tables (ours among them) leave the field empty.
+        if (f[index].Trim().SequenceEqual("XXX") || f[index].Trim().IsEmpty)
+        {
+            value = double.NaN;
+            return true;
+        }
+
+        Log.Reject(lineNumber, $"cannot read '{f[index].Trim().ToString()}' as a number in column '{Plan!.Names[Math.Min(index, Plan.Names.Length - 1)]}'; row skipped");
         return false;
     }
 
@@ -337,7 +426,7 @@ internal abstract class LogParser
                 return true;
         }
 
-        Log.Warn(lineNumber, $"cannot read '{field.Trim().ToString()}' as a time in column '{plan.Names[plan.Time]}'; row skipped");
+        Log.Reject(lineNumber, $"cannot read '{field.Trim().ToString()}' as a time in column '{plan.Names[plan.Time]}'; row skipped");
         return false;
     }
 

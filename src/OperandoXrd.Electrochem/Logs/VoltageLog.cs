@@ -40,8 +40,7 @@ public sealed class VoltageLog
     {
         VoltageLogFormat.BioLogicMpt => new BioLogicMptParser(this),
         VoltageLogFormat.NewareCsv => new NewareCsvParser(this),
-        _ => new GenericCsvParser(this, Options.Columns
-            ?? throw new VoltageLogException($"{Path}: a generic CSV log needs a column map (VoltageLogOptions.Columns).")),
+        _ => new GenericCsvParser(this, Options.Columns),
     };
 
     /// <summary>The file read.</summary>
@@ -90,6 +89,12 @@ public sealed class VoltageLog
 
     public bool HasCycle { get; internal set; }
 
+    /// <summary>Which column became time, voltage, current, charge and cycle (null until the header has been read).</summary>
+    public ColumnMapping? Mapping { get; internal set; }
+
+    /// <summary>Line-terminated lines read so far (plus an unterminated last line when it was read).</summary>
+    public int LinesRead => _reader.LinesRead;
+
     /// <summary>Column headers as found in the file, once its header has been read.</summary>
     public IReadOnlyList<string> ColumnNames { get; internal set; } = [];
 
@@ -121,7 +126,13 @@ public sealed class VoltageLog
 
         VoltageLogFormat format = options.Format == VoltageLogFormat.Auto ? Detect(path, options) : options.Format;
         var log = new VoltageLog(path, format, options);
-        log.ReadAvailable(options.ReadUnterminatedLastLine);
+        log.ReadAvailable(options.ReadUnterminatedLastLine || options.Strict);
+        if (!log._parser.HasColumns && !options.AllowEmpty)
+        {
+            string why = log._parser.MissingColumnsReason ?? "no line with the column names";
+            throw new VoltageLogException($"{path}:{log._reader.LinesRead}: the file ends before its column names ({why}).");
+        }
+
         if (log.Count == 0 && !options.AllowEmpty)
         {
             string why = log._warnings.Count > 0 ? " First problem: " + log._warnings[0] : "";
@@ -168,6 +179,7 @@ public sealed class VoltageLog
         Start = Options.StartTime;
         HasVoltage = HasCurrent = HasCharge = HasCycle = false;
         ColumnNames = [];
+        Mapping = null;
         _reader = new IncrementalLineReader(Path);
         _parser = CreateParser();
         Rereads++;
@@ -201,9 +213,8 @@ public sealed class VoltageLog
             return VoltageLogFormat.NewareCsv;
         }
 
-        throw new VoltageLogException(
-            $"{path}: cannot tell the log's format (not an EC-Lab ASCII file, no Neware columns such as 'Voltage(V)' with 'Realtime' or 'Total Time'); " +
-            "give VoltageLogOptions.Format, or a column map for a generic CSV.");
+        // Anything else is a delimited table whose columns are picked by meaning from its first line.
+        return VoltageLogFormat.GenericCsv;
     }
 
     internal void Warn(int line, string message)
@@ -216,6 +227,21 @@ public sealed class VoltageLog
         {
             _suppressedWarnings++;
         }
+    }
+
+    /// <summary>
+    /// A row (or a header) that cannot be used: with <see cref="VoltageLogOptions.Strict"/> an error naming the file and
+    /// line, otherwise a warning and the row is skipped.
+    /// </summary>
+    internal void Reject(int line, string message)
+    {
+        if (Options.Strict)
+        {
+            string m = message.Replace("; row skipped", "", StringComparison.Ordinal).Replace("; voltages are NaN", "", StringComparison.Ordinal);
+            throw new VoltageLogException(line > 0 ? $"{Path}:{line}: {m}" : $"{Path}: {m}");
+        }
+
+        Warn(line, message);
     }
 
     internal bool HasStart => Start is not null;

@@ -64,6 +64,14 @@ public sealed record VoltageLogOptions
     /// </summary>
     public bool ReadUnterminatedLastLine { get; init; }
 
+    /// <summary>
+    /// A finished file read whole (<c>oxrd echem</c>, <c>oxrd fit</c>, an offline <c>oxrd reduce</c>): the first row that
+    /// cannot be used (too few fields, a field that is not a number or a time) and a missing voltage column are errors
+    /// naming the file and line, instead of warnings; the unterminated last line is read. A time that repeats the
+    /// previous row's (Neware writes each step's first record at the last one's second) stays a warning.
+    /// </summary>
+    public bool Strict { get; init; }
+
     /// <summary>Accept a log with no data rows yet (a live run whose file has only its header). Otherwise that is an error.</summary>
     public bool AllowEmpty { get; init; }
 

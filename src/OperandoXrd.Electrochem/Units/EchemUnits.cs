@@ -89,11 +89,20 @@ public static class EchemUnits
 
     /// <summary>
     /// Splits a column header into its quantity and unit: <c>Ewe/V</c>, <c>(Q-Qo)/mA.h</c> (EC-Lab, the unit after the
-    /// last slash), <c>Voltage(V)</c>, <c>Current [mA]</c> (Neware and most CSV writers). Unit is null when absent.
+    /// last slash), <c>&lt;Ewe/V&gt;</c> (quantity <c>&lt;Ewe&gt;</c>), <c>Voltage(V)</c>, <c>Current [mA]</c> (Neware and most CSV writers). Unit is null when absent.
     /// </summary>
     public static (string Name, string? Unit) SplitHeader(string header)
     {
+        ArgumentNullException.ThrowIfNull(header);
         string h = header.Trim();
+        // EC-Lab writes averaged quantities either as <Ewe>/V or as <Ewe/V> (CP and OCV exports): the brackets belong
+        // to the quantity, so "<Ewe/V>" is the quantity "<Ewe>" in V, not "<Ewe" in an unknown unit "V>".
+        if (h.Length > 2 && h[0] == '<' && h[^1] == '>' && h.IndexOf('>', StringComparison.Ordinal) == h.Length - 1)
+        {
+            (string inner, string? innerUnit) = SplitHeader(h[1..^1]);
+            return ($"<{inner}>", innerUnit);
+        }
+
         if (h.Length > 2 && (h[^1] == ')' || h[^1] == ']'))
         {
             char open = h[^1] == ')' ? '(' : '[';

@@ -80,6 +80,13 @@ public sealed record FitSettings
 
     public int MaxIterations { get; init; } = 60;
 
+    /// <summary>
+    /// "fit.instrumentFunction": convolve every reflection with the instrument function the host derives from its
+    /// geometry (pixel footprint, splitting, bin; docs/instrument-profile.md). Off by default for now: it removes most
+    /// of the mean biases on simulated 2D frames but costs ≈ 5× the per-frame fit time, which breaks live latency.
+    /// </summary>
+    public bool InstrumentFunction { get; init; }
+
     /// <summary>Number of Chebyshev background terms ("background.chebyshev").</summary>
     public int ChebyshevTerms { get; init; } = 4;
 
@@ -96,12 +103,18 @@ public sealed class FitConfiguration
 {
     private static readonly string[] PhaseKeys = ["name", "cif", "refine", "profile"];
     private static readonly string[] ProfileKeys = ["U", "V", "W", "X", "Y", "Z"];
-    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations"];
+    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations", "instrumentFunction"];
     private static readonly string[] BackgroundKeys = ["peek", "chebyshev"];
 
     public required IReadOnlyList<PhaseConfiguration> Phases { get; init; }
 
     public required FitSettings Fit { get; init; }
+
+    /// <summary>
+    /// The instrument profile named by the pipeline's <c>"instrument": "FILE"</c> (from <c>oxrd calibrate
+    /// --instrument</c>): its TCH terms are added to every phase's start profile and held as floors in every fit.
+    /// </summary>
+    public InstrumentProfile? Instrument { get; init; }
 
     /// <summary>Reads the pipeline file at <paramref name="path"/>.</summary>
     /// <exception cref="FitConfigurationException">Unreadable JSON, unknown keys, wrong types or values.</exception>
@@ -207,7 +220,14 @@ public sealed class FitConfiguration
                 }
             }
 
-            return new FitConfiguration { Phases = phases, Fit = settings };
+            InstrumentProfile? instrument = null;
+            if (root.TryGetProperty("instrument", out var instrumentElement) && instrumentElement.ValueKind != JsonValueKind.Null)
+            {
+                var file = RequireStringValue(instrumentElement, $"{source}: instrument");
+                instrument = InstrumentProfile.Load(Path.GetFullPath(Path.Combine(baseDirectory, file)));
+            }
+
+            return new FitConfiguration { Phases = phases, Fit = settings, Instrument = instrument };
         }
     }
 
@@ -314,6 +334,16 @@ public sealed class FitConfiguration
         if (fit.TryGetProperty("maxIterations", out var iterations))
         {
             s = s with { MaxIterations = Math.Max(1, Int(iterations, $"{where}.maxIterations")) };
+        }
+
+        if (fit.TryGetProperty("instrumentFunction", out var instrument))
+        {
+            if (instrument.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new FitConfigurationException($"{where}.instrumentFunction must be true or false.");
+            }
+
+            s = s with { InstrumentFunction = instrument.GetBoolean() };
         }
 
         return s;

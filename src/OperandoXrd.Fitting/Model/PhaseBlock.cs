@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Crystallography.Symmetry;
 using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Parameters;
 
 namespace OperandoXrd.Fitting.Model;
@@ -13,8 +14,9 @@ internal sealed class PhaseBlock
     private const double Deg = Math.PI / 180;
 
     /// <param name="index">The phase's position in the model (its parameters are laid out under it).</param>
-    public PhaseBlock(int index, PhaseDefinition definition, TchParameters profile, WholePatternOptions options, double min, double max, ParameterSet set, ParameterLayout layout)
+    public PhaseBlock(int index, PhaseDefinition definition, TchParameters profile, WholePatternOptions options, double[] grid, ParameterSet set, ParameterLayout layout)
     {
+        double min = grid[0], max = grid[^1];
         Definition = definition;
         var rietveld = options.Mode == FitMode.Rietveld;
         // Reflections up to 1° beyond the range: their 15-FWHM windows (~0.4°) reach in, and a cell that shrinks
@@ -31,6 +33,15 @@ internal sealed class PhaseBlock
         if (rietveld && Groups.All(g => g.StructureIntensity == 0))
         {
             throw new FitConfigurationException($"phase '{definition.Name}': Rietveld mode needs atoms in the CIF, which has none.");
+        }
+
+        // The instrument function of each reflection at its start position: the footprint and parallax change by far
+        // less than the kernel's accuracy over the few tenths of a degree a peak moves in a run.
+        Taps = new InstrumentTaps[Groups.Length];
+        for (var g = 0; g < Groups.Length; g++)
+        {
+            var t = Bragg2Theta(Groups[g], definition, options.Wavelength);
+            Taps[g] = double.IsNaN(t) ? InstrumentTaps.Identity : InstrumentKernel.Taps(options.Instrument, t, LocalStep(grid, t));
         }
 
         var name = definition.Name;
@@ -99,25 +110,41 @@ internal sealed class PhaseBlock
         return s;
     }
 
-    /// <summary>Observed position of group g; NaN if unreachable. Also 2θ_calc, d(pos)/d(1/d²) and sin2θ.</summary>
+    /// <summary>Instrument-function taps of each peak group.</summary>
+    public InstrumentTaps[] Taps { get; }
+
+    /// <summary>Observed position of group g; NaN if unreachable. Also 2θ_calc, d(pos)/d(1/d²) and d(pos)/d(displacement).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double Position(int g, ReadOnlySpan<double> p, double lambda, double zero, double displacement, out double twoTheta, out double dPosDs, out double sin2t)
+    public double Position(int g, ReadOnlySpan<double> p, double lambda, double zero, double displacement, out double twoTheta, out double dPosDs, out double dPosDDisplacement)
     {
         var s = InverseDSquared(g, p);
         var sinTheta = lambda * Math.Sqrt(s) / 2;
         if (!(s > 0) || sinTheta >= 1)
         {
-            twoTheta = dPosDs = sin2t = double.NaN;
+            twoTheta = dPosDs = dPosDDisplacement = double.NaN;
             return double.NaN;
         }
 
         var theta = Math.Asin(sinTheta);
         twoTheta = 2 * theta / Deg;
-        sin2t = Math.Sin(2 * theta);
-        // pos = 2θ + zero + D·sin2θ; d2θ/ds = 2·(180/π)·λ/(4√s cosθ); dpos/d2θ = 1 + D·cos2θ·π/180.
+        // A flat detector normal to the beam, the sample moved s = δ·D towards it: a ray at 2θ lands at radius
+        // (D − s)·tan2θ, which the calibrated geometry reads as atan((1 − δ)·tan2θ) (docs/instrument-profile.md).
+        var tan2t = Math.Tan(2 * theta);
+        var q = (1 - displacement) * tan2t;
+        var denominator = 1 + (q * q);
+        // d2θ/ds = 2·(180/π)·λ/(4√s cosθ); dpos/d2θ = (1 − δ)·sec²2θ/(1 + q²); dpos/dδ = −tan2θ/(1 + q²) (rad → deg).
         var d2tDs = 2 / Deg * lambda / (4 * Math.Sqrt(s) * Math.Cos(theta));
-        dPosDs = d2tDs * (1 + displacement * Math.Cos(2 * theta) * Deg);
-        return twoTheta + zero + displacement * sin2t;
+        dPosDs = d2tDs * (1 - displacement) * (1 + (tan2t * tan2t)) / denominator;
+        dPosDDisplacement = -tan2t / denominator / Deg;
+        return (displacement == 0 ? twoTheta : Math.Atan(q) / Deg) + zero;
+    }
+
+    // The grid's step at 2θ (the integration bin width there), the edge steps beyond the grid.
+    private static double LocalStep(double[] grid, double twoTheta)
+    {
+        var i = Array.BinarySearch(grid, twoTheta);
+        i = Math.Clamp(i < 0 ? ~i : i, 1, grid.Length - 1);
+        return grid[i] - grid[i - 1];
     }
 
     private static double Bragg2Theta(PeakGroup g, PhaseDefinition definition, double lambda)

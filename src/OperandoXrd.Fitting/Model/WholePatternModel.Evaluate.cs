@@ -137,14 +137,14 @@ public sealed partial class WholePatternModel
         var rietveld = phase.Intensity < 0;
         for (var g = 0; g < phase.Groups.Length; g++)
         {
-            var pos = phase.Position(g, p, lambda, zero, displacement, out var twoTheta, out var dPosDs, out var sin2t);
+            var pos = phase.Position(g, p, lambda, zero, displacement, out var twoTheta, out var dPosDs, out var dPosDDisplacement);
             if (double.IsNaN(pos))
             {
                 continue;
             }
 
             var shape = TchPseudoVoigt.Shape(tch, pos);
-            var half = Options.WindowFwhm * shape.Fwhm;
+            var half = (Options.WindowFwhm * shape.Fwhm) + (Math.Max(phase.Taps[g].Max, -phase.Taps[g].Min) * _meanStep);
             if (pos + half < lo || pos - half > hi || !(shape.Fwhm > 0))
             {
                 continue;
@@ -160,25 +160,25 @@ public sealed partial class WholePatternModel
             var dThetaDs = lambda / (4 * Math.Sqrt(phase.InverseDSquared(g, p)) * Math.Cos(thetaRad));
             var dIntensityDs = intensity * (Math.Tan(thetaRad) - 2 / Math.Tan(thetaRad)) * dThetaDs;
             var area = scale * intensity;
-            var (start, count) = TchPseudoVoigt.Window(_x, shape, Options.WindowFwhm);
+            var taps = phase.Taps[g];
+            var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
             if (count == 0)
             {
                 continue;
             }
 
-            var xs = _x.AsSpan(start, count);
             var intensityActive = !rietveld && jac is not null && jac.IsActive(phase.Intensity + g);
             if (jac is null || !(zeroActive || displacementActive || scaleActive || anyCell || anyWidth || intensityActive))
             {
                 if (area != 0)
                 {
-                    TchPseudoVoigt.Add(xs, values.Slice(start, count), area, shape, double.PositiveInfinity);
+                    _convolved.Add(start, count, values.Slice(start, count), area, shape, taps);
                 }
 
                 continue;
             }
 
-            TchPseudoVoigt.Evaluate(xs, shape, _v, _dp, _dg, _dl);
+            _convolved.Evaluate(start, count, shape, taps, _v, _dp, _dg, _dl, anyWidth);
             var v = _v.AsSpan(0, count);
             var dp = _dp.AsSpan(0, count);
             var end = start + count;
@@ -191,7 +191,7 @@ public sealed partial class WholePatternModel
 
             if (displacementActive)
             {
-                SpanMath.AddScaled(jac!.Column(_displacement).Slice(start, count), dp, area * sin2t);
+                SpanMath.AddScaled(jac!.Column(_displacement).Slice(start, count), dp, area * dPosDDisplacement);
                 jac.Touch(_displacement, start, end);
             }
 

@@ -76,7 +76,8 @@ public sealed partial class WholePatternModel
                 var lorentz = LorentzPolarization.Lorentz(twoTheta);
                 var shape = TchPseudoVoigt.Shape(tch, pos);
 
-                var (start, count) = TchPseudoVoigt.Window(_x, shape, Options.WindowFwhm);
+                var taps = phase.Taps[g];
+                var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
                 if (count == 0)
                 {
                     continue;
@@ -84,7 +85,7 @@ public sealed partial class WholePatternModel
 
                 var v = _tmp.AsSpan(0, count);
                 v.Clear();
-                TchPseudoVoigt.Add(_x.AsSpan(start, count), v, 1, shape, double.PositiveInfinity);
+                _convolved.Add(start, count, v, 1, shape, taps);
                 var current = p[phase.Intensity + g];
                 double observed = 0, norm = 0;
                 for (var i = 0; i < count; i++)

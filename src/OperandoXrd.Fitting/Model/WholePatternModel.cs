@@ -4,6 +4,7 @@ using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Crystallography.Scattering;
 using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Optimization;
 using OperandoXrd.Fitting.Parameters;
 using OperandoXrd.Fitting.Peek;
@@ -25,14 +26,21 @@ public sealed record WholePatternOptions
 
     /// <summary>Half-window of each peak in FWHMs (the crystallography default, so fits match simulations).</summary>
     public double WindowFwhm { get; init; } = TchPseudoVoigt.DefaultWindow;
+
+    /// <summary>The instrument function convolved with every phase reflection (pixel footprint, sample thickness, bin);
+    /// null: the bare TCH (a pattern whose instrument broadening the TCH widths absorb).</summary>
+    public InstrumentFunction? Instrument { get; init; }
 }
 
 /// <summary>
 /// The calculated pattern of a frame on the fit-range grid: Chebyshev background + PEEK model (scale, shift) + for
-/// each phase Σ_k scale·I_k·L(2θ_k)·TCH(2θ − 2θ_k(p) − zero − displacement·sin2θ_k) (L the powder Lorentz factor
-/// 1/(sin²θ cosθ); I_k = m|F|² in Rietveld mode, a parameter in Pawley/Le Bail), with the analytic Jacobian of every
+/// each phase Σ_k scale·I_k·L(2θ_k)·[TCH ⊗ instrument](2θ − pos_k) with pos_k = atan((1 − displacement)·tan2θ_k(p)) +
+/// zero (L the powder Lorentz factor 1/(sin²θ cosθ); I_k = m|F|² in Rietveld mode, a parameter in Pawley/Le Bail; the
+/// instrument function as taps on the grid, <see cref="InstrumentKernel"/>), with the analytic Jacobian of every
 /// parameter. Parameters are named (see <see cref="Parameters"/>):
-/// <c>zero</c> (deg), <c>displacement</c> (deg, multiplies sin2θ), <c>bkg0..</c>, <c>PEEK:scale</c>,
+/// <c>zero</c> (deg), <c>displacement</c> (the sample's shift along the beam towards a flat detector normal to it, as a
+/// fraction of the distance: a ray at 2θ is then seen at atan((1 − s/D)·tan2θ); docs/instrument-profile.md),
+/// <c>bkg0..</c>, <c>PEEK:scale</c>,
 /// <c>PEEK:shift</c> (deg), and per phase <c>P:scale</c>, <c>P:A0</c>… (independent A-terms, Å⁻²),
 /// <c>P:U</c>…<c>P:Z</c>, and in Pawley/Le Bail mode <c>P:I(h,k,l)</c> per peak group.
 /// </summary>
@@ -53,6 +61,8 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
     private readonly PeekPeak[] _peekPeaks;
     private readonly PhaseBlock[] _phases;
     private readonly double[] _v, _dp, _dg, _dl, _tmp, _partitionCalc, _partitionNonPhase;
+    private readonly ConvolvedProfile _convolved;
+    private readonly double _meanStep;
     private readonly int _zero, _displacement, _bkg0, _peekScale = -1, _peekShift = -1;
     private readonly int _chebyshevTerms;
 
@@ -90,6 +100,9 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
         _dg = new double[n];
         _dl = new double[n];
         _tmp = new double[n];
+        _convolved = new ConvolvedProfile(_x);
+        _meanStep = (_x[^1] - _x[0]) / (n - 1);
+        options.Instrument?.Validate();
         _partitionCalc = new double[n];
         _partitionNonPhase = new double[n];
 
@@ -127,7 +140,7 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
         _phases = new PhaseBlock[phases.Count];
         for (var p = 0; p < phases.Count; p++)
         {
-            _phases[p] = new PhaseBlock(p, phases[p], profiles[p], options, min, max, set, layout);
+            _phases[p] = new PhaseBlock(p, phases[p], profiles[p], options, _x, set, layout);
         }
 
         Parameters = set;
@@ -215,7 +228,8 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
 
         var tch = new TchParameters(p[block.Width], p[block.Width + 1], p[block.Width + 2], p[block.Width + 3], p[block.Width + 4], p[block.Width + 5]);
         var shape = TchPseudoVoigt.Shape(tch, pos);
-        var (start, count) = TchPseudoVoigt.Window(_x, shape, Options.WindowFwhm);
+        var taps = block.Taps[group];
+        var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
         if (count == 0 || !(shape.Fwhm > 0))
         {
             return 0;
@@ -223,7 +237,7 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
 
         var v = _tmp.AsSpan(0, count);
         v.Clear();
-        TchPseudoVoigt.Add(_x.AsSpan(start, count), v, 1, shape, double.PositiveInfinity);
+        _convolved.Add(start, count, v, 1, shape, taps);
         var sum = 0.0;
         for (var i = 0; i < count; i++)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Model;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Peek;
 
 namespace OperandoXrd.Fitting.Sequential;
@@ -21,9 +22,11 @@ public static class FitSession
     /// <param name="wavelength">Å.</param>
     /// <param name="peek">PEEK model, or null to load <see cref="FitSettings.PeekModel"/> (if any).</param>
     /// <param name="profiles">Start TCH parameters per phase; null for each phase's "profile" or else <see cref="DefaultProfile"/>.</param>
+    /// <param name="instrument">Instrument function convolved with every reflection (from the integrator's geometry), or
+    /// null for the bare TCH.</param>
     /// <exception cref="FitConfigurationException">Anything wrong with the inputs; the message says what and where.</exception>
     public static SequentialFitter Create(FitConfiguration configuration, ReadOnlySpan<double> twoTheta, double wavelength, PeekModel? peek = null,
-        IReadOnlyList<TchParameters>? profiles = null)
+        IReadOnlyList<TchParameters>? profiles = null, InstrumentFunction? instrument = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = configuration.Fit;
@@ -61,13 +64,19 @@ public static class FitSession
             peek = PeekModel.Load(settings.PeekModel);
         }
 
-        var model = new WholePatternModel(twoTheta[first..end], phases, profiles ?? configuration.Phases.Select(p => p.Profile ?? DefaultProfile).ToList(), new WholePatternOptions
+        // The calibrant's measured TCH widths (instrument.json) are the floor of every phase's widths; the instrument
+        // function (pixel footprint, splitting, bin) is convolved on top of them when the pipeline asks for it.
+        var instrumentProfile = configuration.Instrument;
+        var starts = profiles ?? configuration.Phases.Select(p => instrumentProfile?.Combine(p.Profile) ?? p.Profile ?? DefaultProfile).ToList();
+        var model = new WholePatternModel(twoTheta[first..end], phases, starts, new WholePatternOptions
         {
             Wavelength = wavelength,
             Mode = settings.Mode,
             ChebyshevTerms = settings.ChebyshevTerms,
             Peek = peek,
+            Instrument = instrument,
         });
+        instrumentProfile?.Constrain(model);
         return new SequentialFitter(model, settings, first, twoTheta.Length);
     }
 }

@@ -14,9 +14,12 @@ public static partial class FrameSources
     /// frames after the hole keep the global index, times and rule-3 offsets they have in the complete series, and a
     /// resumed run means the same frames by the same numbers. Across acquisitions (start_time differs) the size of the
     /// missing file is unknown: the gap is recorded with no frames. Returns false, appending nothing, when
-    /// <paramref name="waitForCompleteLaterFile"/> is set and the file after the hole is not complete yet.
+    /// <paramref name="waitForCompleteLaterFile"/> is set and the file after the hole is not complete yet. A file that is
+    /// there but could not be read (<paramref name="unreadable"/>, by full path) was left out of the segments, so it is
+    /// a hole like a missing file; its stand-in carries the reason, and the entry is removed once bridged.
     /// </summary>
-    internal static bool TryAppend(List<FrameSegment> segments, FrameSegment segment, bool waitForCompleteLaterFile)
+    internal static bool TryAppend(List<FrameSegment> segments, FrameSegment segment, bool waitForCompleteLaterFile,
+        Dictionary<string, FrameSourceException>? unreadable = null)
     {
         var previous = segments.Count > 0 ? segments[^1] : null;
         if (previous is { SeriesFile: true } && segment.SeriesFile && MissingBetween(previous.Stack.File, segment.Stack.File) is { Count: > 0 } missing)
@@ -30,6 +33,12 @@ public static partial class FrameSources
             var frames = sameAcquisition ? previous.Capacity : 0;
             foreach (var file in missing)
             {
+                string? reason = null;
+                if (unreadable is not null && unreadable.Remove(Path.GetFullPath(file), out var failure))
+                {
+                    reason = failure.Reason;
+                }
+
                 var hole = new FrameSegment
                 {
                     Stack = new FrameStack(file, previous.Stack.DatasetPath, follow: false),
@@ -38,6 +47,7 @@ public static partial class FrameSources
                     FixedCount = frames,
                     Candidates = previous.Candidates,
                     MissingBetween = (previous.Stack.File, segment.Stack.File),
+                    Unreadable = reason,
                 };
                 LinkAcquisition(segments, [hole]);
                 segments.Add(hole);
@@ -89,6 +99,9 @@ public static partial class FrameSources
 
         return missing;
     }
+
+    /// <summary>Whether a file is named as a file of a LIMA series (<c>&lt;stem&gt;_NNNN.h5</c>).</summary>
+    internal static bool IsSeriesFileName(string file) => SeriesNumber(file) is not null;
 
     private static (string Stem, long Number, int Digits, string Extension)? SeriesNumber(string file)
     {

@@ -66,17 +66,31 @@ public static partial class FrameSources
         var layouts = new List<string>();
         TimeCandidates? sequence = null;
         var folders = inputs.Where(Directory.Exists).ToArray();
+        var unreadable = new Dictionary<string, FrameSourceException>(StringComparer.Ordinal);
         try
         {
             foreach (var file in files)
             {
-                var found = Detect(file, dataset, follow);
+                Detected found;
+                try
+                {
+                    found = Detect(file, dataset, follow);
+                }
+                catch (FrameSourceException e) when (!follow && segments.Count > 0 && IsSeriesFileName(file))
+                {
+                    // A file of a series that cannot be read (truncated, not HDF5, no frame dataset) is a hole in the
+                    // numbering like a missing file, bridged by the next readable file; one with no file after it
+                    // stops the run below, as before.
+                    unreadable[Path.GetFullPath(file)] = e;
+                    continue;
+                }
+
                 var waiting = false;
                 for (var k = 0; k < found.Segments.Count; k++)
                 {
                     // Live with scan folders, a hole in the numbering waits until the file after it is complete (the
                     // folder is looked at again); offline, or with files named one by one, it is bridged at once.
-                    if (!TryAppend(segments, found.Segments[k], waitForCompleteLaterFile: follow && folders.Length > 0))
+                    if (!TryAppend(segments, found.Segments[k], waitForCompleteLaterFile: follow && folders.Length > 0, unreadable))
                     {
                         foreach (var rest in found.Segments.Skip(k))
                         {
@@ -100,6 +114,11 @@ public static partial class FrameSources
             if (segments.Count == 0)
             {
                 throw new FrameSourceException(string.Join(", ", inputs), dataset, null, follow ? "no frame file yet" : "no frame files found");
+            }
+
+            if (unreadable.Count > 0)
+            {
+                throw unreadable.Values.First();
             }
 
             Func<IReadOnlyCollection<string>, IReadOnlyList<FrameSegment>>? discover = follow && folders.Length > 0

@@ -36,6 +36,9 @@ internal sealed class FrameSegment
     /// </summary>
     public (string Before, string After)? MissingBetween { get; init; }
 
+    /// <summary>Set when the stand-in replaces a file that is there but cannot be read: why (the open's reason).</summary>
+    public string? Unreadable { get; init; }
+
     public bool IsMissing => MissingBetween is not null;
 }
 
@@ -168,7 +171,7 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
                 {
                     if (_segments[i].MissingBetween is { } between)
                     {
-                        gaps.Add(new SeriesGap(_segments[i].Stack.File, between.Before, between.After, _offsets[i], _segments[i].Count));
+                        gaps.Add(new SeriesGap(_segments[i].Stack.File, between.Before, between.After, _offsets[i], _segments[i].Count, _segments[i].Unreadable));
                     }
                 }
 
@@ -389,8 +392,9 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
         var stack = segment.Stack;
         if (segment.MissingBetween is { } between)
         {
-            throw new FrameSourceException(stack.File, null, globalIndex,
-                $"file missing from the series (between {Path.GetFileName(between.Before)} and {Path.GetFileName(between.After)}); its frames are skipped");
+            throw new FrameSourceException(stack.File, null, globalIndex, segment.Unreadable is { } reason
+                ? $"file cannot be read ({reason}); its frames are skipped"
+                : $"file missing from the series (between {Path.GetFileName(between.Before)} and {Path.GetFileName(between.After)}); its frames are skipped");
         }
 
         try

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using OperandoXrd.Core.Frames;
-using OperandoXrd.Reports.Png;
 
 namespace OperandoXrd.Pipeline.Checkpoints;
 
@@ -176,10 +176,9 @@ public sealed class ResultsJournal : IDisposable
         }
     }
 
-    // CRC-32 (IEEE, as zlib and PNG) of a record's payload. The one call to a CRC implementation in the journal: it
-    // still borrows the PNG encoder's table (Reports), until System.IO.Hashing.Crc32, which gives the same value,
-    // replaces both; journals written before and after read the same.
-    private static uint Checksum(ReadOnlySpan<byte> payload) => Crc32.Compute(payload);
+    // CRC-32 (IEEE, as zlib and PNG) of a record's payload, from System.IO.Hashing; the same value the PNG encoder's
+    // table gave before, so journals written before and after read the same.
+    private static uint Checksum(ReadOnlySpan<byte> payload) => Crc32.HashToUInt32(payload);
 
     public void Dispose()
     {

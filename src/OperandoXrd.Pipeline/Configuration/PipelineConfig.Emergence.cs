@@ -18,11 +18,11 @@ public sealed partial class PipelineConfig
     /// <summary>The <c>emergence</c> section (defaults when absent).</summary>
     public EmergenceSection Emergence { get; init; } = new(true, new EmergenceOptions(), [], []);
 
-    private static EmergenceSection ParseEmergence(JsonElement root, string source, Func<string?, string?> resolve, FitConfigurationLike fit)
+    private static EmergenceSection ParseEmergence(JsonElement s, string source, Func<string?, string?> resolve, FitConfigurationLike fit)
     {
         var where = $"{source}: emergence";
         var defaultLibrary = fit.PhaseFolders;
-        if (!root.TryGetProperty("emergence", out var s) || s.ValueKind == JsonValueKind.Null)
+        if (s.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             return new EmergenceSection(true, new EmergenceOptions(), defaultLibrary, []);
         }
@@ -74,6 +74,29 @@ public sealed partial class PipelineConfig
 
         return new EmergenceSection(enabled, options, library, candidates);
     }
+
+    private static void CheckKeys(JsonElement element, string[] known, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new PipelineConfigException($"{where}: expected a JSON object.");
+        }
+
+        var unknown = element.EnumerateObject().Select(p => p.Name).Where(n => !known.Contains(n, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new PipelineConfigException($"{where}: unknown key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(k => $"'{k}'"))} (known: {string.Join(", ", known)}).");
+        }
+    }
+
+    private static double Number(JsonElement v, string where) =>
+        v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()) ? v.GetDouble() : throw new PipelineConfigException($"{where}: expected a finite number, found {v}.");
+
+    private static int Int(JsonElement v, string where) =>
+        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw new PipelineConfigException($"{where}: expected a whole number, found {v}.");
+
+    private static string String(JsonElement v, string where) =>
+        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new PipelineConfigException($"{where}: expected a string, found {v.ValueKind}.");
 
     private static bool Bool(JsonElement v, string where) =>
         v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw new PipelineConfigException($"{where}: expected true or false, found {v}.");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using OperandoXrd.Core.Configuration;
+using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Electrochem.Logs;
@@ -10,6 +12,9 @@ namespace OperandoXrd.Pipeline.Configuration;
 /// <summary>The <c>integration</c> section.</summary>
 public sealed record IntegrationSection(int Npt, RadialUnit Unit, (double Min, double Max)? Range, PixelSplit Split, double? Polarization)
 {
+    /// <summary><c>"flip": "ud"</c>: every frame mirrored up–down as it is read (a PONI calibrated in Dioptas); default "none".</summary>
+    public FrameFlip Flip { get; init; }
+
     /// <summary>The integrator's options for this section, with an optional user mask (the detector's gaps are always masked).</summary>
     public IntegrationOptions ToOptions(byte[]? mask = null) => new()
     {
@@ -26,16 +31,13 @@ public sealed record IntegrationSection(int Npt, RadialUnit Unit, (double Min, d
 public sealed record EchemSection(string? File, VoltageLogFormat Format, double ActiveMass_mg, double TheoreticalCapacity_mAh_g, double X0, double ClockOffset_s);
 
 /// <summary>
-/// A pipeline file (pipelines/*.json), whole: every section typed, relative paths resolved against the file's folder,
-/// unknown keys an error that names them. The "phases", "fit" and "background" sections are the fitter's own reader's
+/// A pipeline file (pipelines/*.json), whole: every section typed (read through the source-generated
+/// <see cref="PipelineJsonContext"/>), relative paths resolved against the file's folder, unknown keys an error that
+/// names them. The "phases", "fit" and "background" sections are the fitter's own reader's
 /// (<see cref="FitConfiguration"/>); this class adds the rest and the keys only the host knows ("input").
 /// </summary>
 public sealed partial class PipelineConfig
 {
-    private static readonly string[] TopKeys = ["name", "description", "poni", "mask", "input", "integration", "background", "phases", "fit", "echem", "emergence"];
-    private static readonly string[] IntegrationKeys = ["npt", "unit", "range", "split", "polarization"];
-    private static readonly string[] EchemKeys = ["file", "format", "activeMass_mg", "theoreticalCapacity_mAh_g", "x0", "clockOffset_s"];
-
     public required string Source { get; init; }
 
     public required string Json { get; init; }
@@ -43,6 +45,12 @@ public sealed partial class PipelineConfig
     public required string Name { get; init; }
 
     public string? Poni { get; init; }
+
+    /// <summary>
+    /// Top-level <c>"wavelength"</c> in Å: the wavelength of patterns fitted without a PONI (<c>"poni": null</c>), used
+    /// when the patterns' own header gives none. Null when absent.
+    /// </summary>
+    public double? Wavelength_A { get; init; }
 
     public string? Mask { get; init; }
 
@@ -81,84 +89,90 @@ public sealed partial class PipelineConfig
             throw new PipelineConfigException(e.Message, e);
         }
 
-        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var root = doc.RootElement;
-        CheckKeys(root, TopKeys, source);
+        var file = StrictJson.Read(json, PipelineJsonContext.Default.PipelineFile, source, (message, e) => new PipelineConfigException(message, e));
         string? Resolve(string? relative) => relative is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, relative));
 
         var inputs = new List<string>();
-        if (root.TryGetProperty("input", out var input) && input.ValueKind != JsonValueKind.Null)
+        switch (file.Input.ValueKind)
         {
-            if (input.ValueKind == JsonValueKind.String)
-            {
-                inputs.Add(Resolve(input.GetString())!);
-            }
-            else if (input.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in input.EnumerateArray())
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                break;
+            case JsonValueKind.String:
+                inputs.Add(Resolve(file.Input.GetString())!);
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in file.Input.EnumerateArray())
                 {
-                    inputs.Add(Resolve(String(item, $"{source}: input"))!);
+                    inputs.Add(Resolve(item.ValueKind == JsonValueKind.String ? item.GetString()
+                        : throw new PipelineConfigException($"{source}: input: expected a string, found {item.ValueKind}."))!);
                 }
-            }
-            else
-            {
+
+                break;
+            default:
                 throw new PipelineConfigException($"{source}: input: expected a path or a list of paths.");
-            }
         }
 
         return new PipelineConfig
         {
             Source = source,
             Json = json,
-            Name = OptionalString(root, "name", source) ?? Path.GetFileNameWithoutExtension(source),
-            Poni = Resolve(OptionalString(root, "poni", source)),
-            Mask = Resolve(OptionalString(root, "mask", source)),
+            Name = file.Name ?? Path.GetFileNameWithoutExtension(source),
+            Poni = Resolve(file.Poni),
+            Wavelength_A = Wavelength(file.Wavelength, source),
+            Mask = Resolve(file.Mask),
             Inputs = inputs,
-            Integration = ParseIntegration(root, source),
+            Integration = ToSection(file.Integration, source),
             Fit = fit,
-            Echem = ParseEchem(root, source, Resolve),
-            Emergence = ParseEmergence(root, source, Resolve,
+            Echem = ToSection(file.Echem, source, Resolve),
+            Emergence = ParseEmergence(file.Emergence, source, Resolve,
                 new FitConfigurationLike([.. fit.Phases.Select(p => Path.GetDirectoryName(Path.GetFullPath(p.Cif))!).Distinct(StringComparer.Ordinal)])),
         };
     }
 
-    private static IntegrationSection ParseIntegration(JsonElement root, string source)
+    private static double? Wavelength(double? value, string source) => value switch
+    {
+        null => null,
+        > 0.01 and < 100 => value,
+        _ => throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{source}: wavelength: {value} is not a wavelength in Å (0.01–100).")),
+    };
+
+    private static IntegrationSection ToSection(IntegrationFile? s, string source)
     {
         var where = $"{source}: integration";
-        if (!root.TryGetProperty("integration", out var s) || s.ValueKind == JsonValueKind.Null)
+        if (s is null)
         {
             return new IntegrationSection(3000, RadialUnit.TwoThetaDeg, null, PixelSplit.BBox, 0.99);
         }
 
-        CheckKeys(s, IntegrationKeys, where);
-        var npt = s.TryGetProperty("npt", out var n) ? Int(n, $"{where}.npt") : 3000;
+        var npt = s.Npt ?? 3000;
         if (npt <= 0)
         {
             throw new PipelineConfigException($"{where}.npt: {npt} bins; it must be positive.");
         }
 
         var unit = RadialUnit.TwoThetaDeg;
-        if (s.TryGetProperty("unit", out var u))
+        if (s.Unit is { } text && !RadialUnits.TryParse(text, out unit))
         {
-            var text = String(u, $"{where}.unit");
-            if (!RadialUnits.TryParse(text, out unit))
-            {
-                throw new PipelineConfigException($"{where}.unit: unknown unit '{text}' (2th_deg, 2th_rad, q_nm^-1, q_A^-1, d_A, r_mm).");
-            }
+            throw new PipelineConfigException($"{where}.unit: unknown unit '{text}' (2th_deg, 2th_rad, q_nm^-1, q_A^-1, d_A, r_mm).");
         }
 
         (double, double)? range = null;
-        if (s.TryGetProperty("range", out var r) && r.ValueKind != JsonValueKind.Null)
+        if (s.Range is { } r)
         {
-            range = Pair(r, $"{where}.range");
+            if (r.Length != 2)
+            {
+                throw new PipelineConfigException($"{where}.range: expected [min, max].");
+            }
+
+            range = r[0] < r[1] ? (r[0], r[1]) : throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{where}.range: min {r[0]} is not below max {r[1]}."));
         }
 
         var split = PixelSplit.BBox;
-        if (s.TryGetProperty("split", out var sp))
+        if (s.Split is { } sp)
         {
             try
             {
-                split = PixelSplits.Parse(String(sp, $"{where}.split"));
+                split = PixelSplits.Parse(sp);
             }
             catch (ArgumentException e)
             {
@@ -166,35 +180,49 @@ public sealed partial class PipelineConfig
             }
         }
 
-        double? polarization = 0.99;
-        if (s.TryGetProperty("polarization", out var p))
+        double? polarization = s.Polarization.ValueKind switch
         {
-            polarization = p.ValueKind == JsonValueKind.Null ? null : Number(p, $"{where}.polarization");
-            if (polarization is double f && (f < -1 || f > 1))
+            JsonValueKind.Undefined => 0.99,
+            JsonValueKind.Null => null,
+            JsonValueKind.Number => s.Polarization.GetDouble(),
+            _ => throw new PipelineConfigException($"{where}.polarization: expected a number or null, found {s.Polarization}."),
+        };
+        if (polarization is double f && (f < -1 || f > 1))
+        {
+            throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{where}.polarization: {f} is outside [-1, 1]."));
+        }
+
+        var flip = FrameFlip.None;
+        if (s.Flip is not null)
+        {
+            try
             {
-                throw new PipelineConfigException($"{where}.polarization: {f} is outside [-1, 1].");
+                flip = FrameFlips.Parse(s.Flip);
+            }
+            catch (ArgumentException e)
+            {
+                throw new PipelineConfigException($"{where}.flip: {e.Message}", e);
             }
         }
 
-        return new IntegrationSection(npt, unit, range, split, polarization);
+        return new IntegrationSection(npt, unit, range, split, polarization) { Flip = flip };
     }
 
-    private static EchemSection ParseEchem(JsonElement root, string source, Func<string?, string?> resolve)
+    private static EchemSection ToSection(EchemFile? s, string source, Func<string?, string?> resolve)
     {
         var where = $"{source}: echem";
         var section = new EchemSection(null, VoltageLogFormat.Auto, 0.84, 279, 1.0, 0);
-        if (!root.TryGetProperty("echem", out var s) || s.ValueKind == JsonValueKind.Null)
+        if (s is null)
         {
             return section;
         }
 
-        CheckKeys(s, EchemKeys, where);
         var format = VoltageLogFormat.Auto;
-        if (s.TryGetProperty("format", out var f) && f.ValueKind != JsonValueKind.Null)
+        if (s.Format is { } f)
         {
             try
             {
-                format = VoltageLogFormatNames.Parse(String(f, $"{where}.format"));
+                format = VoltageLogFormatNames.Parse(f);
             }
             catch (ArgumentException e)
             {
@@ -202,64 +230,22 @@ public sealed partial class PipelineConfig
             }
         }
 
-        double Positive(string key, double fallback)
+        double Positive(string key, double? value, double fallback) => value switch
         {
-            if (!s.TryGetProperty(key, out var v))
-            {
-                return fallback;
-            }
-
-            var x = Number(v, $"{where}.{key}");
-            return x > 0 ? x : throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{where}.{key}: {x} must be positive."));
-        }
+            null => fallback,
+            > 0 => value.Value,
+            _ => throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{where}.{key}: {value} must be positive.")),
+        };
 
         return section with
         {
-            File = resolve(OptionalString(s, "file", where)),
+            File = resolve(s.File),
             Format = format,
-            ActiveMass_mg = Positive("activeMass_mg", section.ActiveMass_mg),
-            TheoreticalCapacity_mAh_g = Positive("theoreticalCapacity_mAh_g", section.TheoreticalCapacity_mAh_g),
-            X0 = s.TryGetProperty("x0", out var x0) ? Number(x0, $"{where}.x0") : section.X0,
-            ClockOffset_s = s.TryGetProperty("clockOffset_s", out var co) ? Number(co, $"{where}.clockOffset_s") : 0,
+            ActiveMass_mg = Positive("activeMass_mg", s.ActiveMass_mg, section.ActiveMass_mg),
+            TheoreticalCapacity_mAh_g = Positive("theoreticalCapacity_mAh_g", s.TheoreticalCapacity_mAh_g, section.TheoreticalCapacity_mAh_g),
+            X0 = s.X0 ?? section.X0,
+            ClockOffset_s = s.ClockOffset_s ?? 0,
         };
-    }
-
-    private static void CheckKeys(JsonElement element, string[] known, string where)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new PipelineConfigException($"{where}: expected a JSON object.");
-        }
-
-        var unknown = element.EnumerateObject().Select(p => p.Name).Where(n => !known.Contains(n, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new PipelineConfigException($"{where}: unknown key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(k => $"'{k}'"))} (known: {string.Join(", ", known)}).");
-        }
-    }
-
-    private static string? OptionalString(JsonElement element, string key, string where) =>
-        element.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null ? String(v, $"{where}: {key}") : null;
-
-    private static string String(JsonElement v, string where) =>
-        v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new PipelineConfigException($"{where}: expected a string, found {v.ValueKind}.");
-
-    private static double Number(JsonElement v, string where) =>
-        v.ValueKind == JsonValueKind.Number && double.IsFinite(v.GetDouble()) ? v.GetDouble() : throw new PipelineConfigException($"{where}: expected a finite number, found {v}.");
-
-    private static int Int(JsonElement v, string where) =>
-        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw new PipelineConfigException($"{where}: expected a whole number, found {v}.");
-
-    private static (double, double) Pair(JsonElement v, string where)
-    {
-        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2)
-        {
-            throw new PipelineConfigException($"{where}: expected [min, max].");
-        }
-
-        var a = Number(v[0], where);
-        var b = Number(v[1], where);
-        return a < b ? (a, b) : throw new PipelineConfigException(string.Create(CultureInfo.InvariantCulture, $"{where}: min {a} is not below max {b}."));
     }
 }
 

@@ -40,6 +40,9 @@ public sealed class ReduceOptions
 
     public DateTimeOffset? StartTime { get; set; }
 
+    /// <summary>Mirror applied to every frame as it is read (<c>--flip-ud</c>, else the pipeline's <c>integration.flip</c>).</summary>
+    public Core.Frames.FrameFlip Flip { get; set; }
+
     public double? FramePeriod_s { get; set; }
 
     /// <summary>Live mode stops after this long without a new frame.</summary>

@@ -68,6 +68,8 @@ public static class ReducedFileWriter
     {
         var n = rows.Count;
         var npt = radial.Length;
+        // NeXus' default plot is a chain from the root (silx, NeXpy and h5web follow it): file → entry → contour.
+        file.WriteAttribute("default", "entry");
         using var entry = file.CreateGroup("entry", "NXentry");
         entry.WriteAttribute("default", "contour");
         if (n > 0)
@@ -82,7 +84,16 @@ public static class ReducedFileWriter
         using (var integrated = entry.CreateGroup("integrated", "NXdata"))
         {
             integrated.WriteAttribute("signal", "intensity");
-            integrated.WriteAttribute("axes", "frame,radial");
+            integrated.WriteAttribute("axes", ["frame", "radial"]);
+            integrated.WriteAttribute("frame_indices", 0L);
+            integrated.WriteAttribute("radial_indices", 1L);
+            if (curves is not null)
+            {
+                // The fitted curve beside the observed one (NeXus auxiliary signal: same shape, plotted together).
+                integrated.WriteAttribute("auxiliary_signals", ["calculated"]);
+                integrated.CreateSoftLink("calculated", "/entry/fit/calculated");
+            }
+
             WriteVector(integrated, "radial", radial, RadialUnits.Name(unit));
             WriteVector(integrated, "time", time, "s since 1970-01-01T00:00:00Z (frame start)");
             WriteVector(integrated, "exposure", rows.Select(r => r.Timing.ExposureSeconds).ToArray(), "s");
@@ -159,7 +170,7 @@ public static class ReducedFileWriter
             // The contour plot of the seed paper: intensity against radial and time (or x(Li)). The intensity is the
             // integrated one, linked rather than copied.
             contour.WriteAttribute("signal", "intensity");
-            contour.WriteAttribute("axes", "time,radial");
+            contour.WriteAttribute("axes", ["time", "radial"]);
             contour.WriteAttribute("time_indices", 0L);
             contour.WriteAttribute("x_li_indices", 0L);
             contour.WriteAttribute("radial_indices", 1L);

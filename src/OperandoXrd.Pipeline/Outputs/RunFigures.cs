@@ -17,7 +17,7 @@ public static class RunFigures
     /// averaged over neighbouring bins): more than the figure has pixels would show nothing more, and it keeps the
     /// figure's memory the same however long the run.
     /// </summary>
-    private const int MaxContourRows = 600, MaxContourColumns = 1000;
+    private const int MaxContourRows = 600, MaxContourColumns = 600;
 
     /// <summary>
     /// Likewise at most this many frames per series in the lattice and Rwp plots (every k-th frame, the last always
@@ -156,12 +156,20 @@ public static class RunFigures
     private static void Add(List<string> written, string folder, string name, Reports.Plotting.Figure figure)
     {
         var path = Path.Combine(folder, name);
-        FigureWriter.Write(figure, path);
+        using (figure)
+        {
+            FigureWriter.Write(figure, path);
+        }
+
         written.Add(path + ".svg");
         written.Add(path + ".png");
-        // A figure's SVG text and raster are large-object-heap garbage once written, and only a full collection
-        // returns it; without one, five figures of a long run stack up tens of MB on top of the run's peak. A few ms
-        // once per figure at the end of a run (or of a live results interval) keeps the peak what the run needs.
+        // A figure's cells and raster are large-object-heap garbage once written (its native bitmaps are freed by the
+        // Dispose above), and only a full collection returns it; without one, five figures of a long run stack up tens
+        // of MB on top of the run's peak. A few ms once per figure at the end of a run (or of a live results interval)
+        // keeps the peak what the run needs.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        // SkiaSharp's rasters live in native memory; glibc keeps freed blocks of that size (its mmap threshold grows
+        // after the first free), so hand them back before the next figure.
+        Hdf5.Hdf5Library.ReleaseFreeMemory();
     }
 }

@@ -1,7 +1,7 @@
+using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Fitting.Peek;
-using OperandoXrd.Hdf5.Frames;
 
 namespace OperandoXrd.Pipeline.Peek;
 
@@ -15,10 +15,10 @@ public static class PeekModelBuilder
     public static (PeekModel Model, int Frames) Build(Configuration.PipelineConfig pipeline, string poniPath, IReadOnlyList<string> emptyCell, int peaks = 12)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return Build(poniPath, emptyCell, pipeline.Integration.ToOptions(), (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax), peaks);
+        return Build(poniPath, emptyCell, pipeline.Integration.ToOptions(), (pipeline.Fit.Fit.RangeMin, pipeline.Fit.Fit.RangeMax), peaks, flip: pipeline.Integration.Flip);
     }
 
-    public static (PeekModel Model, int Frames) Build(string poniPath, IReadOnlyList<string> inputs, IntegrationOptions integration, (double Min, double Max) fitRange, int peaks = 12, string? dataset = null)
+    public static (PeekModel Model, int Frames) Build(string poniPath, IReadOnlyList<string> inputs, IntegrationOptions integration, (double Min, double Max) fitRange, int peaks = 12, string? dataset = null, FrameFlip flip = FrameFlip.None)
     {
         ArgumentNullException.ThrowIfNull(integration);
         if (integration.Unit != RadialUnit.TwoThetaDeg)
@@ -26,9 +26,9 @@ public static class PeekModelBuilder
             throw new ArgumentException("the PEEK model is fitted in 2θ: integrate in 2th_deg", nameof(integration));
         }
 
-        var poni = Poni.Load(poniPath);
+        using var source = Stages.FrameSourceFactory.Open(new FrameSourceRequest(inputs, dataset, Flip: flip));
+        var poni = Poni.Load(poniPath).ForFrames(source.Rows, source.Columns);
         using var integrator = AzimuthalIntegrator.Create(new PixelGeometry(poni), integration);
-        using var source = FrameSources.Open(inputs, dataset);
         if (source.FrameCount == 0)
         {
             throw new InvalidDataException($"{source.Description}: no frames in the empty-cell measurement");

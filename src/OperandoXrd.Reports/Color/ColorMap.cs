@@ -1,5 +1,4 @@
 using System.Globalization;
-using OperandoXrd.Reports.Png;
 
 namespace OperandoXrd.Reports.Color;
 

@@ -1,4 +1,3 @@
-using OperandoXrd.Reports.Png;
 
 namespace OperandoXrd.Reports.Color;
 

@@ -1,16 +1,14 @@
-using OperandoXrd.Reports.Color;
-using OperandoXrd.Reports.Png;
 
 namespace OperandoXrd.Reports.Figures;
 
 /// <summary>
-/// Turns intensity[frame, bin] into a colour image: one image row per frame and one column per radial bin when
+/// Turns intensity[frame, bin] into the contour's cells: one row per frame and one column per radial bin when
 /// the frames and bins are evenly spaced (the usual case), otherwise a finer even grid filled from the nearest
 /// frame/bin with gaps (no frame within half a spacing) left transparent.
 /// </summary>
 public static class HeatMap
 {
-    private const int MaxResampledCells = 1200;
+    private const int MaxResampledCells = 600;
 
     /// <summary>Normalised colour coordinate of <paramref name="value"/> between the colour limits.</summary>
     public static double Normalize(double value, double low, double high, bool log)
@@ -26,30 +24,25 @@ public static class HeatMap
     }
 
     /// <summary>
-    /// Renders the image. <paramref name="rowCenters"/> (frames, ascending) run bottom to top; the image's first
-    /// row is the top, as in any raster. Columns cover the bins <paramref name="firstBin"/>..<paramref name="lastBin"/>.
+    /// The colour coordinate (0..1, NaN where no frame or bin is near) of every cell. <paramref name="rowCenters"/>
+    /// (frames, ascending) run bottom to top; the result's first row is the top, as ScottPlot's heat map draws it.
+    /// Columns cover the bins <paramref name="firstBin"/>..<paramref name="lastBin"/>.
     /// </summary>
-    internal static RgbaImage Render(float[,] intensity, double[] rowCenters, double[] columnCenters, int firstBin, int lastBin,
-        ColorMap map, double low, double high, bool log, out double yBottom, out double yTop, out double xLeft, out double xRight)
+    internal static double[,] Render(float[,] intensity, double[] rowCenters, double[] columnCenters, int firstBin, int lastBin,
+        double low, double high, bool log, out double yBottom, out double yTop, out double xLeft, out double xRight)
     {
         ArgumentNullException.ThrowIfNull(intensity);
-        ArgumentNullException.ThrowIfNull(map);
         int[] rows = Resample(rowCenters, out yBottom, out yTop);
         double[] columns = columnCenters[firstBin..(lastBin + 1)];
         int[] cols = Resample(columns, out xLeft, out xRight);
-        var image = new RgbaImage(cols.Length, rows.Length);
+        var cells = new double[rows.Length, cols.Length];
         for (int r = 0; r < rows.Length; r++)
         {
-            int frame = rows[rows.Length - 1 - r]; // image row 0 is the top of the plot
+            int frame = rows[rows.Length - 1 - r]; // row 0 is the top of the plot
             for (int c = 0; c < cols.Length; c++)
-            {
-                if (frame < 0 || cols[c] < 0)
-                    continue;
-                double t = Normalize(intensity[frame, firstBin + cols[c]], low, high, log);
-                image[c, r] = map.Map(t);
-            }
+                cells[r, c] = frame < 0 || cols[c] < 0 ? double.NaN : Normalize(intensity[frame, firstBin + cols[c]], low, high, log);
         }
-        return image;
+        return cells;
     }
 
     /// <summary>
@@ -90,8 +83,10 @@ public static class HeatMap
         // frames on either side reach half a usual spacing into it and the rest stays transparent, rather than
         // two frames being smeared over time nobody measured.
         double gap = 2.5 * median;
-        // Twice the finest spacing resolves every frame; the cap (about twice a figure's pixel height) keeps one
-        // closely spaced pair in a long run from making a 4096-row image that the figure shows at 600 pixels.
+        // Twice the finest spacing resolves every frame; the cap (about the contour's height in pixels) keeps one
+        // closely spaced pair in a long run from making a 4096-row image that the figure shows at 600 pixels, and
+        // keeps the heat map's memory (ScottPlot's cells, colours and bitmap, ~30 bytes a cell) the same however
+        // long the run.
         int cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, Math.Max(n, MaxResampledCells));
         var map = new int[cells];
         double width = (end - start) / cells;

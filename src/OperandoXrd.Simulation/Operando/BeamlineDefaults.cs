@@ -44,6 +44,15 @@ public static class BeamlineDefaults
         _ => new TchParameters(0.0020, 0, 0.00050, 0.010, 0.0100),
     };
 
+    /// <summary>
+    /// The instrument's own TCH widths (U, V, W in deg², X, Y in deg), which the LaB6 calibrant shows: narrower than
+    /// every phase of the cell, whose sample broadening adds to it.
+    /// </summary>
+    public static TchParameters CalibrantProfile { get; } = new(0.0008, -0.0002, 0.00015, 0.002, 0.004);
+
+    /// <summary>Height of the calibrant's strongest ring, counts per pixel.</summary>
+    public const double CalibrantPeakCounts = 20000;
+
     /// <summary>Peak height of each phase's strongest reflection, counts per pixel at the start of the run (for a phase
     /// that emerges during the run, at its full strength).</summary>
     public static double StrongestPeakCounts(string phase) => phase switch

@@ -25,7 +25,8 @@ public sealed record SimulatedRun(
     string VoltageLogPath,
     string TruthPath,
     string PipelinePath,
-    int Frames);
+    int Frames,
+    string CalibrantFile);
 
 /// <summary>One row of truth.csv: what the simulated cell really was during a frame.</summary>
 public sealed record FrameTruth(
@@ -207,6 +208,15 @@ public sealed class OperandoSimulator
             }
         }
 
+        // The calibrant measured before the cell: LaB6 in the same geometry, one frame, at the instrument's own width.
+        var calibrantPath = Path.Combine(folder, "calibrant.h5");
+        ModelCalibrant();
+        using (var calibrant = new LimaFileWriter(calibrantPath, detector.Rows, detector.Columns, 1, writerOptions with { StartTime = logStart.AddSeconds(-7200) }))
+        {
+            renderer.Render(_table, 2_000_000, o.Seed, o.PoissonNoise, counts);
+            calibrant.WriteFrame(0, counts, new FrameTiming(logStart.AddSeconds(-7200).ToUnixTimeMilliseconds() / 1000.0, exposure));
+        }
+
         var truthPath = Path.Combine(folder, "truth.csv");
         WriteTruth(truthPath, truth);
         if (_emerging.Count > 0)
@@ -216,7 +226,7 @@ public sealed class OperandoSimulator
 
         var pipelinePath = Path.Combine(folder, "pipeline.json");
         WritePipeline(pipelinePath, folder, o);
-        return new SimulatedRun(folder, poniPath, scanFolder, frameFiles, emptyPath, mptPath, truthPath, pipelinePath, o.Frames);
+        return new SimulatedRun(folder, poniPath, scanFolder, frameFiles, emptyPath, mptPath, truthPath, pipelinePath, o.Frames, calibrantPath);
     }
 
     /// <summary>Fills <see cref="Model"/> with the 1D pattern of the cell in <paramref name="state"/> and returns its truth.</summary>
@@ -246,6 +256,26 @@ public sealed class OperandoSimulator
         var lic = _phaseModels["LIC"].CurrentCell();
         return new FrameTruth(frame, startUnix_s, exposure_s, midTime_s, x, state.Ewe_V, state.Current_mA, a, c,
             lpscl.A, lic.A, lic.B, lic.C, lic.Beta, peekScale);
+    }
+
+    /// <summary>The LaB6 calibrant's 1D model: <see cref="BeamlineDefaults.CalibrantProfile"/> widths, the strongest
+    /// ring at <see cref="BeamlineDefaults.CalibrantPeakCounts"/> over the air background (no cell, no PEEK).</summary>
+    private void ModelCalibrant()
+    {
+        var model = new PatternModel();
+        var lab6 = new PhaseModel(ReferenceMaterials.LaB6, Crystallography.Reflections.Bragg.DFromTwoTheta(_table.X(_table.Values.Length - 1), BeamlineDefaults.WavelengthAngstrom) * 0.98,
+            BeamlineDefaults.CalibrantProfile);
+        model.Phases.Add(lab6);
+        Array.Clear(_phasePart);
+        _calculator.Calculate(model, _phasePart);
+        var scale = BeamlineDefaults.CalibrantPeakCounts / _phasePart.Max();
+        var values = _table.Values;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (scale * _phasePart[i]) + BeamlineDefaults.Background(_table.X(i));
+        }
+
+        _table.Integrate();
     }
 
     private void ModelEmptyCell()

@@ -61,16 +61,10 @@ public sealed class DetectorFootprints
             for (var c = 0; c < columns; c++)
             {
                 var i = r * columns + c;
-                var t00 = corners[r * stride + c];
-                var t01 = corners[r * stride + c + 1];
-                var t10 = corners[(r + 1) * stride + c];
-                var t11 = corners[(r + 1) * stride + c + 1];
-                // Bilinear pixel: the mean gradient along each axis; the cross term is second order over one pixel.
-                var alongRows = 0.5 * ((t10 + t11) - (t00 + t01));
-                var alongColumns = 0.5 * ((t01 + t11) - (t00 + t10));
+                var (alongRows, alongColumns) = RadialFootprints.HalfWidths(corners, stride, r, c);
                 centre[i] = (float)centres[i];
-                halfA[i] = (float)Math.Abs(0.5 * alongRows);
-                halfB[i] = (float)Math.Abs(0.5 * alongColumns);
+                halfA[i] = (float)alongRows;
+                halfB[i] = (float)alongColumns;
                 factor[i] = (float)(solidAngle[i] * polarization[i]);
             }
         });

@@ -28,7 +28,7 @@ public enum TextureMinFilter { Nearest = 0x2600, Linear = 0x2601 }
 
 public enum TextureWrapMode { ClampToEdge = 0x812F }
 
-public enum PixelInternalFormat { Rgba8 = 0x8058, R32f = 0x822E }
+public enum PixelInternalFormat { Rgba8 = 0x8058, R8 = 0x8229, R32f = 0x822E }
 
 public enum PixelFormat { Red = 0x1903, Rgba = 0x1908 }
 

@@ -1,6 +1,5 @@
-using OperandoXrd.Reports.Raster;
 using System.Runtime.InteropServices;
-using OperandoXrd.Reports.Png;
+using OperandoXrd.Reports.Color;
 using OperandoXrd.Viewer.Native;
 
 namespace OperandoXrd.Viewer.Rendering;
@@ -17,8 +16,8 @@ public readonly record struct PixelRect(int X, int Y, int Width, int Height)
 
 /// <summary>
 /// Collects coloured triangles and lines in pixel coordinates for one frame and draws them in two calls.
-/// Everything the viewer draws except the contour goes through here, so the per-frame GL work is one buffer upload
-/// however many ticks, glyphs and points there are. Filled rectangles cover exactly their pixels (edges on pixel
+/// Everything the viewer draws except the contour and the labels (<see cref="Text.TextBatch"/>) goes through here, so
+/// the per-frame GL work is one buffer upload however many ticks and points there are. Filled rectangles cover exactly their pixels (edges on pixel
 /// boundaries), which keeps frames, ticks and text crisp and lets tests find them.
 /// </summary>
 internal sealed class Batch2D : IDisposable
@@ -117,25 +116,6 @@ internal sealed class Batch2D : IDisposable
         double nx = -dy / length * width / 2, ny = dx / length * width / 2;
         Triangle(x0 + nx, y0 + ny, x1 + nx, y1 + ny, x1 - nx, y1 - ny, color);
         Triangle(x0 + nx, y0 + ny, x1 - nx, y1 - ny, x0 - nx, y0 - ny, color);
-    }
-
-    /// <summary>Text with its top-left corner at (x, y), each font pixel a <paramref name="scale"/>² square.</summary>
-    public void Text(string text, int x, int y, int scale, Rgba color)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            int gx = x + i * BitmapFont.Advance * scale;
-            for (int col = 0; col < BitmapFont.GlyphWidth; col++)
-            {
-                for (int row = 0; row < BitmapFont.GlyphHeight; row++)
-                {
-                    if (BitmapFont.IsSet(text[i], col, row))
-                    {
-                        Rect(gx + col * scale, y + row * scale, scale, scale, color);
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>Draws everything collected into a <paramref name="width"/> x <paramref name="height"/> target and starts over.</summary>

@@ -1,10 +1,9 @@
-using OperandoXrd.Reports.Raster;
 using System.Globalization;
 using OperandoXrd.Reports.Axes;
 using OperandoXrd.Reports.Color;
-using OperandoXrd.Reports.Png;
 using OperandoXrd.Viewer.Feeds;
 using OperandoXrd.Viewer.Native;
+using OperandoXrd.Viewer.Rendering.Text;
 
 namespace OperandoXrd.Viewer.Rendering;
 
@@ -23,14 +22,9 @@ internal sealed class ViewerRenderer : IDisposable
     public static readonly Rgba Difference = new(110, 110, 110);
     public static readonly Rgba Marker = new(255, 127, 14);
 
-    // matplotlib's tab10 after blue and red, for phase ticks and lattice series.
-    private static readonly Rgba[] PhaseColors = [new(44, 160, 44), new(148, 103, 189), new(140, 86, 75), new(227, 119, 194), new(188, 189, 34), new(23, 190, 207)];
-
-    private const int S = ViewerLayout.TextScale;
-    private const int CharWidth = BitmapFont.Advance * S;
-    private const int CharHeight = BitmapFont.GlyphHeight * S;
-
     private readonly Batch2D _batch = new();
+    private readonly TextBatch _text = new(GlyphAtlas.Labels);
+    private readonly PlotPainter _plot;
     private readonly ContourLayer _contour;
     private readonly ColorMap _map;
 
@@ -38,6 +32,7 @@ internal sealed class ViewerRenderer : IDisposable
     {
         _map = map;
         _contour = new ContourLayer(map);
+        _plot = new PlotPainter(_batch, _text);
     }
 
     /// <summary>Uploads frames the contour has not got yet (one texture row each).</summary>
@@ -74,16 +69,18 @@ internal sealed class ViewerRenderer : IDisposable
         if (feed.Status is { Length: > 0 } status)
         {
             // Small, bottom left: the feed's own note (waiting for a file, a file it could not read and will retry).
-            int room = Math.Max(0, (width - 20) / BitmapFont.Advance);
-            _batch.Text(status.Length > room ? status[..room] : status, 10, height - BitmapFont.GlyphHeight - 4, 1, Calculated);
+            int room = Math.Max(0, (width - 20) / _text.Atlas.AverageAdvance);
+            _text.Draw(status.Length > room ? status[..room] : status, 10, height - _text.Atlas.LineHeight - 2, Calculated);
         }
 
         _batch.Flush(width, height);
+        _text.Flush(width, height);
     }
 
     public void Dispose()
     {
         _batch.Dispose();
+        _text.Dispose();
         _contour.Dispose();
     }
 
@@ -130,30 +127,30 @@ internal sealed class ViewerRenderer : IDisposable
         }
 
         string rightText = string.Join("   ", right);
-        int y = (ViewerLayout.HeaderHeight - CharHeight) / 2;
-        int rightX = layout.Width - 10 - BitmapFont.Measure(rightText, S);
-        _batch.Text(rightText, rightX, y, S, Ink);
+        int y = (ViewerLayout.HeaderHeight - _text.Atlas.LineHeight) / 2;
+        int rightX = layout.Width - 10 - _text.Measure(rightText);
+        _text.Draw(rightText, rightX, y, Ink);
         string left = "oxrd view  " + feed.Description;
-        int room = Math.Max(0, (rightX - 30) / CharWidth);
+        int room = Math.Max(0, (rightX - 30) / _text.Atlas.AverageAdvance);
         if (left.Length > room)
         {
             left = room > 1 ? "…" + left[^(room - 1)..] : "";
         }
 
-        _batch.Text(left, 10, y, S, Ink);
+        _text.Draw(left, 10, y, Ink);
     }
 
     private void DrawContourPanel(ViewerLayout layout, ViewerState state, double low, double high)
     {
         var plot = layout.Contour;
-        Title(plot, "(a) intensity vs 2θ vs frame");
+        _plot.Title(plot, "(a) intensity vs 2θ vs frame");
         _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
         int rows = state.Frames.Count;
-        XAxis(plot, state.View, rows > 0 ? RadialLabel(state) : null);
+        _plot.XAxis(plot, state.View, rows > 0 ? ViewerPanelData.RadialLabel(state) : null);
         if (rows == 0)
         {
             const string waiting = "waiting for frames…";
-            _batch.Text(waiting, plot.X + (plot.Width - BitmapFont.Measure(waiting, S)) / 2, plot.Y + plot.Height / 2 - CharHeight, S, Ink);
+            _text.Draw(waiting, plot.X + (plot.Width - _text.Measure(waiting)) / 2, plot.Y + plot.Height / 2 - _text.Atlas.LineHeight, Ink);
             return;
         }
 
@@ -169,7 +166,7 @@ internal sealed class ViewerRenderer : IDisposable
             double yy = plot.Bottom - (p + 0.5) / rows * plot.Height;
             _batch.Rect(plot.X - 6, (int)yy, 5, 1, Ink);
             string label = state.Frames[p].Index.ToString(CultureInfo.InvariantCulture);
-            _batch.Text(label, plot.X - 10 - BitmapFont.Measure(label, S), (int)yy - CharHeight / 2, S, Ink);
+            _text.Draw(label, plot.X - 10 - _text.Measure(label), (int)yy - _text.Atlas.LineHeight / 2, Ink);
         }
 
         // The selected frame: a marker beside the image, never over it.
@@ -200,11 +197,11 @@ internal sealed class ViewerRenderer : IDisposable
             _batch.Rect(bar.Right, yy, tick.Major ? 5 : 3, 1, Ink);
             if (tick.Major)
             {
-                _batch.Text(tick.Label, bar.Right + 8, yy - CharHeight / 2, S, Ink);
+                _text.Draw(tick.Label, bar.Right + 8, yy - _text.Atlas.LineHeight / 2, Ink);
             }
         }
 
-        _batch.Text(state.LogScale ? "I log" : "I", bar.X, bar.Y - CharHeight - 8, S, Ink);
+        _text.Draw(state.LogScale ? "I log" : "I", bar.X, bar.Y - _text.Atlas.LineHeight - 8, Ink);
     }
 
     private void DrawPatternPanel(ViewerLayout layout, ViewerState state)
@@ -214,11 +211,11 @@ internal sealed class ViewerRenderer : IDisposable
         var frame = state.Current;
         if (frame is null)
         {
-            Title(plot, "(b) latest pattern, fit, difference");
+            _plot.Title(plot, "(b) latest pattern, fit, difference");
             return;
         }
 
-        XAxis(plot, state.View, RadialLabel(state));
+        _plot.XAxis(plot, state.View, ViewerPanelData.RadialLabel(state));
 
         string title = string.Create(CultureInfo.InvariantCulture, $"(b) frame #{frame.Index}");
         if (double.IsFinite(frame.Voltage))
@@ -231,7 +228,7 @@ internal sealed class ViewerRenderer : IDisposable
             title += string.Create(CultureInfo.InvariantCulture, $"   Rwp {100 * frame.Rwp:F2} %");
         }
 
-        Title(plot, title);
+        _plot.Title(plot, title);
 
         // Phase tick rows take a strip at the bottom of the plot; the curves use the rest.
         var phases = frame.Ticks ?? [];
@@ -281,7 +278,7 @@ internal sealed class ViewerRenderer : IDisposable
         AxisScale y = state.LogScale
             ? new LogScale(Math.Max(double.IsFinite(pos) ? pos : hi * 1e-4, hi * 1e-4) / 1.2, hi * 1.3)
             : new LinearScale(showDiff ? baseline - dmax - 0.02 * span : lo - 0.05 * span, hi + 0.05 * span);
-        YAxis(curves, y);
+        _plot.YAxis(curves, y);
 
         double X(double radial) => curves.X + (radial - v0) / (v1 - v0) * curves.Width;
         double Y(double value) => curves.Bottom - y.Normalize(value) * curves.Height;
@@ -289,18 +286,18 @@ internal sealed class ViewerRenderer : IDisposable
         if (showDiff)
         {
             _batch.Rect(curves.X, (int)Y(baseline), curves.Width, 1, Grid);
-            Curve(curves, r, i => frame.Intensity[i] - frame.Calculated![i] + baseline, X, Y, Difference, 1.2);
+            _plot.Curve(curves, r, i => frame.Intensity[i] - frame.Calculated![i] + baseline, X, Y, Difference, 1.2);
         }
 
-        Curve(curves, r, i => frame.Intensity[i], X, Y, Observed, 2.0);
+        _plot.Curve(curves, r, i => frame.Intensity[i], X, Y, Observed, 2.0);
         if (frame.Calculated is { } calc)
         {
-            Curve(curves, r, i => calc[i], X, Y, Calculated, 1.2);
+            _plot.Curve(curves, r, i => calc[i], X, Y, Calculated, 1.2);
         }
 
         for (int p = 0; p < phases.Count; p++)
         {
-            var color = PhaseColor(state, phases[p].Phase);
+            var color = ViewerPanelData.PhaseColor(state, phases[p].Phase);
             int top = curves.Bottom + 4 + p * 12;
             foreach (var t in phases[p].TwoTheta)
             {
@@ -324,48 +321,48 @@ internal sealed class ViewerRenderer : IDisposable
 
         for (int p = 0; p < phases.Count; p++)
         {
-            entries.Add((phases[p].Phase, PhaseColor(state, phases[p].Phase)));
+            entries.Add((phases[p].Phase, ViewerPanelData.PhaseColor(state, phases[p].Phase)));
         }
 
-        int lx = plot.Right - 10 - entries.Max(e => BitmapFont.Measure(e.Item1, S)) - 26, ly = plot.Y + 8;
+        int lx = plot.Right - 10 - entries.Max(e => _text.Measure(e.Item1)) - 26, ly = plot.Y + 8;
         foreach (var (name, color) in entries)
         {
-            _batch.Rect(lx, ly + CharHeight / 2 - 1, 18, 3, color);
-            _batch.Text(name, lx + 24, ly, S, Ink);
-            ly += CharHeight + 6;
+            _batch.Rect(lx, ly + _text.Atlas.LineHeight / 2 - 1, 18, 3, color);
+            _text.Draw(name, lx + 24, ly, Ink);
+            ly += _text.Atlas.LineHeight + 6;
         }
     }
 
     private void DrawVoltagePanel(ViewerLayout layout, ViewerState state)
     {
         var plot = layout.Voltage;
-        Title(plot, "(c) voltage (V)");
+        _plot.Title(plot, "(c) voltage (V)");
         _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
-        var time = TimeAxis(state);
-        XAxis(plot, time.Range, state.Frames.Count > 0 ? time.Label : null);
+        var time = ViewerPanelData.TimeAxis(state);
+        _plot.XAxis(plot, time.Range, state.Frames.Count > 0 ? time.Label : null);
         var values = state.Frames.Select(f => f.Voltage).ToArray();
         if (!values.Any(double.IsFinite))
         {
-            _batch.Text("no voltage", plot.X + 10, plot.Y + 10, S, Grid);
+            _text.Draw("no voltage", plot.X + 10, plot.Y + 10, Grid);
             return;
         }
 
-        var y = PaddedScale(values, values.Select(_ => 0.0).ToArray());
-        YAxis(plot, y);
-        Series(plot, state, time, values, null, y, Observed);
+        var y = ViewerPanelData.PaddedScale(values, values.Select(_ => 0.0).ToArray());
+        _plot.YAxis(plot, y);
+        _plot.Series(plot, state, time, values, null, y, Observed);
     }
 
     private void DrawLatticePanel(ViewerLayout layout, ViewerState state)
     {
         var area = layout.Lattice;
-        Title(area, "(d) lattice parameters ± esd");
-        var names = LatticeNames(state);
-        var time = TimeAxis(state);
+        _plot.Title(area, "(d) lattice parameters ± esd");
+        var names = ViewerPanelData.LatticeNames(state);
+        var time = ViewerPanelData.TimeAxis(state);
         if (names.Count == 0)
         {
             _batch.Frame(new PixelRect(area.X - 1, area.Y - 1, area.Width + 2, area.Height + 2), Ink);
-            XAxis(area, time.Range, state.Frames.Count > 0 ? time.Label : null);
-            _batch.Text("no lattice values", area.X + 10, area.Y + 10, S, Grid);
+            _plot.XAxis(area, time.Range, state.Frames.Count > 0 ? time.Label : null);
+            _text.Draw("no lattice values", area.X + 10, area.Y + 10, Grid);
             return;
         }
 
@@ -373,7 +370,7 @@ internal sealed class ViewerRenderer : IDisposable
         {
             var plot = layout.LatticeRow(n, names.Count);
             _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
-            XAxis(plot, time.Range, n == names.Count - 1 ? time.Label : null);
+            _plot.XAxis(plot, time.Range, n == names.Count - 1 ? time.Label : null);
             var values = new double[state.Frames.Count];
             var esd = new double[state.Frames.Count];
             for (int i = 0; i < values.Length; i++)
@@ -388,216 +385,16 @@ internal sealed class ViewerRenderer : IDisposable
                 }
             }
 
-            var color = PhaseColor(state, PhaseOf(names[n]));
-            _batch.Text(names[n], plot.Right - BitmapFont.Measure(names[n], S), plot.Y - CharHeight - 3, S, color);
+            var color = ViewerPanelData.PhaseColor(state, ViewerPanelData.PhaseOf(names[n]));
+            _text.Draw(names[n], plot.Right - _text.Measure(names[n]), plot.Y - _text.Atlas.LineHeight - 3, color);
             if (!values.Any(double.IsFinite))
             {
                 continue;
             }
 
-            var y = PaddedScale(values, esd);
-            YAxis(plot, y, maxTicks: Math.Max(2, plot.Height / 32));
-            Series(plot, state, time, values, esd, y, color);
+            var y = ViewerPanelData.PaddedScale(values, esd);
+            _plot.YAxis(plot, y, maxTicks: Math.Max(2, plot.Height / 32));
+            _plot.Series(plot, state, time, values, esd, y, color);
         }
     }
-
-    /// <summary>
-    /// One colour per phase, the same for its tick marks and its lattice parameters: phases in the order of the current
-    /// frame's tick sets, then of the lattice names.
-    /// </summary>
-    private static Rgba PhaseColor(ViewerState state, string phase)
-    {
-        var order = new List<string>();
-        foreach (var t in state.Current?.Ticks ?? [])
-        {
-            order.Add(t.Phase);
-        }
-
-        foreach (var v in state.Current?.Lattice ?? [])
-        {
-            var p = PhaseOf(v.Name);
-            if (!order.Contains(p))
-            {
-                order.Add(p);
-            }
-        }
-
-        int i = order.IndexOf(phase);
-        return PhaseColors[(i < 0 ? order.Count : i) % PhaseColors.Length];
-    }
-
-    private static string PhaseOf(string parameter) =>
-        parameter.LastIndexOf('_') is var i && i > 0 ? parameter[..i] : parameter;
-
-    /// <summary>Up to four refined parameters to plot: cell lengths and angles in the order of the file, volumes left out.</summary>
-    private static List<string> LatticeNames(ViewerState state)
-    {
-        var names = new List<string>();
-        for (int i = state.Frames.Count - 1; i >= 0 && names.Count == 0; i--)
-        {
-            foreach (var v in state.Frames[i].Lattice)
-            {
-                if (!v.Name.EndsWith("_V", StringComparison.Ordinal) && names.Count < 4)
-                {
-                    names.Add(v.Name);
-                }
-            }
-        }
-
-        return names;
-    }
-
-    private readonly record struct TimeAxisInfo((double Min, double Max) Range, string Label, double Origin, double Unit, bool ByIndex);
-
-    /// <summary>Time since the first frame in minutes (hours past two hours); frame index when frames carry no time.</summary>
-    private static TimeAxisInfo TimeAxis(ViewerState state)
-    {
-        var frames = state.Frames;
-        if (frames.Count == 0)
-        {
-            return new((0, 1), "time (min)", 0, 60, false);
-        }
-
-        if (frames.Any(f => !double.IsFinite(f.StartTime)))
-        {
-            return new((frames[0].Index - 0.5, frames[^1].Index + 0.5), "frame", 0, 1, true);
-        }
-
-        double t0 = frames[0].StartTime, span = frames[^1].StartTime - t0;
-        double unit = span > 7200 ? 3600 : 60;
-        double max = Math.Max(span / unit, 1e-6);
-        return new((-0.02 * max, max * 1.02), unit == 3600 ? "time (h)" : "time (min)", t0, unit, false);
-    }
-
-    private static LinearScale PaddedScale(double[] values, double[] esd)
-    {
-        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (double.IsFinite(values[i]))
-            {
-                double e = double.IsFinite(esd[i]) ? Math.Abs(esd[i]) : 0;
-                lo = Math.Min(lo, values[i] - e);
-                hi = Math.Max(hi, values[i] + e);
-            }
-        }
-
-        double pad = Math.Max((hi - lo) * 0.08, Math.Max(Math.Abs(hi), 1e-9) * 1e-6);
-        return new LinearScale(lo - pad, hi + pad);
-    }
-
-    private void Series(PixelRect plot, ViewerState state, TimeAxisInfo time, double[] values, double[]? esd, AxisScale y, Rgba color)
-    {
-        var (t0, t1) = time.Range;
-        double X(int i) => plot.X + ((time.ByIndex ? state.Frames[i].Index : (state.Frames[i].StartTime - time.Origin) / time.Unit) - t0) / (t1 - t0) * plot.Width;
-        double Y(double v) => plot.Bottom - y.Normalize(v) * plot.Height;
-
-        double sx = X(state.Selected);
-        _batch.Rect((int)sx, plot.Y, 1, plot.Height, Marker);
-        int previous = -1;
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!double.IsFinite(values[i]))
-            {
-                continue;
-            }
-
-            double x = X(i), yy = Y(values[i]);
-            if (previous >= 0)
-            {
-                _batch.Segment(X(previous), Y(values[previous]), x, yy, 1.2, color, plot);
-            }
-
-            if (esd is not null && double.IsFinite(esd[i]) && esd[i] > 0)
-            {
-                _batch.Segment(x, Y(values[i] - esd[i]), x, Y(values[i] + esd[i]), 1.0, color, plot);
-            }
-
-            if (plot.Contains(x, yy))
-            {
-                _batch.Rect(x - 2, yy - 2, 5, 5, color);
-            }
-
-            previous = i;
-        }
-    }
-
-    private void Curve(PixelRect plot, double[] radial, Func<int, double> value, Func<double, double> x, Func<double, double> y, Rgba color, double width)
-    {
-        double px = double.NaN, py = double.NaN;
-        for (int i = 0; i < radial.Length; i++)
-        {
-            double v = value(i);
-            double cx = x(radial[i]), cy = double.IsFinite(v) ? y(v) : double.NaN;
-            if (double.IsFinite(px) && double.IsFinite(cy))
-            {
-                _batch.Segment(px, py, cx, cy, width, color, plot);
-            }
-
-            (px, py) = (cx, cy);
-        }
-    }
-
-    private void Title(PixelRect plot, string text) => _batch.Text(text, plot.X, plot.Y - CharHeight - 8, S, Ink);
-
-    private void XAxis(PixelRect plot, (double Min, double Max) range, string? label)
-    {
-        var (lo, hi) = range;
-        var ticks = NiceTicks.Linear(lo, hi, Math.Max(2, plot.Width / 90));
-        int lastRight = int.MinValue;
-        foreach (var tick in ticks)
-        {
-            int x = (int)Math.Round(plot.X + (tick.Value - lo) / (hi - lo) * plot.Width);
-            if (x < plot.X || x >= plot.Right)
-            {
-                continue;
-            }
-
-            _batch.Rect(x, plot.Bottom + 1, 1, 5, Ink);
-            if (label is null)
-            {
-                continue;
-            }
-
-            int w = BitmapFont.Measure(tick.Label, S), left = x - w / 2;
-            if (left > lastRight + 8)
-            {
-                _batch.Text(tick.Label, left, plot.Bottom + 9, S, Ink);
-                lastRight = left + w;
-            }
-        }
-
-        if (label is not null)
-        {
-            _batch.Text(label, plot.Right - BitmapFont.Measure(label, S), plot.Bottom + 9 + CharHeight + 6, S, Grid);
-        }
-    }
-
-    private void YAxis(PixelRect plot, AxisScale scale, int maxTicks = 0)
-    {
-        maxTicks = maxTicks > 0 ? maxTicks : Math.Max(2, plot.Height / 40);
-        foreach (var tick in scale.Ticks(maxTicks))
-        {
-            double t = scale.Normalize(tick.Value);
-            if (t < -1e-9 || t > 1 + 1e-9)
-            {
-                continue;
-            }
-
-            int y = (int)Math.Round(plot.Bottom - t * plot.Height);
-            _batch.Rect(plot.X - (tick.Major ? 6 : 3), y, tick.Major ? 5 : 2, 1, Ink);
-            if (tick.Major)
-            {
-                _batch.Text(tick.Label, plot.X - 10 - BitmapFont.Measure(tick.Label, S), y - CharHeight / 2, S, Ink);
-            }
-        }
-    }
-
-    private static string RadialLabel(ViewerState state) => state.Current?.RadialUnit switch
-    {
-        "q_A^-1" => "q (Å⁻¹)",
-        "q_nm^-1" => "q (nm⁻¹)",
-        "r_mm" => "r (mm)",
-        _ => "2θ (°)",
-    };
 }

@@ -1,6 +1,6 @@
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
-using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Core.Patterns;
 using OperandoXrd.Core.Tests.Reference;
 
 namespace OperandoXrd.Core.Tests.Integration;
@@ -11,7 +11,7 @@ public sealed class OutputAndGeometryTests
     [InlineData(0, "frame_00000.xye")]
     [InlineData(42, "frame_00042.xye")]
     [InlineData(123456, "frame_123456.xye")]
-    public void Xye_files_are_named_by_the_global_frame_index(int index, string expected) => Assert.Equal(expected, XyeWriter.FileName(index));
+    public void Xye_files_are_named_by_the_global_frame_index(int index, string expected) => Assert.Equal(expected, XyeFile.FileName(index));
 
     [Fact]
     public void Xye_files_read_back_with_numpy_loadtxt()
@@ -28,7 +28,7 @@ public sealed class OutputAndGeometryTests
         var path = Path.Combine(Path.GetTempPath(), "oxrd-xye-" + Guid.NewGuid().ToString("N") + ".xye");
         try
         {
-            XyeWriter.Write(path, pattern, RadialUnit.TwoThetaDeg, ["frame 7 of test.h5"]);
+            XyeFile.Write(path, pattern, RadialUnit.TwoThetaDeg, ["frame 7 of test.h5"]);
             var text = File.ReadAllText(path);
             Assert.All(text.Split('\n').Where(l => l.Length > 0 && !char.IsDigit(l[0])), l => Assert.StartsWith("#", l, StringComparison.Ordinal));
             using var run = PythonReference.Run("""

@@ -3,6 +3,7 @@ using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Model;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Optimization;
 using OperandoXrd.Fitting.Peek;
 
@@ -12,7 +13,17 @@ public class WholePatternModelTests
 {
     private static readonly string[] RefineAll = ["cell", "scale", "U", "V", "W", "X", "Y", "Z"];
 
-    private static WholePatternModel Build(FitMode mode, double[] x, bool withPeek = true, double window = TchPseudoVoigt.DefaultWindow)
+    // A Pilatus2M-like footprint (pixel trapezoid plus bounding-box splitting) and a 1 mm sample at 350 mm.
+    private static readonly InstrumentFunction Instrument = new()
+    {
+        TwoTheta = [2.0, 6.0, 11.0],
+        Boxes = [[0.012, 0.011, 0.010], [0.004, 0.005, 0.006], [0.016, 0.016, 0.016]],
+        SampleThickness_mm = 1.0,
+        Distance_mm = 350,
+        Attenuation_per_mm = 0.3,
+    };
+
+    private static WholePatternModel Build(FitMode mode, double[] x, bool withPeek = true, double window = TchPseudoVoigt.DefaultWindow, bool instrument = false)
     {
         var phases = new[] { "NCA", "LPSCl", "LIC" }.Select(n => PhaseDefinition.Create(n, TestData.Phase(n), RefineAll)).ToList();
         var profiles = phases.Select(_ => TestData.Profile with { Z = 0.0001 }).ToList();
@@ -23,6 +34,7 @@ public class WholePatternModelTests
             ChebyshevTerms = 4,
             Peek = withPeek ? TestData.Peek() : null,
             WindowFwhm = window,
+            Instrument = instrument ? Instrument : null,
         });
     }
 
@@ -45,14 +57,16 @@ public class WholePatternModelTests
     }
 
     [Theory]
-    [InlineData(FitMode.Pawley)]
-    [InlineData(FitMode.Rietveld)]
-    public void Analytic_jacobian_matches_central_differences_for_every_parameter_type(FitMode mode)
+    [InlineData(FitMode.Pawley, false)]
+    [InlineData(FitMode.Rietveld, false)]
+    [InlineData(FitMode.Pawley, true)]
+    [InlineData(FitMode.Rietveld, true)]
+    public void Analytic_jacobian_matches_central_differences_for_every_parameter_type(FitMode mode, bool instrument)
     {
         // Windows wide enough to cover the whole grid: a truncated profile jumps where a window edge crosses a grid
         // point, which central differences would see as a huge derivative.
         var x = TestData.Grid(2, 11, 1500);
-        var model = Build(mode, x, window: 1e4);
+        var model = Build(mode, x, window: 1e4, instrument: instrument);
         Perturb(model);
         if (mode == FitMode.Rietveld)
         {
@@ -112,6 +126,34 @@ public class WholePatternModelTests
     }
 
     /// <summary>Independent cross-check: the crystallography engineer's dense PatternCalculator, same state.</summary>
+    [Fact]
+    public void Displacement_is_the_sample_moving_along_the_beam_towards_a_flat_detector()
+    {
+        // Ray tracing: a scatterer at (0, 0, s) sends the Bragg ray (sin2θ cosφ, sin2θ sinφ, cos2θ) to the plane z = D;
+        // the calibrated geometry (sample at the origin) reads the hit as atan(radius / D).
+        var x = TestData.Grid(2, 11, 1500);
+        var model = Build(FitMode.Pawley, x);
+        const double distance = 350.0, s = 2.5, zero = 0.0013;
+        var p = model.Parameters.Values.ToArray();
+        var bragg = model.PeakPositions(0, p);
+        p[model.DisplacementIndex] = s / distance;
+        p[model.ZeroIndex] = zero;
+        var moved = model.PeakPositions(0, p);
+        for (var g = 0; g < bragg.Length; g++)
+        {
+            var t2 = bragg[g] * Math.PI / 180;
+            var phi = 0.7 + g;
+            var (dx, dy, dz) = (Math.Sin(t2) * Math.Cos(phi), Math.Sin(t2) * Math.Sin(phi), Math.Cos(t2));
+            var along = (distance - s) / dz;
+            var radius = Math.Sqrt(Math.Pow(along * dx, 2) + Math.Pow(along * dy, 2));
+            var seen = (Math.Atan2(radius, distance) * 180 / Math.PI) + zero;
+            Assert.Equal(seen, moved[g], 1e-10);
+            // and the first-order form used in the docs, Δ2θ ≈ −(s/D)·sin2θ·cos2θ, to second order in s/D (0.7 %).
+            var firstOrder = -(s / distance) * Math.Sin(t2) * Math.Cos(t2) * 180 / Math.PI;
+            Assert.Equal(firstOrder, moved[g] - zero - bragg[g], 0.01 * Math.Abs(firstOrder));
+        }
+    }
+
     [Fact]
     public void Values_agree_with_the_crystallography_pattern_calculator()
     {

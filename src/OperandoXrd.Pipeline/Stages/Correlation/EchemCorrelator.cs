@@ -38,7 +38,19 @@ public sealed class EchemCorrelator
         VoltageLog? voltageLog = null;
         if (options.EchemPath is { } path && (File.Exists(path) || !options.Follow))
         {
-            voltageLog = VoltageLog.Open(path, new VoltageLogOptions { Format = e.Format, AllowEmpty = options.Follow });
+            // Offline the log is a finished file, read whole and strictly (a bad row is an error naming its line);
+            // live it is still being written, so a header-only file is fine and a half-written row waits. Either way
+            // an unusable log stops the run before the first frame (exit 2), not in the middle of it.
+            try
+            {
+                voltageLog = VoltageLog.Open(path, new VoltageLogOptions { Format = e.Format, AllowEmpty = options.Follow, Strict = !options.Follow });
+            }
+            catch (VoltageLogException x)
+            {
+                throw new PipelineConfigException(x.Message, x);
+            }
+
+            log.LogInformation("voltage log: {Path}: {Format}, {Rows} rows; {Mapping}", path, VoltageLogFormatNames.Name(voltageLog.Format), voltageLog.Count, voltageLog.Mapping?.Describe());
             foreach (var warning in voltageLog.Warnings.Take(10))
             {
                 log.LogWarning("voltage log: {Warning}", warning.ToString());
@@ -59,6 +71,13 @@ public sealed class EchemCorrelator
         var at = EchemSynchronizer.Synchronize(_log, timing.StartUnixSeconds, timing.ExposureSeconds, _sync);
         return new EchemValues(at.VoltageV, at.CurrentmA, at.CapacitymAhG, at.XLi, at.Status.Name());
     }
+
+    /// <summary>
+    /// Null when the log covers the frames from <paramref name="firstFrameStart"/> to <paramref name="lastFrameEnd"/>
+    /// (seconds since 1970 UTC) or there is no log; else the warning of <see cref="EchemOverlap.Describe"/>.
+    /// </summary>
+    public string? Overlap(double firstFrameStart, double lastFrameEnd) =>
+        _log is { Count: > 0 } voltageLog ? EchemOverlap.Describe(voltageLog, firstFrameStart, lastFrameEnd, _sync.ClockOffsetSeconds) : null;
 
     /// <summary>Reads rows appended to the log since it was opened or last refreshed.</summary>
     public void Refresh() => _log?.Refresh();

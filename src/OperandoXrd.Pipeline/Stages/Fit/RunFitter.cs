@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Fitting.Configuration;
+using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Hosting;
@@ -49,7 +50,7 @@ public sealed class RunFitter
         var fit = pipeline.Fit;
         if (options.PeekPath is { } peek)
         {
-            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek } };
+            fit = new FitConfiguration { Phases = fit.Phases, Fit = fit.Fit with { PeekModel = peek }, Instrument = fit.Instrument };
         }
 
         var radial = integration.Radial;
@@ -68,12 +69,34 @@ public sealed class RunFitter
 
         try
         {
-            return new RunFitter(FitSession.Create(fit, twoTheta, wavelength * 1e10), radial.Length, channels.InFlight(options.IntegrationWorkers), statistics);
+            var instrument = fit.Fit.InstrumentFunction ? BuildInstrumentFunction(new PixelGeometry(integration.Poni), pipeline, twoTheta) : null;
+            return new RunFitter(FitSession.Create(fit, twoTheta, wavelength * 1e10, instrument: instrument), radial.Length, channels.InFlight(options.IntegrationWorkers), statistics);
         }
         catch (FitConfigurationException e)
         {
             throw new PipelineConfigException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// The instrument function the fitter convolves with every reflection: the pixel footprint, the integrator's pixel
+    /// splitting and the pixel density's slope from this geometry's pixel corners, ring by ring over the fit range; the
+    /// bin comes from the grid (docs/instrument-profile.md).
+    /// </summary>
+    private static InstrumentFunction BuildInstrumentFunction(PixelGeometry geometry, PipelineConfig pipeline, double[] twoTheta)
+    {
+        var settings = pipeline.Fit.Fit;
+        var min = Math.Max(settings.RangeMin - 1, twoTheta[0]);
+        var max = Math.Min(settings.RangeMax + 1, twoTheta[^1]);
+        var footprints = RadialFootprints.Compute(geometry, min, max, 64, geometry.Detector.CreateStaticMask());
+        return new InstrumentFunction
+        {
+            TwoTheta = footprints.TwoThetaDeg,
+            Boxes = footprints.PixelBoxes,
+            SplitBoxes = footprints.SplitBoxes(pipeline.Integration.Split),
+            DensitySlope = footprints.DensitySlope,
+            Distance_mm = geometry.Poni.Distance * 1e3,
+        };
     }
 
     /// <summary>Fits one integrated frame (when it has a pattern); the frame and its pattern are handed on as they are.</summary>

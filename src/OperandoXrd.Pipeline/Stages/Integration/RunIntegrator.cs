@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Pipeline.Configuration;
@@ -53,8 +54,25 @@ public sealed class RunIntegrator : IDisposable
         ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(log);
         var poniPath = options.PoniPath!;
-        var poni = Poni.Load(poniPath);
-        var poniText = File.ReadAllText(poniPath);
+        Poni poni;
+        string poniText;
+        try
+        {
+            poni = Poni.Load(poniPath);
+            poniText = File.ReadAllText(poniPath);
+        }
+        catch (Exception e) when (e is PoniFormatException or IOException or UnauthorizedAccessException)
+        {
+            // A configuration error before the run: one line and exit 2, not a stack trace.
+            throw new PipelineConfigException(e is PoniFormatException ? e.Message : $"{poniPath}: {e.Message}", e);
+        }
+
+        if (!poni.Detector.HasShape)
+        {
+            var (rows, columns) = FrameShape(options, log);
+            poni = poni.ForFrames(rows, columns);
+        }
+
         var integration = options.Pipeline!.Integration;
         var integrator = AzimuthalIntegrator.Create(new PixelGeometry(poni), integration.ToOptions(options.MaskImage), options.MatrixCacheFolder);
         log.LogInformation("integrator: {Npt} bins in {Unit}, {Split} splitting, matrix {How} in {Seconds:F2} s",
@@ -63,4 +81,19 @@ public sealed class RunIntegrator : IDisposable
     }
 
     public void Dispose() => Integrator.Dispose();
+
+    /// <summary>The frames' shape, for a PONI without a Detector line (pyFAI then takes the image's shape too).</summary>
+    private static (int Rows, int Columns) FrameShape(ReduceOptions options, ILogger log)
+    {
+        try
+        {
+            using var source = FrameSourceStage.OpenInputs(options);
+            log.LogInformation("PONI {Poni} names no detector: a generic detector of its pixel sizes and the frames' shape {Rows} x {Columns}", options.PoniPath, source.Rows, source.Columns);
+            return (source.Rows, source.Columns);
+        }
+        catch (FrameSourceException e)
+        {
+            throw new PipelineConfigException($"{options.PoniPath} names no detector (PixelSize1/2 only), so the detector takes the frames' shape, but no frame could be opened: {e.Message}", e);
+        }
+    }
 }

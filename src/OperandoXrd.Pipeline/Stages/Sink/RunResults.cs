@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.IO;
-using OperandoXrd.Core.Integration.Output;
+using OperandoXrd.Core.Patterns;
 using OperandoXrd.Fitting.Output;
 using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Pipeline.Configuration;
@@ -118,10 +118,10 @@ public sealed class RunResults : IDisposable
 
     private void WriteXye(FrameRow row, Pattern1D pattern)
     {
-        var path = Path.Combine(_folders.Patterns, XyeWriter.FileName(row.Index));
-        OutputWriteException.Guard(path, () => XyeWriter.Write(path, pattern, _integration.Unit,
+        var path = Path.Combine(_folders.Patterns, XyeFile.FileName(row.Index));
+        OutputWriteException.Guard(path, () => XyeFile.Write(path, pattern, _integration.Unit,
             [string.Create(CultureInfo.InvariantCulture, $"frame {row.Index}, start {row.Timing.Start:o}, exposure {row.Timing.ExposureSeconds} s"),
-             $"pipeline {_options.Pipeline!.Name}"]));
+             $"pipeline {_options.Pipeline!.Name}"], _integration.Poni.Wavelength * 1e10));
     }
 
     /// <summary>
@@ -196,7 +196,8 @@ public sealed class RunResults : IDisposable
         {
             if (Directory.Exists(input))
             {
-                foreach (var f in Directory.GetFiles(input, "*.h5").Order(StringComparer.Ordinal))
+                // HDF5 frame files and image frames (CBF, TIFF, EDF) of a scan folder.
+                foreach (var f in Directory.GetFiles(input).Where(f => f.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || Images.Formats.ImageFile.IsImageFileName(f)).Order(StringComparer.Ordinal))
                 {
                     yield return f;
                 }

@@ -16,7 +16,7 @@ namespace OperandoXrd.Pipeline.Stages;
 /// <see cref="FrameSourceFactory"/> knows will do: following growing files and gaps in a file series are what a source
 /// offers through <see cref="IFollowingFrameSource"/> and <see cref="ISeriesFrameSource"/>.
 /// </summary>
-public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegrator integration, RunStart start, RunChannels channels, RunStatistics statistics,
+public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorrelator echem, RunIntegrator integration, RunStart start, RunChannels channels, RunStatistics statistics,
     RunCompletion completion, IHostApplicationLifetime lifetime, ILogger<FrameSourceStage> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken serviceStopping)
@@ -30,9 +30,8 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegra
         try
         {
             var o = options.Value;
-            var request = new FrameSourceRequest(o.Inputs, o.Dataset, new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s });
-            var following = o.Follow ? FrameSourceFactory.Follow(request) : null;
-            using var source = following ?? FrameSourceFactory.Open(request);
+            var following = o.Follow ? (IFollowingFrameSource)OpenInputs(o) : null;
+            using var source = following ?? OpenInputs(o);
             var detector = integration.Poni.Detector;
             if (source.Rows != detector.Rows || source.Columns != detector.Columns)
             {
@@ -40,6 +39,7 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegra
             }
 
             log.LogInformation("frames: {Description}, {Count} frames of {Rows} x {Columns} {DType}; times by rule {Rule}", source.Description, source.FrameCount, source.Rows, source.Columns, source.DType, source.TimeRule);
+            WarnIfLogMissesFrames(source);
             var pixels = source.Rows * source.Columns;
             var next = start.FirstFrame;
             var idle = Stopwatch.StartNew();
@@ -89,6 +89,30 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegra
         }
     }
 
+    /// <summary>The run's inputs as frames (following them live), time rule 4 from the options, the flip applied.</summary>
+    public static IFrameSource OpenInputs(ReduceOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var request = new FrameSourceRequest(o.Inputs, o.Dataset, new FrameTimeOptions { StartTime = o.StartTime, FramePeriodSeconds = o.FramePeriod_s }, o.Flip);
+        return o.Follow ? FrameSourceFactory.Follow(request) : FrameSourceFactory.Open(request);
+    }
+
+    /// <summary>Before the first frame: a voltage log that misses the frames' time span, in full or in part, is said at once.</summary>
+    private void WarnIfLogMissesFrames(IFrameSource source)
+    {
+        if (source.FrameCount == 0)
+        {
+            return;
+        }
+
+        var first = source.GetTiming(0);
+        var last = source.GetTiming(source.FrameCount - 1);
+        if (echem.Overlap(first.StartUnixSeconds, last.StartUnixSeconds + last.ExposureSeconds) is { } message)
+        {
+            log.LogWarning("echem: {Message}", message);
+        }
+    }
+
     /// <summary>
     /// Files missing from a LIMA series: one warning per file, naming it and the frames it would have held (each of
     /// those frames then goes downstream as a failed row, so lattice.csv and the numbering stay whole).
@@ -104,7 +128,15 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, RunIntegra
         for (var k = reported; k < gaps.Count; k++)
         {
             var text = gaps[k].ToString();
-            log.LogWarning("missing file: {Gap}", text);
+            if (gaps[k].Unreadable is null)
+            {
+                log.LogWarning("missing file: {Gap}", text);
+            }
+            else
+            {
+                log.LogWarning("unreadable file: {Gap}", text);
+            }
+
             statistics.MissingFile(text);
         }
 
