@@ -61,6 +61,33 @@ internal sealed class OperandoSimulation
     /// <summary>NCA cell along the charge, t from 0 (pristine) to 1 (charged): a falls, c rises then collapses.</summary>
     public static (double A, double C) NcaCell(double t) => (2.865 - 0.045 * t, 14.18 + 0.9 * t - 1.15 * t * t * t);
 
+    /// <summary>
+    /// Adds a phase to the simulated cell (an emerging phase, or a second NCA that makes NCA's profile one the fit's
+    /// TCH cannot follow), scaled so that its strongest peak is <paramref name="height"/> counts at scale 1; the caller
+    /// sets <see cref="PhaseModel.Scale"/> per frame.
+    /// </summary>
+    public PhaseModel AddPhase(Crystallography.Phases.CrystalPhase phase, double height, TchParameters? profile = null)
+    {
+        var model = new PhaseModel(phase, Bragg.DFromTwoTheta(12.5, TestData.Wavelength), profile ?? TestData.Profile, 1);
+        var only = new PatternModel { ZeroShift = ZeroShift };
+        only.Phases.Add(model);
+        var y = new double[X.Length];
+        _calculator.Calculate(only, y);
+        model.Scale = height / y.Max();
+        _model.Phases.Add(model);
+        return model;
+    }
+
+    /// <summary>One added phase's pattern alone at its current scale (the truth of what it adds).</summary>
+    public double[] Alone(PhaseModel phase)
+    {
+        var only = new PatternModel { ZeroShift = ZeroShift };
+        only.Phases.Add(phase);
+        var y = new double[X.Length];
+        _calculator.Calculate(only, y);
+        return y;
+    }
+
     /// <summary>Noise-free pattern with NCA at (a, c).</summary>
     public double[] Clean(double a, double c)
     {

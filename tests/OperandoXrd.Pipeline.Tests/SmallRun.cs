@@ -7,7 +7,7 @@ namespace OperandoXrd.Pipeline.Tests;
 /// <summary>A small simulated operando run (Pilatus300K) with its PEEK model, in a temporary folder.</summary>
 public sealed class SmallRun : IDisposable
 {
-    public SmallRun(int frames = 8, int framesPerFile = 4, ulong seed = 7)
+    public SmallRun(int frames = 8, int framesPerFile = 4, ulong seed = 7, string detector = "pilatus300k", IReadOnlyList<EmergingPhase>? emerging = null)
     {
         Folder = Path.Combine(Path.GetTempPath(), "oxrd-pipe-" + Guid.NewGuid().ToString("N"));
         Run = new OperandoSimulator(new SimulationOptions
@@ -16,9 +16,10 @@ public sealed class SmallRun : IDisposable
             PhaseFolder = Path.Combine(AppContext.BaseDirectory, "calibration", "phases"),
             Frames = frames,
             FramesPerFile = framesPerFile,
-            Detector = "pilatus300k",
+            Detector = detector,
             Seed = seed,
             EmptyCellFrames = 2,
+            Emerging = emerging ?? [],
         }).Run();
         var (model, _) = PeekModelBuilder.Build(PipelineConfig.Load(Run.PipelinePath), Run.PoniPath, [Run.EmptyCellFile]);
         PeekPath = Path.Combine(Run.Folder, "peek-model.json");

@@ -23,12 +23,14 @@ internal static class DemoCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Work folder for the simulated data and the results.", DefaultValueFactory = _ => new DirectoryInfo("demo-run") };
         var detector = new Option<string>("--detector") { Description = "pilatus2m (default) or pilatus300k for a quick look.", DefaultValueFactory = _ => "pilatus2m" };
         detector.AcceptOnlyFromAmong("pilatus2m", "pilatus300k");
-        var command = new Command("demo", "Simulate a BM31-like operando run (NCA | LPSCl | Li-In, first cycle), then reduce it.") { frames, output, detector };
-        command.SetAction(async (parse, cancellation) => await Run(parse.GetValue(output)!.FullName, parse.GetValue(frames), parse.GetValue(detector)!, cancellation).ConfigureAwait(false));
+        var emerge = SimulateCommand.EmergeOption();
+        var command = new Command("demo", "Simulate a BM31-like operando run (NCA | LPSCl | Li-In, first cycle), then reduce it.") { frames, output, detector, emerge };
+        command.SetAction(async (parse, cancellation) => await Run(parse.GetValue(output)!.FullName, parse.GetValue(frames), parse.GetValue(detector)!,
+            SimulateCommand.ParseEmerging(parse.GetValue(emerge)), cancellation).ConfigureAwait(false));
         return command;
     }
 
-    private static async Task<int> Run(string folder, int frames, string detector, CancellationToken cancellation)
+    private static async Task<int> Run(string folder, int frames, string detector, IReadOnlyList<EmergingPhase> emerging, CancellationToken cancellation)
     {
         if (frames <= 0)
         {
@@ -44,6 +46,7 @@ internal static class DemoCommand
             PhaseFolder = Defaults.PhaseFolder,
             Frames = frames,
             Detector = detector,
+            Emerging = emerging,
         });
 
         // As at the beamline: the geometry comes from the calibrant, found without a guess (beam centre and distance
@@ -75,6 +78,19 @@ internal static class DemoCommand
         var summary = await ReduceCommand.Run(options, cancellation).ConfigureAwait(false);
 
         ShowAgainstTruth(Path.Combine(resultsFolder, "lattice.csv"), run.TruthPath);
+        foreach (var e in emerging)
+        {
+            var onset = Enumerable.Range(0, frames).FirstOrDefault(f => e.StrengthAt(f / (double)frames) > 0, -1);
+            Console.WriteLine($"demo: {e.Name} was made to appear from frame {onset}; {Pipeline.Emergence.EmergenceWatch.FileName}:");
+        }
+
+        if (emerging.Count > 0)
+        {
+            foreach (var line in File.ReadAllLines(Path.Combine(resultsFolder, Pipeline.Emergence.EmergenceWatch.FileName)))
+            {
+                Console.WriteLine($"  {line}");
+            }
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo: done in {watch.Elapsed.TotalSeconds:F0} s. Figures: {Path.Combine(resultsFolder, "figures")}"));
         return summary.Failed > 0 ? ExitCodes.SomeFramesFailed : ExitCodes.Ok;
     }

@@ -231,6 +231,11 @@ internal static class ReduceCommand
             Console.WriteLine($"reduce: ... and {s.Failures.Count - 20} more failed frames (see lattice.csv status)");
         }
 
+        foreach (var e in s.Emergence)
+        {
+            Console.WriteLine($"reduce: {Fitting.Emergence.EmergenceDetector.Describe(e)}");
+        }
+
         foreach (var output in s.Outputs)
         {
             Console.WriteLine($"reduce: wrote {output}");

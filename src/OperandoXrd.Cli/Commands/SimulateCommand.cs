@@ -21,9 +21,10 @@ internal static class SimulateCommand
         compression.AcceptOnlyFromAmong("bslz4", "deflate", "none");
         var perFile = new Option<int>("--frames-per-file") { Description = "Frames per LIMA file.", DefaultValueFactory = _ => 25 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (the run is deterministic for a seed).", DefaultValueFactory = _ => 20240314UL };
+        var emerge = EmergeOption();
         var command = new Command("simulate", "Simulate a BM31-like operando run (frames, empty cell, voltage log, truth.csv).")
         {
-            pipeline, frames, output, detector, compression, perFile, seed,
+            pipeline, frames, output, detector, compression, perFile, seed, emerge,
         };
         command.SetAction(parse =>
         {
@@ -36,6 +37,7 @@ internal static class SimulateCommand
                 Detector = parse.GetValue(detector)!,
                 Compression = ParseCompression(parse.GetValue(compression)!),
                 Seed = parse.GetValue(seed),
+                Emerging = ParseEmerging(parse.GetValue(emerge)),
             };
             var run = Simulate(options);
             Console.WriteLine($"frames:      {string.Join(' ', run.FrameFiles)}");
@@ -49,8 +51,36 @@ internal static class SimulateCommand
         return command;
     }
 
+    /// <summary>--emerge PHASE@FRACTION[:GROWTH], repeatable (shared with oxrd demo).</summary>
+    public static Option<string[]> EmergeOption() => new("--emerge")
+    {
+        Description = "A phase that appears during the run: PHASE@FRACTION[:GROWTH] (a CIF name in the phase folder or a .cif path; " +
+            "its scale grows from zero at FRACTION of the run to full after a further GROWTH of it, default at the end). Repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static IReadOnlyList<EmergingPhase> ParseEmerging(string[]? values)
+    {
+        try
+        {
+            return [.. (values ?? []).Select(EmergingPhase.Parse)];
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
+
     public static SimulatedRun Simulate(SimulationOptions options)
     {
+        foreach (var e in options.Emerging)
+        {
+            if (!File.Exists(e.CifPath(options.PhaseFolder)))
+            {
+                throw new UsageException($"--emerge {e.Phase}: no CIF {e.CifPath(options.PhaseFolder)}");
+            }
+        }
+
         var watch = Stopwatch.StartNew();
         var simulator = new OperandoSimulator(options);
         var lastReport = 0L;

@@ -36,7 +36,7 @@ public sealed record EchemSection(string? File, VoltageLogFormat Format, double 
 /// names them. The "phases", "fit" and "background" sections are the fitter's own reader's
 /// (<see cref="FitConfiguration"/>); this class adds the rest and the keys only the host knows ("input").
 /// </summary>
-public sealed class PipelineConfig
+public sealed partial class PipelineConfig
 {
     public required string Source { get; init; }
 
@@ -124,6 +124,8 @@ public sealed class PipelineConfig
             Integration = ToSection(file.Integration, source),
             Fit = fit,
             Echem = ToSection(file.Echem, source, Resolve),
+            Emergence = ParseEmergence(file.Emergence, source, Resolve,
+                new FitConfigurationLike([.. fit.Phases.Select(p => Path.GetDirectoryName(Path.GetFullPath(p.Cif))!).Distinct(StringComparer.Ordinal)])),
         };
     }
 

@@ -46,6 +46,10 @@ internal sealed class PipelineFile
     /// <summary>An instrument.json (oxrd calibrate --instrument): read by the fitter's configuration.</summary>
     [JsonPropertyName("instrument")]
     public JsonElement Instrument { get; init; }
+
+    /// <summary>The emergence detector's section (issue 17), read by <see cref="PipelineConfig"/>.</summary>
+    [JsonPropertyName("emergence")]
+    public JsonElement Emergence { get; init; }
 }
 
 /// <summary>The <c>integration</c> section as written.</summary>

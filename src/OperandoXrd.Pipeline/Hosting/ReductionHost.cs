@@ -60,7 +60,14 @@ public static class ReductionHost
         services.AddSingleton(sp => RunFitter.Create(Options(sp), sp.GetRequiredService<RunIntegrator>(), sp.GetRequiredService<RunChannels>(), sp.GetRequiredService<RunStatistics>()));
         services.AddSingleton(sp => EchemCorrelator.Create(Options(sp), Logger<EchemCorrelator>(sp)));
         services.AddSingleton(sp => RunResults.Create(Options(sp), sp.GetRequiredService<RunFolders>(), sp.GetRequiredService<RunIntegrator>(), sp.GetRequiredService<RunFitter>(), Logger<RunResults>(sp)));
-        services.AddSingleton(sp => RunStart.Replay(sp.GetRequiredService<RunResults>(), sp.GetRequiredService<RunFitter>(), sp.GetRequiredService<EchemCorrelator>(), Logger<RunStart>(sp)));
+        services.AddSingleton(sp => new EmergenceHolder(Emergence.EmergenceWatch.Attach(Options(sp), sp.GetRequiredService<RunFolders>(), sp.GetRequiredService<RunFitter>(),
+            sp.GetRequiredService<RunIntegrator>().Poni.Wavelength * 1e10, sp.GetService<IReductionObserver>(), Logger<Emergence.EmergenceWatch>(sp))));
+        services.AddSingleton(sp =>
+        {
+            // The emergence detector watches the replayed frames too (a resumed run ends with the same events).
+            _ = sp.GetRequiredService<EmergenceHolder>();
+            return RunStart.Replay(sp.GetRequiredService<RunResults>(), sp.GetRequiredService<RunFitter>(), sp.GetRequiredService<EchemCorrelator>(), Logger<RunStart>(sp));
+        });
 
         // The stages, in the order frames flow through them.
         services.AddHostedService<FrameSourceStage>();
@@ -99,6 +106,9 @@ public static class ReductionHost
             property.SetValue(to, property.GetValue(from));
         }
     }
+
+    // The watch may be null (detector off); the container holds singletons by type, so it holds this box.
+    private sealed record EmergenceHolder(Emergence.EmergenceWatch? Watch);
 
     private static ReduceOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<ReduceOptions>>().Value;
 

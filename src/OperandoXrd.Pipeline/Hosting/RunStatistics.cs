@@ -125,6 +125,9 @@ public sealed record RunSummary(
 
     /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
     public IReadOnlyList<string> MissingFiles { get; init; } = [];
+
+    /// <summary>New phases (or unindexed peaks) the emergence detector reported, in order.</summary>
+    public IReadOnlyList<Fitting.Emergence.EmergenceEvent> Emergence { get; init; } = [];
 }
 
 /// <summary>Watches a run from outside the host: progress display, live viewer.</summary>
@@ -134,4 +137,9 @@ public interface IReductionObserver
 
     /// <summary>A frame is done, in frame order. Must not block: the viewer drops frames rather than slow the run.</summary>
     void OnFrame(Outputs.FrameRow row, ReadOnlySpan<double> radial, ReadOnlySpan<double> intensity, ReadOnlySpan<double> calculated);
+
+    /// <summary>A new phase (or a set of unindexed peaks) was seen; on the fitting thread, must not block.</summary>
+    void OnEmergence(Fitting.Emergence.EmergenceEvent emergence)
+    {
+    }
 }

@@ -33,7 +33,8 @@ public sealed record Provenance(string PipelineJson, string PoniText, string Pro
 /// </summary>
 public static class ReducedFileWriter
 {
-    public static void Write(string path, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves = null)
+    public static void Write(string path, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves = null,
+        IReadOnlyList<Fitting.Emergence.EmergenceEvent>? emergence = null)
     {
         ArgumentNullException.ThrowIfNull(radial);
         ArgumentNullException.ThrowIfNull(rows);
@@ -43,7 +44,7 @@ public static class ReducedFileWriter
         {
             using (var file = Hdf5File.Create(temp))
             {
-                WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance, curves);
+                WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance, curves, emergence);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -62,7 +63,8 @@ public static class ReducedFileWriter
         }
     }
 
-    private static void WriteContent(Hdf5File file, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves)
+    private static void WriteContent(Hdf5File file, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves,
+        IReadOnlyList<Fitting.Emergence.EmergenceEvent>? emergence)
     {
         var n = rows.Count;
         var npt = radial.Length;
@@ -156,6 +158,11 @@ public static class ReducedFileWriter
             WriteVector(echem, "capacity", rows.Select(r => r.Echem.Capacity_mAh_g).ToArray(), "mAh/g");
             WriteVector(echem, "x_li", rows.Select(r => r.Echem.XLi).ToArray());
             echem.WriteString("status", string.Join('\n', rows.Select(r => r.Echem.Status)));
+        }
+
+        if (emergence is not null)
+        {
+            WriteEmergence(entry, emergence);
         }
 
         using (var contour = entry.CreateGroup("contour", "NXdata"))
@@ -296,6 +303,20 @@ public static class ReducedFileWriter
         var p = row.Fit?.Phases.FirstOrDefault(x => string.Equals(x.Name, phase, StringComparison.Ordinal));
         var q = p?.Cell.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
         return q ?? new Fitting.Parameters.DerivedQuantity(name, double.NaN, double.NaN);
+    }
+
+    // /entry/emergence: one entry per event, as in emergence.csv, plus the frame it was reported at and the strain.
+    private static void WriteEmergence(Hdf5Group entry, IReadOnlyList<Fitting.Emergence.EmergenceEvent> events)
+    {
+        using var group = entry.CreateGroup("emergence", "NXcollection");
+        group.WriteAttribute("events", (long)events.Count);
+        group.WriteString("phase", string.Join('\n', events.Select(e => e.Phase)));
+        WriteVector(group, "first_frame", events.Select(e => (double)e.FirstFrame).ToArray());
+        WriteVector(group, "detected_frame", events.Select(e => (double)e.DetectedFrame).ToArray());
+        WriteVector(group, "score", events.Select(e => e.Score).ToArray());
+        WriteVector(group, "strain", events.Select(e => e.Strain).ToArray());
+        group.WriteString("peaks_d_A", string.Join('\n', events.Select(e => string.Join(' ', e.Peaks.Select(p => p.D.ToString("F4", CultureInfo.InvariantCulture))))));
+        group.WriteString("peaks_two_theta_deg", string.Join('\n', events.Select(e => string.Join(' ', e.Peaks.Select(p => p.TwoTheta.ToString("F4", CultureInfo.InvariantCulture))))));
     }
 
     private static void WriteVector(Hdf5Group group, string name, double[] values, string? units = null)

@@ -53,7 +53,8 @@ public static class BeamlineDefaults
     /// <summary>Height of the calibrant's strongest ring, counts per pixel.</summary>
     public const double CalibrantPeakCounts = 20000;
 
-    /// <summary>Peak height of each phase's strongest reflection, counts per pixel at the start of the run.</summary>
+    /// <summary>Peak height of each phase's strongest reflection, counts per pixel at the start of the run (for a phase
+    /// that emerges during the run, at its full strength).</summary>
     public static double StrongestPeakCounts(string phase) => phase switch
     {
         "NCA" => 6000,

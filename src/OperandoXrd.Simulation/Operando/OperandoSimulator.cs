@@ -70,6 +70,7 @@ public sealed class OperandoSimulator
     private readonly PeekHousing _peek;
     private readonly Dictionary<string, PhaseModel> _phaseModels = new(StringComparer.Ordinal);
     private readonly CrystalPhase _nca;
+    private readonly List<(EmergingPhase Spec, PhaseModel Model, double FullScale, double PeakTwoTheta)> _emerging = [];
 
     public OperandoSimulator(SimulationOptions options)
     {
@@ -117,6 +118,11 @@ public sealed class OperandoSimulator
         _phasePart = new double[count];
         _fixedPart = new double[count];
         CalibrateScales();
+        foreach (var spec in options.Emerging)
+        {
+            AddEmerging(spec, dMin, grid);
+        }
+
         for (var i = 0; i < count; i++)
         {
             _fixedPart[i] = BeamlineDefaults.Background(grid[i]);
@@ -213,6 +219,11 @@ public sealed class OperandoSimulator
 
         var truthPath = Path.Combine(folder, "truth.csv");
         WriteTruth(truthPath, truth);
+        if (_emerging.Count > 0)
+        {
+            WriteEmergenceTruth(Path.Combine(folder, EmergenceTruthFile), o.Frames);
+        }
+
         var pipelinePath = Path.Combine(folder, "pipeline.json");
         WritePipeline(pipelinePath, folder, o);
         return new SimulatedRun(folder, poniPath, scanFolder, frameFiles, emptyPath, mptPath, truthPath, pipelinePath, o.Frames, calibrantPath);
@@ -225,6 +236,11 @@ public sealed class OperandoSimulator
         var a = NcaLatticeModel.A(x);
         var c = NcaLatticeModel.C(x);
         _phaseModels["NCA"].SetCell(_nca.Cell with { A = a, B = a, C = c });
+        foreach (var (spec, model, full, _) in _emerging)
+        {
+            model.Scale = full * spec.StrengthAt(frame / (double)_options.Frames);
+        }
+
         Array.Clear(_phasePart);
         _calculator.Calculate(_model, _phasePart);
         // The PEEK housing drifts a little as the stack breathes: ±1 % over the run.
@@ -266,6 +282,54 @@ public sealed class OperandoSimulator
     {
         _fixedPart.CopyTo(_table.Values);
         _table.Integrate();
+    }
+
+    /// <summary>File beside truth.csv with each emerging phase's strength per frame.</summary>
+    public const string EmergenceTruthFile = "emergence_truth.csv";
+
+    private void AddEmerging(EmergingPhase spec, double dMin, double[] grid)
+    {
+        var path = spec.CifPath(_options.PhaseFolder);
+        var phase = CifPhaseReader.ReadFile(path, spec.Name);
+        var model = new PhaseModel(phase, dMin, BeamlineDefaults.Profile(spec.Name));
+        var single = new PatternModel();
+        single.Phases.Add(model);
+        model.Scale = 1;
+        Array.Clear(_phasePart);
+        _calculator.Calculate(single, _phasePart);
+        // Its strongest peak inside the simulated pipeline's fit range (2–11°).
+        var top = 0;
+        for (var i = 1; i < _phasePart.Length; i++)
+        {
+            top = grid[i] is >= 2 and <= 11 && _phasePart[i] > _phasePart[top] ? i : top;
+        }
+
+        if (!(_phasePart[top] > 0))
+        {
+            throw new InvalidOperationException($"{path}: phase {spec.Name} gives no intensity in the simulated range");
+        }
+
+        _emerging.Add((spec, model, BeamlineDefaults.StrongestPeakCounts(spec.Name) / _phasePart[top], grid[top]));
+        model.Scale = 0;
+        _model.Phases.Add(model);
+    }
+
+    // frame, phase, strength (0–1), height of its strongest peak (counts per pixel), where that peak is (2θ degrees).
+    private void WriteEmergenceTruth(string path, int frames)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("frame,phase,strength,peak_counts,peak_two_theta_deg");
+        for (var f = 0; f < frames; f++)
+        {
+            foreach (var (spec, _, _, tth) in _emerging)
+            {
+                var strength = spec.StrengthAt(f / (double)frames);
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{f},{spec.Name},{strength:R},{strength * BeamlineDefaults.StrongestPeakCounts(spec.Name):R},{tth:R}"));
+            }
+        }
+
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     /// <summary>Scales each phase so that its strongest peak has the counts a BM31 frame shows.</summary>

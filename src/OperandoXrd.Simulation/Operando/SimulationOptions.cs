@@ -34,4 +34,7 @@ public sealed record SimulationOptions
 
     /// <summary>C-rate of the galvanostatic cycle. The frames are spread evenly over the whole first cycle.</summary>
     public double CRate { get; init; } = 0.1;
+
+    /// <summary>Phases that appear during the run (<c>--emerge</c>); their truth goes to emergence_truth.csv.</summary>
+    public IReadOnlyList<EmergingPhase> Emerging { get; init; } = [];
 }

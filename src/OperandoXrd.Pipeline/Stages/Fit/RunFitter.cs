@@ -34,6 +34,9 @@ public sealed class RunFitter
     /// <summary>What a curve record holds (the spool's record).</summary>
     public FitCurveLayout Layout { get; }
 
+    /// <summary>The emergence detector, run right after each fit (set by <see cref="Emergence.EmergenceWatch.Attach"/>; null when off).</summary>
+    public Emergence.EmergenceWatch? Emergence { get; internal set; }
+
     /// <summary>Curve records (fit stage → sink, which returns them).</summary>
     public BoundedPool<double[]> Curves { get; }
 
@@ -113,6 +116,7 @@ public sealed class RunFitter
         var started = Stopwatch.GetTimestamp();
         var fit = Fitter.Fit(index, intensity, sigma, _inRange);
         _statistics.Fitted(Stopwatch.GetTimestamp() - started);
+        Emergence?.Observe(index, fit, intensity, sigma, _inRange);
         double[]? curve = null;
         if (fit is { Status: not FrameStatus.Failed, Values.Length: > 0 })
         {

@@ -24,6 +24,7 @@ public sealed class RunResults : IDisposable
     private readonly RunIntegrator _integration;
     private readonly IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> _columns;
     private readonly bool _hasPeek;
+    private readonly RunFitter _fitter;
     private readonly Dictionary<string, (long Length, DateTime Modified, string Line)> _inputHashes = new(StringComparer.Ordinal);
 
     private RunResults(ReduceOptions options, RunFolders folders, RunIntegrator integration, RunFitter fitter, Checkpoint? resumeFrom)
@@ -31,6 +32,7 @@ public sealed class RunResults : IDisposable
         _options = options;
         _folders = folders;
         _integration = integration;
+        _fitter = fitter;
         var model = fitter.Fitter.Model;
         _columns = LatticeCsv.Columns(model);
         _hasPeek = model.PeekScaleIndex >= 0;
@@ -53,6 +55,9 @@ public sealed class RunResults : IDisposable
     }
 
     public RunFolders Folders => _folders;
+
+    /// <summary>The emergence detector's events and emergence.csv (null when off).</summary>
+    public Emergence.EmergenceWatch? Emergence => _fitter.Emergence;
 
     /// <summary>The checkpoint a resumed run continues from (null for a new run).</summary>
     public Checkpoint? ResumeFrom { get; }
@@ -157,7 +162,7 @@ public sealed class RunResults : IDisposable
     {
         var pipeline = _options.Pipeline!;
         var provenance = new Provenance(pipeline.Json, _integration.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles(), _inputHashes));
-        OutputWriteException.Guard(_folders.Reduced, () => ReducedFileWriter.Write(_folders.Reduced, _folders.Journal, journalBytes, _integration.Radial, pipeline.Integration.Unit, Rows, provenance, Curves));
+        OutputWriteException.Guard(_folders.Reduced, () => ReducedFileWriter.Write(_folders.Reduced, _folders.Journal, journalBytes, _integration.Radial, pipeline.Integration.Unit, Rows, provenance, Curves, Emergence?.Events));
     }
 
     /// <summary>The figures (bounded in size whatever the run's length); the files written.</summary>

@@ -90,6 +90,11 @@ public sealed class SinkStage(IOptions<ReduceOptions> options, RunResults result
             var tables = finishing.Elapsed.TotalSeconds;
 
             var outputs = new List<string> { results.Folders.Lattice, results.Folders.Reduced };
+            if (results.Emergence is { } emergence)
+            {
+                outputs.Add(emergence.FilePath);
+            }
+
             outputs.AddRange(WriteFigures());
             log.LogInformation("final outputs: lattice.csv, checkpoint and reduced.h5 in {Tables:F2} s, figures in {Figures:F2} s",
                 tables, finishing.Elapsed.TotalSeconds - tables);
@@ -229,6 +234,7 @@ public sealed class SinkStage(IOptions<ReduceOptions> options, RunResults result
             SteadyFramesPerSecond = statistics.SteadyRate(),
             PeakResidentBytes = PeakResident(),
             MissingFiles = statistics.MissingFiles,
+            Emergence = results.Emergence?.Events ?? [],
         };
     }
 }
