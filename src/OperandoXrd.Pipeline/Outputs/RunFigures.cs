@@ -17,7 +17,7 @@ public static class RunFigures
     /// averaged over neighbouring bins): more than the figure has pixels would show nothing more, and it keeps the
     /// figure's memory the same however long the run.
     /// </summary>
-    private const int MaxContourRows = 600, MaxContourColumns = 600;
+    private const int MaxContourRows = 300, MaxContourColumns = 600;
 
     /// <summary>
     /// Likewise at most this many frames per series in the lattice and Rwp plots (every k-th frame, the last always
