@@ -1,3 +1,5 @@
+using OperandoXrd.Core.IO;
+
 namespace OperandoXrd.Core.Patterns;
 
 /// <summary>
@@ -42,7 +44,7 @@ public static class PatternFiles
         {
             if (Directory.Exists(input))
             {
-                var found = Directory.EnumerateFiles(input).Where(IsPatternFile).Order(NaturalOrder.Instance).ToList();
+                var found = Directory.EnumerateFiles(input).Where(IsPatternFile).Order(NaturalFileOrder.Instance).ToList();
                 if (found.Count == 0)
                 {
                     throw new PatternFormatException($"{input}: the folder holds no pattern files ({string.Join(", ", Extensions)}).");
@@ -57,59 +59,5 @@ public static class PatternFiles
         }
 
         return files;
-    }
-}
-
-/// <summary>Orders names with their digit runs compared as numbers: <c>OH_2</c> before <c>OH_10</c>, then ordinally.</summary>
-public sealed class NaturalOrder : IComparer<string>
-{
-    public static NaturalOrder Instance { get; } = new();
-
-    public int Compare(string? x, string? y)
-    {
-        if (x is null || y is null)
-        {
-            return x is null ? (y is null ? 0 : -1) : 1;
-        }
-
-        int i = 0, j = 0;
-        while (i < x.Length && j < y.Length)
-        {
-            if (char.IsAsciiDigit(x[i]) && char.IsAsciiDigit(y[j]))
-            {
-                int si = i, sj = j;
-                while (i < x.Length && char.IsAsciiDigit(x[i]))
-                {
-                    i++;
-                }
-
-                while (j < y.Length && char.IsAsciiDigit(y[j]))
-                {
-                    j++;
-                }
-
-                var a = x.AsSpan(si, i - si).TrimStart('0');
-                var b = y.AsSpan(sj, j - sj).TrimStart('0');
-                var c = a.Length != b.Length ? a.Length.CompareTo(b.Length) : a.SequenceCompareTo(b);
-                if (c != 0)
-                {
-                    return c;
-                }
-            }
-            else
-            {
-                var c = x[i].CompareTo(y[j]);
-                if (c != 0)
-                {
-                    return c;
-                }
-
-                i++;
-                j++;
-            }
-        }
-
-        var rest = (x.Length - i).CompareTo(y.Length - j);
-        return rest != 0 ? rest : string.CompareOrdinal(x, y);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OperandoXrd.Core.Frames;
+using OperandoXrd.Core.IO;
 using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Images.Formats;
 

@@ -1,4 +1,5 @@
 using OperandoXrd.Core.Frames;
+using OperandoXrd.Core.IO;
 using OperandoXrd.Hdf5.Frames;
 using OperandoXrd.Images.Formats;
 

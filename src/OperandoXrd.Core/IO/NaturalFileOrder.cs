@@ -1,7 +1,7 @@
-namespace OperandoXrd.Images.Frames;
+namespace OperandoXrd.Core.IO;
 
 /// <summary>
-/// File names in natural order: runs of digits compare by value, so <c>scan_9.cbf</c> comes before
+/// File names in natural order (image scans, pattern folders: one comparer for both): runs of digits compare by value, so <c>scan_9.cbf</c> comes before
 /// <c>scan_10.cbf</c> (and zero-padded names keep their order); everything else compares ordinally.
 /// </summary>
 public sealed class NaturalFileOrder : IComparer<string>
