@@ -80,6 +80,7 @@ public static class IntegrationPipeline
         public async Task<IntegrationPipelineResult> ExecuteAsync(IReadOnlyList<int> frames, CancellationToken cancellation)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            var cpu = ProcessorTime();
             var wall = Stopwatch.StartNew();
             // Each stage a long-running task of its own: the reader and the writer block in native code (HDF5) and
             // must not hold a thread-pool thread the integrator's fork-join workers may want.
@@ -105,7 +106,16 @@ public static class IntegrationPipeline
             }
 
             cancellation.ThrowIfCancellationRequested();
-            return new IntegrationPipelineResult(_done, _failures, wall.Elapsed, Seconds(_readTicks), Seconds(_integrateTicks), Seconds(_writeTicks));
+            return new IntegrationPipelineResult(_done, _failures, wall.Elapsed, Seconds(_readTicks), Seconds(_integrateTicks), Seconds(_writeTicks))
+            {
+                ProcessorTime = ProcessorTime() - cpu,
+            };
+        }
+
+        private static TimeSpan ProcessorTime()
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.TotalProcessorTime;
         }
 
         private static TimeSpan Seconds(long ticks) => TimeSpan.FromSeconds(ticks / (double)Stopwatch.Frequency);
@@ -257,4 +267,8 @@ public static class IntegrationPipeline
 }
 
 /// <summary>What an <see cref="IntegrationPipeline"/> run did: frames written and failed, wall time, and each stage's busy time.</summary>
-public sealed record IntegrationPipelineResult(int Written, int Failed, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Integrating, TimeSpan Writing);
+public sealed record IntegrationPipelineResult(int Written, int Failed, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Integrating, TimeSpan Writing)
+{
+    /// <summary>CPU time of the whole process (every thread) while the stages ran: on a shared machine, what the run cost.</summary>
+    public TimeSpan ProcessorTime { get; init; }
+}
