@@ -6,14 +6,15 @@ namespace OperandoXrd.Pipeline.Configuration;
 /// <summary>
 /// The <c>emergence</c> section: the live detector of new phases (on unless <c>"enabled": false</c>), its
 /// thresholds, the phase library (<c>library</c>: folders of CIFs; default the folders holding the pipeline's own
-/// phase CIFs, i.e. calibration/phases) and further <c>candidates</c> (CIF files).
+/// phase CIFs, i.e. calibration/phases) and further <c>candidates</c> (CIF files), and <c>autoAdd</c> (off unless
+/// true, or <c>oxrd reduce --auto-add</c>): a phase the detector names joins the model from the frame it is reported at.
 /// </summary>
-public sealed record EmergenceSection(bool Enabled, EmergenceOptions Options, IReadOnlyList<string> Library, IReadOnlyList<string> Candidates);
+public sealed record EmergenceSection(bool Enabled, EmergenceOptions Options, IReadOnlyList<string> Library, IReadOnlyList<string> Candidates, bool AutoAdd = false);
 
 public sealed partial class PipelineConfig
 {
     private static readonly string[] EmergenceKeys =
-        ["enabled", "threshold", "persistence", "companionThreshold", "misfitFraction", "minScore", "maxStrain", "identifyWithinFrames", "library", "candidates"];
+        ["enabled", "threshold", "persistence", "companionThreshold", "misfitFraction", "minScore", "maxStrain", "identifyWithinFrames", "library", "candidates", "autoAdd"];
 
     /// <summary>The <c>emergence</c> section (defaults when absent).</summary>
     public EmergenceSection Emergence { get; init; } = new(true, new EmergenceOptions(), [], []);
@@ -72,7 +73,8 @@ public sealed partial class PipelineConfig
             }
         }
 
-        return new EmergenceSection(enabled, options, library, candidates);
+        var autoAdd = s.TryGetProperty("autoAdd", out var add) && Bool(add, $"{where}.autoAdd");
+        return new EmergenceSection(enabled, options, library, candidates, autoAdd);
     }
 
     private static void CheckKeys(JsonElement element, string[] known, string where)
