@@ -290,6 +290,14 @@ internal static class ReduceCommand
             channel.Writer.TryWrite(new Viewer.Feeds.ViewerFrame(row.Index, row.Timing.StartUnixSeconds, _radial, intensity.ToArray(),
                 calculated.IsEmpty ? null : calculated.ToArray(), null, lattice, row.Echem.Voltage_V, row.Fit?.Rwp ?? double.NaN));
         }
+
+        // The event's line and frame mark; no peak marks here (the observer does not know the radial unit of the frames).
+        public void OnEmergence(Fitting.Emergence.EmergenceEvent emergence)
+        {
+            inner.OnEmergence(emergence);
+            channel.Report(new Viewer.Feeds.EmergenceMark(
+                new Fitting.Emergence.EmergenceRow(emergence.Phase, emergence.FirstFrame, emergence.Score, [.. emergence.Peaks.Select(p => p.D)]), []));
+        }
     }
 
     private sealed class ProgressBarObserver(ProgressTask task) : IReductionObserver
