@@ -51,14 +51,17 @@ public sealed class EmergenceAutoAddTests(ITestOutputHelper output)
 
             Assert.NotEqual("failed", row.Status);
             Assert.True(scale > 0, $"frame {row.Frame}: Ni3S4 scale {scale}");
-            // The cell of a phase at a few to ~20σ: the simulated cell within 0.2 %, and within 5 esd once the esd is
-            // scaled by the GoF (these Pilatus300K runs are fitted at GoF 8–30: the profile misfit of issue 15).
+            // The cell of a phase that joins at ~5σ: the simulated one within 5 esd once the esd is scaled by the GoF
+            // (these Pilatus300K runs are fitted at GoF 8–30: the profile misfit of issue 15); at the last frame, with
+            // the phase grown, within 0.1 %.
             var off = Math.Abs(a.Value - Ni3S4A);
-            Assert.True(off <= 0.002 * Ni3S4A && off <= 5 * a.Esd * Math.Max(row.GoF, 1), $"frame {row.Frame}: Ni3S4 a {a.Value} ± {a.Esd} (GoF {row.GoF}), simulated {Ni3S4A}");
+            Assert.True(off <= 5 * a.Esd * Math.Max(row.GoF, 1), $"frame {row.Frame}: Ni3S4 a {a.Value} ± {a.Esd} (GoF {row.GoF}), simulated {Ni3S4A}");
             fitted++;
         }
 
         Assert.True(fitted >= 3, $"only {fitted} frames with Ni3S4 in the model");
+        var lastA = table.Rows[^1].Lattice.Single(v => v.Name == "Ni3S4_a").Value;
+        Assert.True(Math.Abs(lastA - Ni3S4A) <= 0.001 * Ni3S4A, $"last frame: Ni3S4 a {lastA}, simulated {Ni3S4A}");
         var rows = table.Rows.Where(r => r.Frame >= e.DetectedFrame).ToList();
         Assert.True(rows[^1].Scales.Single(v => v.Name == "Ni3S4_scale").Value > rows[0].Scales.Single(v => v.Name == "Ni3S4_scale").Value,
             "the Ni3S4 scale does not grow as the simulated phase does");
