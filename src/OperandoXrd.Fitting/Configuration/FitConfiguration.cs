@@ -80,6 +80,9 @@ public sealed record FitSettings
 
     public int MaxIterations { get; init; } = 60;
 
+    /// <summary>"fit.esd": which esd the fit reports (docs/uncertainty.md); default scaled by √χ²ν.</summary>
+    public Sequential.EsdConvention Esd { get; init; } = Sequential.EsdConvention.Scaled;
+
     /// <summary>
     /// "fit.instrumentFunction": convolve every reflection with the instrument function the host derives from its
     /// geometry (pixel footprint, splitting, bin; docs/instrument-profile.md). Off by default for now: it removes most
@@ -103,7 +106,7 @@ public sealed class FitConfiguration
 {
     private static readonly string[] PhaseKeys = ["name", "cif", "refine", "profile"];
     private static readonly string[] ProfileKeys = ["U", "V", "W", "X", "Y", "Z"];
-    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations", "instrumentFunction"];
+    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations", "instrumentFunction", "esd"];
     private static readonly string[] BackgroundKeys = ["peek", "chebyshev"];
 
     public required IReadOnlyList<PhaseConfiguration> Phases { get; init; }
@@ -282,6 +285,12 @@ public sealed class FitConfiguration
                     var other => throw new FitConfigurationException($"{where}.carryOver: '{other}' is not one of gated, reference."),
                 },
             };
+        }
+
+        if (fit.TryGetProperty("esd", out var esd))
+        {
+            var name = RequireStringValue(esd, $"{where}.esd");
+            s = s with { Esd = Sequential.EsdConventions.Parse(name) ?? throw new FitConfigurationException($"{where}.esd: '{name}' is not one of {Sequential.EsdConventions.Choices}.") };
         }
 
         if (fit.TryGetProperty("order", out var order))

@@ -134,7 +134,7 @@ public sealed class RunResults : IDisposable
         var bytes = OutputWriteException.Guard(_folders.Journal, Journal.Flush);
         OutputWriteException.Guard(_folders.Checkpoint, () =>
             new Checkpoint(Checkpoint.CurrentVersion, Rows.Count, bytes, _integration.Radial.Length, _folders.InputsKey, DateTimeOffset.UtcNow).Save(_folders.Checkpoint));
-        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, WriteRows)));
+        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, _fitter.Fitter.Settings.Esd, WriteRows)));
         return bytes;
     }
 
