@@ -210,6 +210,7 @@ public sealed class RealFilesCliTests : IDisposable
         _output.WriteLine(r.Output + r.Error);
         Assert.Equal(0, r.ExitCode);
 
+        Assert.Contains("; esds berar-lelann", r.Error, StringComparison.Ordinal);
         var table = LatticeCsv.Parse(File.ReadAllText(Path.Combine(output, "lattice.csv")), "lattice.csv");
         Assert.Equal(EsdConvention.BerarLelann, table.EsdConvention);
         Assert.Equal(17, table.Rows.Count);

@@ -115,7 +115,7 @@ internal static class FitCommand
 
         var echem = request.EchemPath is { } echemPath ? FitEchem.Correlate(echemPath, pipelineConfig.Echem, data, Log) : null;
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"fit: {data.FrameCount} frames of {data.TwoTheta.Length} points from {string.Join(", ", request.Patterns)}; {configuration.Fit.Mode}, {string.Join(", ", configuration.Phases.Select(p => p.Name))}{(fitter.Model.PeekScaleIndex >= 0 ? " + PEEK" : $" + Chebyshev background ({configuration.Fit.ChebyshevTerms} terms)")}, {fitter.Model.PointCount} points in {configuration.Fit.RangeMin:0.###}–{configuration.Fit.RangeMax:0.###}°, λ = {data.Wavelength:0.######} Å from {data.WavelengthSource}"));
+            $"fit: {data.FrameCount} frames of {data.TwoTheta.Length} points from {string.Join(", ", request.Patterns)}; {configuration.Fit.Mode}, {string.Join(", ", configuration.Phases.Select(p => p.Name))}{(fitter.Model.PeekScaleIndex >= 0 ? " + PEEK" : $" + Chebyshev background ({configuration.Fit.ChebyshevTerms} terms)")}, {fitter.Model.PointCount} points in {configuration.Fit.RangeMin:0.###}–{configuration.Fit.RangeMax:0.###}°, λ = {data.Wavelength:0.######} Å from {data.WavelengthSource}; esds {configuration.Fit.Esd.Name()}"));
         Directory.CreateDirectory(outFolder);
         var frames = new List<(int, double[], double[])>(data.FrameCount);
         for (var i = 0; i < data.FrameCount; i++)
