@@ -80,6 +80,9 @@ public sealed record FitSettings
 
     public int MaxIterations { get; init; } = 60;
 
+    /// <summary>"fit.esd": which esd the fit reports (docs/uncertainty.md); default scaled by √χ²ν.</summary>
+    public Sequential.EsdConvention Esd { get; init; } = Sequential.EsdConvention.Scaled;
+
     /// <summary>
     /// "fit.instrumentFunction": convolve every reflection with the instrument function the host derives from its
     /// geometry (pixel footprint, splitting, bin; docs/instrument-profile.md). Off by default for now: it removes most
@@ -223,6 +226,12 @@ public sealed class FitConfiguration
                     var other => throw new FitConfigurationException($"{where}.carryOver: '{other}' is not one of gated, reference."),
                 },
             };
+        }
+
+        if (fit.Esd is { } esd)
+        {
+            var name = RequireString(esd, "esd", where);
+            s = s with { Esd = Sequential.EsdConventions.Parse(name) ?? throw new FitConfigurationException($"{where}.esd: '{name}' is not one of {Sequential.EsdConventions.Choices}.") };
         }
 
         if (fit.Order is { } order)

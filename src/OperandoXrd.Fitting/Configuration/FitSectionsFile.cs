@@ -101,6 +101,10 @@ public sealed class FitSettingsFile
 
     [JsonPropertyName("instrumentFunction")]
     public bool? InstrumentFunction { get; init; }
+
+    /// <summary>"scaled", "least-squares" or "berar-lelann" (docs/uncertainty.md).</summary>
+    [JsonPropertyName("esd")]
+    public string? Esd { get; init; }
 }
 
 /// <summary>The <c>background</c> section as written.</summary>

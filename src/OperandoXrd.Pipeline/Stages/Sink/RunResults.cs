@@ -162,7 +162,7 @@ public sealed class RunResults : IDisposable
         OutputWriteException.Guard(_folders.Checkpoint, () =>
             new Checkpoint(Checkpoint.CurrentVersion, Rows.Count, bytes, _integration.Radial.Length, _folders.InputsKey, DateTimeOffset.UtcNow).Save(_folders.Checkpoint));
         var checkpoint = watch.Elapsed.TotalSeconds;
-        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, WriteRows)));
+        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, _fitter.Fitter.Settings.Esd, WriteRows)));
         Timings["journal + checkpoint"] = checkpoint;
         Timings["lattice.csv"] = watch.Elapsed.TotalSeconds - checkpoint;
         return bytes;
