@@ -87,6 +87,18 @@ public sealed record FitSettings
     /// </summary>
     public bool InstrumentFunction { get; init; }
 
+    /// <summary>
+    /// "fit.sampleThickness_mm": the sample's thickness along the beam (the pellet, not the cell), for the instrument
+    /// function's parallax (docs/instrument-profile.md §3); 0: a point sample. When the pipeline does not set it, an
+    /// <c>instrument.json</c> term <c>sampleThickness_mm</c> is used.
+    /// </summary>
+    public double? SampleThickness_mm { get; init; }
+
+    /// <summary>"fit.sampleAttenuation_per_mm": the sample's linear attenuation coefficient (1/mm), which weights the
+    /// depths (deeper scatterers count more); 0: every depth alike. Fallback: the <c>instrument.json</c> term
+    /// <c>sampleAttenuation_per_mm</c>.</summary>
+    public double? SampleAttenuation_per_mm { get; init; }
+
     /// <summary>Number of Chebyshev background terms ("background.chebyshev").</summary>
     public int ChebyshevTerms { get; init; } = 4;
 
@@ -103,7 +115,7 @@ public sealed class FitConfiguration
 {
     private static readonly string[] PhaseKeys = ["name", "cif", "refine", "profile"];
     private static readonly string[] ProfileKeys = ["U", "V", "W", "X", "Y", "Z"];
-    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations", "instrumentFunction"];
+    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations", "instrumentFunction", "sampleThickness_mm", "sampleAttenuation_per_mm"];
     private static readonly string[] BackgroundKeys = ["peek", "chebyshev"];
 
     public required IReadOnlyList<PhaseConfiguration> Phases { get; init; }
@@ -346,6 +358,16 @@ public sealed class FitConfiguration
             s = s with { InstrumentFunction = instrument.GetBoolean() };
         }
 
+        if (fit.TryGetProperty("sampleThickness_mm", out var thickness))
+        {
+            s = s with { SampleThickness_mm = NonNegative(thickness, $"{where}.sampleThickness_mm") };
+        }
+
+        if (fit.TryGetProperty("sampleAttenuation_per_mm", out var attenuation))
+        {
+            s = s with { SampleAttenuation_per_mm = NonNegative(attenuation, $"{where}.sampleAttenuation_per_mm") };
+        }
+
         return s;
     }
 
@@ -397,6 +419,9 @@ public sealed class FitConfiguration
 
     private static int Int(JsonElement v, string where) =>
         v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw new FitConfigurationException($"{where}: expected an integer.");
+
+    private static double NonNegative(JsonElement v, string where) =>
+        v.ValueKind == JsonValueKind.Number && v.GetDouble() >= 0 ? v.GetDouble() : throw new FitConfigurationException($"{where}: expected a number ≥ 0.");
 
     private static double Positive(JsonElement v, string where) =>
         v.ValueKind == JsonValueKind.Number && v.GetDouble() > 0 ? v.GetDouble() : throw new FitConfigurationException($"{where}: expected a positive number.");

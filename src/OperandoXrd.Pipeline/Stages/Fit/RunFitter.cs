@@ -99,8 +99,14 @@ public sealed class RunFitter
             SplitBoxes = footprints.SplitBoxes(pipeline.Integration.Split),
             DensitySlope = footprints.DensitySlope,
             Distance_mm = geometry.Poni.Distance * 1e3,
+            SampleThickness_mm = settings.SampleThickness_mm ?? Term(pipeline.Fit.Instrument, "sampleThickness_mm"),
+            Attenuation_per_mm = settings.SampleAttenuation_per_mm ?? Term(pipeline.Fit.Instrument, "sampleAttenuation_per_mm"),
         };
     }
+
+    // An instrument.json term (0 when there is no file or no such term).
+    private static double Term(InstrumentProfile? instrument, string name) =>
+        instrument is not null && instrument.Terms.TryGetValue(name, out var value) ? value : 0;
 
     /// <summary>Fits one integrated frame (when it has a pattern); the frame and its pattern are handed on as they are.</summary>
     public FittedFrame Fit(IntegratedFrame frame)
