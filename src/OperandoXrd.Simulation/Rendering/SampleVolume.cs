@@ -28,10 +28,10 @@ public sealed record SampleVolume
     public double BeamHeight_mm { get; init; }
 
     /// <summary>Midpoints through the thickness (when it is not 0).</summary>
-    public int DepthPoints { get; init; } = 24;
+    public int DepthPoints { get; init; } = 96;
 
     /// <summary>Midpoints across each beam dimension that is not 0.</summary>
-    public int BeamPoints { get; init; } = 6;
+    public int BeamPoints { get; init; } = 8;
 
     public bool IsPoint => Thickness_mm == 0 && BeamWidth_mm == 0 && BeamHeight_mm == 0;
 
