@@ -31,7 +31,7 @@ public sealed record SampleVolume
     public int DepthPoints { get; init; } = 96;
 
     /// <summary>Midpoints across each beam dimension that is not 0.</summary>
-    public int BeamPoints { get; init; } = 8;
+    public int BeamPoints { get; init; } = 4;
 
     public bool IsPoint => Thickness_mm == 0 && BeamWidth_mm == 0 && BeamHeight_mm == 0;
 
