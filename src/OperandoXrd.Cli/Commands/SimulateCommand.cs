@@ -63,7 +63,7 @@ internal static class SimulateCommand
             throw new UsageException("--thickness, --attenuation and --beam need numbers ≥ 0");
         }
 
-        return new SampleVolume { Thickness_mm = thickness, Attenuation_per_mm = attenuation, BeamWidth_mm = beam?[0] ?? 0, BeamHeight_mm = beam?[1] ?? 0 };
+        return new SampleVolume { Thickness_mm = thickness, Attenuation_per_mm = attenuation, BeamWidth_mm = beam is { Length: 2 } ? beam[0] : 0, BeamHeight_mm = beam is { Length: 2 } ? beam[1] : 0 };
     }
 
     /// <summary>--emerge PHASE@FRACTION[:GROWTH], repeatable (shared with oxrd demo).</summary>
