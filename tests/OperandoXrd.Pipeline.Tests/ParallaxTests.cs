@@ -17,7 +17,7 @@ public sealed class ParallaxTests(ITestOutputHelper output)
     [Fact]
     public async Task A_thick_sample_fitted_with_its_thickness_recovers_the_cell()
     {
-        using var data = new SmallRun(frames: 3, framesPerFile: 3, seed: 11, sample: new SampleVolume { Thickness_mm = 1.0, Attenuation_per_mm = 1.5 });
+        using var data = new SmallRun(frames: 3, framesPerFile: 3, seed: 11, sample: new SampleVolume { Thickness_mm = 1.0, Attenuation_per_mm = 1.5, DepthPoints = 32 });
         await ReductionHost.RunAsync(data.Options("thick"));
         var thick = Read(Path.Combine(data.Folder, "thick", "lattice.csv"));
 
