@@ -90,6 +90,18 @@ public sealed record FitSettings
     /// </summary>
     public bool InstrumentFunction { get; init; }
 
+    /// <summary>
+    /// "fit.sampleThickness_mm": the sample's thickness along the beam (the pellet, not the cell), for the instrument
+    /// function's parallax (docs/instrument-profile.md §3); 0: a point sample. When the pipeline does not set it, an
+    /// <c>instrument.json</c> term <c>sampleThickness_mm</c> is used.
+    /// </summary>
+    public double? SampleThickness_mm { get; init; }
+
+    /// <summary>"fit.sampleAttenuation_per_mm": the sample's linear attenuation coefficient (1/mm), which weights the
+    /// depths (deeper scatterers count more); 0: every depth alike. Fallback: the <c>instrument.json</c> term
+    /// <c>sampleAttenuation_per_mm</c>.</summary>
+    public double? SampleAttenuation_per_mm { get; init; }
+
     /// <summary>Number of Chebyshev background terms ("background.chebyshev").</summary>
     public int ChebyshevTerms { get; init; } = 4;
 
@@ -291,6 +303,16 @@ public sealed class FitConfiguration
             s = s with { InstrumentFunction = instrument };
         }
 
+        if (fit.SampleThickness_mm is { } thickness)
+        {
+            s = s with { SampleThickness_mm = NonNegative(thickness, $"{where}.sampleThickness_mm") };
+        }
+
+        if (fit.SampleAttenuation_per_mm is { } attenuation)
+        {
+            s = s with { SampleAttenuation_per_mm = NonNegative(attenuation, $"{where}.sampleAttenuation_per_mm") };
+        }
+
         return s;
     }
 
@@ -317,6 +339,9 @@ public sealed class FitConfiguration
 
         return (lo, hi);
     }
+
+    private static double NonNegative(double v, string where) =>
+        v >= 0 ? v : throw new FitConfigurationException($"{where}: expected a number ≥ 0.");
 
     private static double Positive(double v, string where) =>
         v > 0 ? v : throw new FitConfigurationException($"{where}: expected a positive number.");
