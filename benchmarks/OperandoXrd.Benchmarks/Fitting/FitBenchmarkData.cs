@@ -16,8 +16,9 @@ namespace OperandoXrd.Benchmarks.Fitting;
 /// The fit benchmarks' frames: NCA + LPSCl + LIC + PEEK (12 peaks) + 4 Chebyshev terms, Pawley mode, 3334 points over
 /// 1.5–11.5° 2θ (3000 in the 2–11° fit range) at λ = 0.24486 Å, simulated with the crystallography PatternCalculator and
 /// Poisson noise; three frames of a charge (NCA a shrinking, c growing). With <c>instrument</c> the fitter convolves
-/// every reflection with the Pilatus2M instrument function of calibration/bm31-pilatus2m.poni (pixel footprint,
-/// bounding-box splitting, density slope, bin), as <c>oxrd reduce</c> builds it with <c>"instrumentFunction": true</c>.
+/// every reflection with the Pilatus2M instrument function of calibration/bm31-pilatus2m.poni as <c>oxrd reduce</c>
+/// builds it with <c>"instrumentFunction": true</c> (per-bin taps from the integration matrix), on that integrator's
+/// grid (3000 bins over 1–12°: 2455 in the fit range), and the frames are rendered by the fitter's own model.
 /// </summary>
 public sealed class FitBenchmarkData
 {
@@ -96,8 +97,8 @@ public sealed class FitBenchmarkData
             return new FitBenchmarkData(x, frames, peek, configuration, null);
         }
 
-        var function = Pilatus2M(root, 2, 11);
-        return new FitBenchmarkData(x, RenderConvolved(x, peek, configuration, function), peek, configuration, function);
+        var (binGrid, function) = Pilatus2M(root, 2, 11);
+        return new FitBenchmarkData(binGrid, RenderConvolved(binGrid, peek, configuration, function), peek, configuration, function);
     }
 
     // Frames whose peaks carry the instrument function (else a fit with it cannot reach the data, ends at GoF ≈ 6 and
@@ -141,19 +142,31 @@ public sealed class FitBenchmarkData
         return frames;
     }
 
-    // As the pipeline's RunFitter builds it: footprints of the BM31 Pilatus2M geometry over the fit range ± 1°.
-    private static InstrumentFunction Pilatus2M(string root, double min, double max)
+    // As the pipeline's RunFitter builds it for "instrumentFunction": true: the integrator of the BM31 Pilatus2M geometry
+    // (3000 bins over 1–12°, bounding-box splitting, as `oxrd simulate` writes the pipeline), each bin's response through
+    // its matrix over the fit range (per-bin taps), and the ring-by-ring boxes; the patterns then live on its grid.
+    private static (double[] Grid, InstrumentFunction Function) Pilatus2M(string root, double min, double max)
     {
         var geometry = new PixelGeometry(Poni.Load(Path.Combine(root, "calibration", "bm31-pilatus2m.poni")));
-        var footprints = RadialFootprints.Compute(geometry, min - 1, max + 1, 64, geometry.Detector.CreateStaticMask());
-        return new InstrumentFunction
+        using var integrator = AzimuthalIntegrator.Create(geometry, new IntegrationOptions
         {
+            Npt = 3000,
+            RadialRange = (1, 12),
+            Split = PixelSplit.BBox,
+            PolarizationFactor = 0.99,
+        });
+        var grid = integrator.Radial.ToArray();
+        var footprints = RadialFootprints.Compute(geometry, min - 1, max + 1, 64, geometry.Detector.CreateStaticMask());
+        var bins = BinResponses.Compute(integrator.Matrix, geometry, grid, min - 0.05, max + 0.05);
+        return (grid, new InstrumentFunction
+        {
+            Bins = new BinResponse { Grid = bins.Grid, First = bins.First, Offsets = bins.Offsets, Taps = bins.Taps },
             TwoTheta = footprints.TwoThetaDeg,
             Boxes = footprints.PixelBoxes,
             SplitBoxes = footprints.SplitBoxes(PixelSplit.BBox),
             DensitySlope = footprints.DensitySlope,
             Distance_mm = geometry.Poni.Distance * 1e3,
-        };
+        });
     }
 
     public static string RepoRoot()

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using OperandoXrd.Fitting.Parameters;
 
@@ -302,7 +303,10 @@ public sealed class LevenbergMarquardt
             var end = jac.End(j);
             if (end > first)
             {
-                DenseKernels.MultiplyInPlace(jac.Column(j)[first..end], _sqrtW.AsSpan(first, end - first));
+                // Element-wise, one rounding per element: bitwise what our own loop gave (issue 12: TensorPrimitives
+                // where it is identical; Dot and the fused multiply-adds are not, see DenseKernels and SpanMath).
+                var column = jac.Column(j)[first..end];
+                TensorPrimitives.Multiply(column, _sqrtW.AsSpan(first, end - first), column);
             }
         }
 
