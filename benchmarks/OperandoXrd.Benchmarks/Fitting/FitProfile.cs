@@ -124,20 +124,7 @@ public static class FitProfile
         var a = new double[nf * nf];
         var g = new double[nf];
         var residual = Enumerable.Range(0, m).Select(i => Math.Sin(i * 0.01)).ToArray();
-        var normal = Time(repeats, () =>
-        {
-            for (var k = 0; k < nf; k++)
-            {
-                var ck = jacobian.Column(free[k]);
-                int fk = jacobian.First(free[k]), ek = jacobian.End(free[k]);
-                g[k] = ek > fk ? DenseKernels.Dot(ck[fk..ek], residual.AsSpan(fk, ek - fk)) : 0;
-                for (var l = 0; l <= k; l++)
-                {
-                    int lo = Math.Max(fk, jacobian.First(free[l])), hi = Math.Min(ek, jacobian.End(free[l]));
-                    a[k * nf + l] = hi > lo ? DenseKernels.Dot(ck[lo..hi], jacobian.Column(free[l])[lo..hi]) : 0;
-                }
-            }
-        });
+        var normal = Time(repeats, () => SequentialFitBenchmarks.NormalEquations(jacobian, free, residual, a, g, 0));
         var factor = new double[nf * nf];
         var solve = Time(repeats, () =>
         {

@@ -123,19 +123,7 @@ public class SequentialFitBenchmarks
     {
         EnsureNormalInputs();
         var nf = _free.Length;
-        for (var k = 0; k < nf; k++)
-        {
-            var ck = _jacobian.Column(_free[k]);
-            int fk = _jacobian.First(_free[k]), ek = _jacobian.End(_free[k]);
-            _g[k] = ek > fk ? DenseKernels.Dot(ck[fk..ek], _r.AsSpan(fk, ek - fk)) : 0;
-            for (var l = 0; l <= k; l++)
-            {
-                int lo = Math.Max(fk, _jacobian.First(_free[l])), hi = Math.Min(ek, _jacobian.End(_free[l]));
-                var a = hi > lo ? DenseKernels.Dot(ck[lo..hi], _jacobian.Column(_free[l])[lo..hi]) : 0;
-                _a[k * nf + l] = a + (k == l ? 1e-9 : 0);
-            }
-        }
-
+        NormalEquations(_jacobian, _free, _r, _a, _g, 1e-9);
         DenseKernels.Cholesky(_a, nf);
         DenseKernels.CholeskySolve(_a, nf, _g);
         return _g[0];
@@ -150,6 +138,25 @@ public class SequentialFitBenchmarks
         var a = j.TransposeThisAndMultiply(j) + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(_free.Length) * 1e-9;
         var g = j.TransposeThisAndMultiply(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(_r));
         return a.Cholesky().Solve(g)[0];
+    }
+
+    /// <summary>A = JᵀJ (lower triangle, + <paramref name="diagonal"/> on the diagonal) and g = Jᵀr over the free
+    /// columns' overlapping row ranges, as <see cref="LevenbergMarquardt"/> builds them.</summary>
+    internal static void NormalEquations(Jacobian jacobian, int[] free, double[] r, double[] a, double[] g, double diagonal)
+    {
+        var nf = free.Length;
+        for (var k = 0; k < nf; k++)
+        {
+            var ck = jacobian.Column(free[k]);
+            int fk = jacobian.First(free[k]), ek = jacobian.End(free[k]);
+            g[k] = ek > fk ? DenseKernels.Dot(ck[fk..ek], r.AsSpan(fk, ek - fk)) : 0;
+            for (var l = 0; l <= k; l++)
+            {
+                int lo = Math.Max(fk, jacobian.First(free[l])), hi = Math.Min(ek, jacobian.End(free[l]));
+                var value = hi > lo ? DenseKernels.Dot(ck[lo..hi], jacobian.Column(free[l])[lo..hi]) : 0;
+                a[k * nf + l] = value + (k == l ? diagonal : 0);
+            }
+        }
     }
 
     private int[] _free = [];
