@@ -58,20 +58,31 @@ public sealed class Jacobian
         _active[column] = active;
         if (active && _slot[column] < 0)
         {
-            var needed = checked((_slots + 1) * Rows);
-            if (_data.Length < needed)
-            {
-                // Grows while the set of columns ever made active grows (the first fits of a run), then never again.
-                Array.Resize(ref _data, Math.Max(needed, Math.Min(checked(2 * _data.Length), checked(Columns * Rows))));
-            }
-
-            _slot[column] = _slots++;
+            Allocate(column);
         }
     }
 
-    /// <summary>The whole column (active columns only); write only rows in [first, end) and report them with <see cref="Touch"/>.</summary>
+    /// <summary>The whole column; write only rows in [first, end) and report them with <see cref="Touch"/>. A model that
+    /// writes an inactive column (nobody reads it) gives it storage.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<double> Column(int column) => _data.AsSpan(_slot[column] * Rows, Rows);
+    public Span<double> Column(int column)
+    {
+        var slot = _slot[column];
+        return _data.AsSpan((slot >= 0 ? slot : Allocate(column)) * Rows, Rows);
+    }
+
+    private int Allocate(int column)
+    {
+        var needed = checked((_slots + 1) * Rows);
+        if (_data.Length < needed)
+        {
+            // Grows while the set of columns ever made active grows (the first fits of a run), then never again.
+            Array.Resize(ref _data, Math.Max(needed, Math.Min(checked(2 * _data.Length), checked(Columns * Rows))));
+        }
+
+        _slot[column] = _slots;
+        return _slots++;
+    }
 
     /// <summary>Records that rows [first, end) of a column may be non-zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
