@@ -1,14 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using OperandoXrd.Core.Geometry;
-using OperandoXrd.Crystallography.Cells;
-using OperandoXrd.Crystallography.Cif;
-using OperandoXrd.Crystallography.Patterns;
 using OperandoXrd.Crystallography.Profiles;
-using OperandoXrd.Crystallography.Reflections;
-using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Model;
 using OperandoXrd.Fitting.Optimization;
 using OperandoXrd.Fitting.Peek;
@@ -17,8 +10,10 @@ using OperandoXrd.Fitting.Sequential;
 namespace OperandoXrd.Benchmarks.Fitting;
 
 /// <summary>
-/// Per-frame fit cost (issue 5 target ≤ 5 ms): NCA + LPSCl + LIC + PEEK (12 peaks) + 4 Chebyshev terms, Pawley mode,
-/// ~3000 points over 2–11° 2θ at λ = 0.24486 Å, simulated with the crystallography PatternCalculator and Poisson noise.
+/// Per-frame fit cost (issue 5 target ≤ 5 ms; with <see cref="Instrument"/> issue 18's ≤ 2.5 ms and issue 15's ≤ 4 ms) on
+/// the frames of <see cref="FitBenchmarkData"/>: NCA + LPSCl + LIC + PEEK (12 peaks) + 4 Chebyshev terms, Pawley mode,
+/// ~3000 points over 2–11° 2θ at λ = 0.24486 Å. Run: <c>dotnet run -c Release --project benchmarks/OperandoXrd.Benchmarks
+/// -- --filter '*SequentialFit*'</c>; where the time goes: <c>-- --fit-profile</c>.
 /// Each call fits the next of two neighbouring frames starting from the other one's result, as in a sequence.
 /// Beside it, in the same run, lmfit (Debian python3-lmfit) fits the same pattern the xrdfit way: independent
 /// pseudo-Voigt peaks (the 12 strongest) on a cubic background, timed inside a persistent Python process.
@@ -27,7 +22,6 @@ namespace OperandoXrd.Benchmarks.Fitting;
 [SimpleJob(warmupCount: 2, iterationCount: 8)]
 public class SequentialFitBenchmarks
 {
-    private const double Lambda = 0.244860;
     private const int LmfitPeaks = 12;
     private SequentialFitter _fitter = null!;
     private WholePatternModel _model = null!;
@@ -38,8 +32,13 @@ public class SequentialFitBenchmarks
     private int _next;
     private Process? _python;
     private string? _inputPath;
+    private FitBenchmarkData _data = null!;
 
-    [GlobalSetup(Targets = [nameof(FitFrame_ThreePhasesPlusPeek), nameof(ModelWithJacobian), nameof(NormalEquations_Own), nameof(NormalEquations_MathNet)])]
+    /// <summary>Whether every reflection is convolved with the Pilatus2M instrument function (issue 15/18 target: ≤ 2.5 ms per frame).</summary>
+    [Params(false, true)]
+    public bool Instrument { get; set; }
+
+    [GlobalSetup(Targets = [nameof(FitFrame_ThreePhasesPlusPeek), nameof(ReferenceFit_FirstFrame), nameof(ModelWithJacobian), nameof(NormalEquations_Own), nameof(NormalEquations_MathNet)])]
     public void Setup() => Prepare(withLmfit: false);
 
     // The Python process only for the benchmark that uses it (each benchmark runs in its own process).
@@ -48,62 +47,21 @@ public class SequentialFitBenchmarks
 
     private void Prepare(bool withLmfit)
     {
-        var root = RepoRoot();
-        var x = Enumerable.Range(0, 3334).Select(i => 1.5 + 10.0 * i / 3333).ToArray();
-        var profile = new TchParameters(0.002, -0.0005, 0.0004, 0.002, 0.008);
-        var peek = new PeekModel(
-            new[] { 4.69, 4.54, 3.87, 3.48, 3.15, 2.90, 2.45, 2.30, 2.05, 1.92, 1.73, 1.58 }
-                .Select((d, i) => new PeekPeak(2 * Math.Asin(Lambda / (2 * d)) * 180 / Math.PI, 0.035 + 0.002 * i, 0.01, 60.0 / (1 + i))).ToList(),
-            1.5, 11.5, [400, -150, 60, -20]);
-        var grid = new PatternGrid(x, RadialUnit.TwoThetaDeg, Lambda);
-        var calculator = new PatternCalculator(grid);
-        var sim = new PatternModel { ZeroShift = 0.002, Background = [900, -250, 60] };
-        var dMin = Bragg.DFromTwoTheta(12.5, Lambda);
-        foreach (var (name, height) in new[] { ("NCA", 3e4), ("LPSCl", 1e4), ("LIC", 5e3) })
-        {
-            var phase = new PhaseModel(CifPhaseReader.ReadFile(Path.Combine(root, "calibration", "phases", name + ".cif"), name), dMin, profile, 1);
-            var only = new PatternModel();
-            only.Phases.Add(phase);
-            var y0 = new double[x.Length];
-            calculator.Calculate(only, y0);
-            phase.Scale = height / y0.Max();
-            sim.Phases.Add(phase);
-        }
-
-        sim.Contributions.Add((new PeekContribution(peek), 1.0));
-        var rng = new Random(5);
-        _frames = new (double[], double[])[3];
-        for (var f = 0; f < 3; f++)
-        {
-            sim.Phases[0].SetCell(new UnitCell(2.865 - 0.0015 * f, 2.865 - 0.0015 * f, 14.18 + 0.03 * f, 90, 90, 120));
-            var clean = new double[x.Length];
-            calculator.Calculate(sim, clean);
-            var y = clean.Select(v => Math.Max(0, Math.Round(v + Math.Sqrt(v) * Gauss(rng)))).ToArray();
-            _frames[f] = (y, y.Select(v => Math.Sqrt(Math.Max(v, 1))).ToArray());
-        }
-
-        var configuration = new FitConfiguration
-        {
-            Phases =
-            [
-                new PhaseConfiguration("NCA", Path.Combine(root, "calibration", "phases", "NCA.cif"), ["cell", "scale", "U", "W", "X", "Y"], profile),
-                new PhaseConfiguration("LPSCl", Path.Combine(root, "calibration", "phases", "LPSCl.cif"), ["cell", "scale", "W"], profile),
-                new PhaseConfiguration("LIC", Path.Combine(root, "calibration", "phases", "LIC.cif"), ["cell", "scale"], profile),
-            ],
-            Fit = new FitSettings { RangeMin = 2, RangeMax = 11 },
-        };
-        _fitter = FitSession.Create(configuration, x, Lambda, peek);
+        var data = FitBenchmarkData.Create(Instrument);
+        _frames = data.Frames;
+        _fitter = data.NewFitter();
         var reference = _fitter.Fit(0, _frames[0].Y, _frames[0].Sigma);
         var first = _fitter.Fit(1, _frames[1].Y, _frames[1].Sigma);
         _model = _fitter.Model;
         _values = first.Values;
         _f = new double[_model.PointCount];
         _jacobian = new Jacobian(_model.PointCount, _model.ParameterCount);
-        Console.WriteLine($"// reference GoF {reference.GoF:F3}, frame 1 {first.Status} GoF {first.GoF:F3} in {first.Iterations} iterations; " +
+        _data = data;
+        Console.WriteLine($"// instrument {Instrument}: reference GoF {reference.GoF:F3}, frame 1 {first.Status} GoF {first.GoF:F3} in {first.Iterations} iterations; " +
             $"{_model.ParameterCount} parameters, {_model.Parameters.FreeCount} free per frame, {_model.PointCount} points");
         if (withLmfit)
         {
-            StartLmfit(x, reference, peek);
+            StartLmfit(data.X, reference, data.Peek);
         }
     }
 
@@ -131,6 +89,17 @@ public class SequentialFitBenchmarks
         return _fitter.Fit(f, _frames[f].Y, _frames[f].Sigma).Status;
     }
 
+    private SequentialFitter _fresh = null!;
+
+    [IterationSetup(Target = nameof(ReferenceFit_FirstFrame))]
+    public void NewFitter() => _fresh = _data.NewFitter();
+
+    /// <summary>The reference fit of the first frame (issue 18 target ≤ 0.3 s): background, coarse-to-fine cell, Le Bail
+    /// cycles, Pawley intensities, the per-frame re-fit; a fresh fitter each time (built outside the measurement).</summary>
+    [Benchmark]
+    [InvocationCount(1, 1)]
+    public FrameStatus ReferenceFit_FirstFrame() => _fresh.Fit(0, _frames[0].Y, _frames[0].Sigma).Status;
+
     /// <summary>One model evaluation with the Jacobian of the per-frame free parameters (what an LM iteration costs).</summary>
     [Benchmark]
     public double ModelWithJacobian()
@@ -154,19 +123,7 @@ public class SequentialFitBenchmarks
     {
         EnsureNormalInputs();
         var nf = _free.Length;
-        for (var k = 0; k < nf; k++)
-        {
-            var ck = _jacobian.Column(_free[k]);
-            int fk = _jacobian.First(_free[k]), ek = _jacobian.End(_free[k]);
-            _g[k] = ek > fk ? DenseKernels.Dot(ck[fk..ek], _r.AsSpan(fk, ek - fk)) : 0;
-            for (var l = 0; l <= k; l++)
-            {
-                int lo = Math.Max(fk, _jacobian.First(_free[l])), hi = Math.Min(ek, _jacobian.End(_free[l]));
-                var a = hi > lo ? DenseKernels.Dot(ck[lo..hi], _jacobian.Column(_free[l])[lo..hi]) : 0;
-                _a[k * nf + l] = a + (k == l ? 1e-9 : 0);
-            }
-        }
-
+        NormalEquations(_jacobian, _free, _r, _a, _g, 1e-9);
         DenseKernels.Cholesky(_a, nf);
         DenseKernels.CholeskySolve(_a, nf, _g);
         return _g[0];
@@ -181,6 +138,25 @@ public class SequentialFitBenchmarks
         var a = j.TransposeThisAndMultiply(j) + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(_free.Length) * 1e-9;
         var g = j.TransposeThisAndMultiply(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(_r));
         return a.Cholesky().Solve(g)[0];
+    }
+
+    /// <summary>A = JᵀJ (lower triangle, + <paramref name="diagonal"/> on the diagonal) and g = Jᵀr over the free
+    /// columns' overlapping row ranges, as <see cref="LevenbergMarquardt"/> builds them.</summary>
+    internal static void NormalEquations(Jacobian jacobian, int[] free, double[] r, double[] a, double[] g, double diagonal)
+    {
+        var nf = free.Length;
+        for (var k = 0; k < nf; k++)
+        {
+            var ck = jacobian.Column(free[k]);
+            int fk = jacobian.First(free[k]), ek = jacobian.End(free[k]);
+            g[k] = ek > fk ? DenseKernels.Dot(ck[fk..ek], r.AsSpan(fk, ek - fk)) : 0;
+            for (var l = 0; l <= k; l++)
+            {
+                int lo = Math.Max(fk, jacobian.First(free[l])), hi = Math.Min(ek, jacobian.End(free[l]));
+                var value = hi > lo ? DenseKernels.Dot(ck[lo..hi], jacobian.Column(free[l])[lo..hi]) : 0;
+                a[k * nf + l] = value + (k == l ? diagonal : 0);
+            }
+        }
     }
 
     private int[] _free = [];
@@ -267,7 +243,7 @@ public class SequentialFitBenchmarks
             peaks = strongest.Select(k => new { center = k.Center, fwhm = k.Fwhm, area = k.Area }).ToArray(),
         });
         File.WriteAllText(path, json);
-        var script = Path.Combine(RepoRoot(), "benchmarks", "OperandoXrd.Benchmarks", "Fitting", "lmfit_pseudo_voigt.py");
+        var script = Path.Combine(FitBenchmarkData.RepoRoot(), "benchmarks", "OperandoXrd.Benchmarks", "Fitting", "lmfit_pseudo_voigt.py");
         _python = Process.Start(new ProcessStartInfo("/usr/bin/python3", $"\"{script}\"")
         {
             RedirectStandardInput = true,
@@ -282,31 +258,5 @@ public class SequentialFitBenchmarks
 
         _python.StandardInput.WriteLine("go");
         Console.WriteLine($"// lmfit first fit, {strongest.Count} peaks: {_python.StandardOutput.ReadLine()} (nfev, reduced χ², seconds)");
-    }
-
-    private static string RepoRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "OperandoXrd.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("repository root (OperandoXrd.sln) not found");
-    }
-
-    private static double Gauss(Random rng) =>
-        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-
-    private sealed class PeekContribution(PeekModel peek) : IPatternContribution
-    {
-        public string Name => "PEEK";
-
-        public void AddTo(PatternGrid grid, Span<double> y) => peek.AddTo(grid.TwoTheta, y);
     }
 }

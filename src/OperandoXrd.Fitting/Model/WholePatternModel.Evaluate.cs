@@ -144,7 +144,8 @@ public sealed partial class WholePatternModel
             }
 
             var shape = TchPseudoVoigt.Shape(tch, pos);
-            var half = (Options.WindowFwhm * shape.Fwhm) + (Math.Max(phase.Taps[g].Max, -phase.Taps[g].Min) * _meanStep);
+            var window = WindowOf(shape, anyWidth);
+            var half = (window * shape.Fwhm) + (Math.Max(phase.Taps[g].Max, -phase.Taps[g].Min) * _meanStep);
             if (pos + half < lo || pos - half > hi || !(shape.Fwhm > 0))
             {
                 continue;
@@ -161,7 +162,7 @@ public sealed partial class WholePatternModel
             var dIntensityDs = intensity * (Math.Tan(thetaRad) - 2 / Math.Tan(thetaRad)) * dThetaDs;
             var area = scale * intensity;
             var taps = phase.Taps[g];
-            var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
+            var (start, count) = _convolved.Window(shape, taps, window);
             if (count == 0)
             {
                 continue;

@@ -18,11 +18,17 @@ public sealed partial class WholePatternModel
     /// back. Such intensities are first raised to a seed of <see cref="PartitionSeed"/> × the phase's largest
     /// intensity: next to a strong overlapping peak the seed keeps a negligible share, alone it takes what is there.
     /// </remarks>
-    public void PartitionIntensities(Span<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> weight)
+    /// <param name="p">Parameters; the partitioned intensities are written into it.</param>
+    /// <param name="y">Observed pattern on the fit range.</param>
+    /// <param name="weight">1/σ² per point.</param>
+    /// <param name="calculated">The model at <paramref name="p"/> as already evaluated (the optimizer's last step), or
+    /// empty: it saves one evaluation unless a seed changes <paramref name="p"/>.</param>
+    public void PartitionIntensities(Span<double> p, ReadOnlySpan<double> y, ReadOnlySpan<double> weight, ReadOnlySpan<double> calculated = default)
     {
         var n = _x.Length;
         var calc = _partitionCalc;
         var nonPhase = _partitionNonPhase;
+        var seeded = false;
         for (var k = 0; k < _phases.Length; k++)
         {
             var phase = _phases[k];
@@ -43,11 +49,20 @@ public sealed partial class WholePatternModel
                 if (p[phase.Intensity + g] < seed && PeakInRange(k, g, p))
                 {
                     p[phase.Intensity + g] = seed;
+                    seeded = true;
                 }
             }
         }
 
-        Evaluate(p, calc, null);
+        if (seeded || calculated.Length != n)
+        {
+            Evaluate(p, calc, null);
+        }
+        else
+        {
+            calculated.CopyTo(calc);
+        }
+
         EvaluateNonPhase(p, nonPhase);
         var lambda = Options.Wavelength;
         double lo = _x[0], hi = _x[^1];
@@ -77,7 +92,7 @@ public sealed partial class WholePatternModel
                 var shape = TchPseudoVoigt.Shape(tch, pos);
 
                 var taps = phase.Taps[g];
-                var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
+                var (start, count) = _convolved.Window(shape, taps, WindowOf(shape, widthDerivatives: false));
                 if (count == 0)
                 {
                     continue;

@@ -230,7 +230,7 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
         var tch = new TchParameters(p[block.Width], p[block.Width + 1], p[block.Width + 2], p[block.Width + 3], p[block.Width + 4], p[block.Width + 5]);
         var shape = TchPseudoVoigt.Shape(tch, pos);
         var taps = block.Taps[group];
-        var (start, count) = _convolved.Window(shape, taps, Options.WindowFwhm);
+        var (start, count) = _convolved.Window(shape, taps, WindowOf(shape, widthDerivatives: false));
         if (count == 0 || !(shape.Fwhm > 0))
         {
             return 0;
@@ -260,6 +260,20 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
 
         return result;
     }
+
+    /// <summary>
+    /// Half-window (FWHMs) of a pure Gaussian (η = 0: no Lorentzian width, as in the reference fit's coarse-to-fine
+    /// stages, where the profiles are broadened to Gaussians of 0.25° and 0.08°). At 5 FWHM the Gaussian is
+    /// 2⁻¹⁰⁰ ≈ 8e-31 of its height: what the 15-FWHM window (<see cref="WholePatternOptions.WindowFwhm"/>, there for the
+    /// Lorentzian's tails) adds beyond it is below the last bit of any pattern value, so the values are the same while
+    /// a 0.25° Gaussian's window shrinks from ~2500 grid points to ~830.
+    /// </summary>
+    public const double GaussianWindowFwhm = 5;
+
+    // The window of a reflection: the configured one, or the Gaussian one for η = 0 unless the H_G/H_L derivatives are
+    // wanted (∂P/∂H_L = (L − G)·∂η/∂H_L + … keeps the Lorentzian's tails even at η = 0).
+    private double WindowOf(in TchShape shape, bool widthDerivatives) =>
+        shape.Eta == 0 && !widthDerivatives ? Math.Min(Options.WindowFwhm, GaussianWindowFwhm) : Options.WindowFwhm;
 
     private double Step(int i) => i == 0 ? _x[1] - _x[0] : i == _x.Length - 1 ? _x[^1] - _x[^2] : 0.5 * (_x[i + 1] - _x[i - 1]);
 

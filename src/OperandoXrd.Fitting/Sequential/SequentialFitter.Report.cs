@@ -112,7 +112,8 @@ public sealed partial class SequentialFitter
             ZeroEsd = esd[_model.ZeroIndex],
             Values = result.Values,
             Esd = esd,
-            ParameterNames = parameters.Names.ToArray(),
+            // The names are fixed for the model's life: one array shared by every frame's result.
+            ParameterNames = _names is { } names && names.Length == n ? names : _names = [.. parameters.Names],
         };
     }
 }

@@ -38,6 +38,8 @@ public sealed partial class SequentialFitter
     private double _referenceGoF = double.NaN;
     private double[]? _lastGood;
     private double[]? _previous;
+    private double[] _previousBuffer = [], _lastGoodBuffer = [];
+    private string[]? _names;
     private bool _previousGood;
     private int _goodSinceRepartition;
 
@@ -221,6 +223,17 @@ public sealed partial class SequentialFitter
         return w;
     }
 
+    private static double[] Keep(ref double[] buffer, ReadOnlySpan<double> values)
+    {
+        if (buffer.Length != values.Length)
+        {
+            buffer = new double[values.Length];
+        }
+
+        values.CopyTo(buffer);
+        return buffer;
+    }
+
     private FrameFit FitFrame(int frame, int masked)
     {
         var parameters = _model.Parameters;
@@ -275,17 +288,20 @@ public sealed partial class SequentialFitter
         }
 
         var gate = GateReason(result, start);
-        _previous = parameters.Values.ToArray();
+        // Kept in buffers of their own (not the reference's, not a result's): no allocation per frame.
+        _previous = Keep(ref _previousBuffer, parameters.Values);
         _previousGood = gate is null;
         if (gate is null)
         {
-            _lastGood = _previous;
             if (_settings.RepartitionEvery > 0 && _settings.Mode == FitMode.Pawley && ++_goodSinceRepartition >= _settings.RepartitionEvery)
             {
                 _goodSinceRepartition = 0;
-                _model.PartitionIntensities(parameters.Values, _y, Weights());
-                _lastGood = _previous = parameters.Values.ToArray();
+                // The optimizer's last evaluation is the model at these values: the partition need not evaluate it again.
+                _model.PartitionIntensities(parameters.Values, _y, Weights(), _lm.LastValues.SequenceEqual(parameters.Values) ? _lm.LastModel : default);
+                _previous = Keep(ref _previousBuffer, parameters.Values);
             }
+
+            _lastGood = Keep(ref _lastGoodBuffer, _previous);
         }
 
         return Report(frame, result, gate is null ? FrameStatus.Ok : FrameStatus.Gated, Join(Join(gate ?? "", Undetermined(result)), masked), iterations, startedFrom, retried, masked);
