@@ -21,6 +21,9 @@ public sealed class RunStatistics
     /// <summary>Frames the source knows of (grows in live mode).</summary>
     public int FramesKnown { get; set; }
 
+    /// <summary>Live: which rule ended the run (end of scan, expected count, marker, idle timeout, stop); null offline.</summary>
+    public string? EndedBy { get; set; }
+
     public void Read(long ticks)
     {
         Interlocked.Increment(ref _read);
@@ -125,6 +128,9 @@ public sealed record RunSummary(
 
     /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
     public IReadOnlyList<string> MissingFiles { get; init; } = [];
+
+    /// <summary>Live: which rule ended the run ("idle timeout: …", "end marker … present", "all 300 frames of the acquisition written …"); null offline.</summary>
+    public string? EndedBy { get; init; }
 
     /// <summary>New phases (or unindexed peaks) the emergence detector reported, in order.</summary>
     public IReadOnlyList<Fitting.Emergence.EmergenceEvent> Emergence { get; init; } = [];
