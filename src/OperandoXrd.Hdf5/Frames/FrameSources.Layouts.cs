@@ -117,6 +117,9 @@ public static partial class FrameSources
         return $"virtual dataset over {files.ToString(CultureInfo.InvariantCulture)} file(s)";
     }
 
+    /// <summary>Opens a file another process may be writing, for a look at its metadata.</summary>
+    internal static Hdf5File OpenForLook(string file) => OpenMetadata(file, follow: true);
+
     private static Hdf5File OpenMetadata(string file, bool follow, string? dataset = null)
     {
         if (!File.Exists(file))

@@ -310,7 +310,8 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
             {
                 // A SWMR file can grow past its extent, but only the last file of a series is still being written:
                 // polling the others would reopen every finished file at every look.
-                if (!s.IsMissing && (s.Count < s.Capacity || (s.Stack.IsSwmr && ReferenceEquals(s, _segments[^1]))))
+                // A resizable dataset (BLISS) grows its extent frame by frame, with or without SWMR: also looked at when full.
+                if (!s.IsMissing && (s.Count < s.Capacity || ((s.Stack.IsSwmr || s.Stack.Extensible) && ReferenceEquals(s, _segments[^1]))))
                 {
                     Update(s);
                 }
@@ -375,16 +376,21 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
         {
             foreach (var file in _endTimes.Select(e => e.File).Distinct(StringComparer.Ordinal))
             {
-                using var h5 = Hdf5File.Open(file, new Hdf5OpenOptions { DisableFileLocking = true });
+                // The scan file is usually open already (the frames are in it): HDF5 refuses a second open with other
+                // properties, and the segment's handle is as fresh as the last count (a non-SWMR file is re-opened at
+                // every look), which is what the order "end first, then count" needs.
+                var open = _segments.Find(s => !s.IsMissing && s.Stack.IsOpen && string.Equals(s.Stack.File, file, StringComparison.Ordinal));
+                using var own = open is null ? FrameSources.OpenForLook(file) : null;
+                var h5 = open?.Stack.OpenedFile ?? own!;
                 if (_endTimes.Where(e => e.File == file).Any(e => h5.GetObjectKind(e.Path) != Hdf5ObjectKind.Dataset))
                 {
                     return null;
                 }
             }
         }
-        catch (Hdf5Exception)
+        catch (Exception e) when (e is Hdf5Exception or FrameSourceException)
         {
-            // A SWMR writer's file wants a SWMR open, a file caught mid-flush may not open: the next look tries again.
+            // A file caught mid-flush may not open: the next look tries again.
             return null;
         }
 
@@ -710,9 +716,11 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
         var planned = _segments[0].Candidates.PlannedFrames;
         // The acquisition's planned frame count decides when known (a series may still get files); otherwise every
         // pre-sized dataset is full.
-        // A followed folder or a listed file still to come may bring more files: then only the planned count ends it.
+        // A followed folder or a listed file still to come may bring more files, a dataset that can grow more frames,
+        // and a BLISS scan says when it is over (end_time): then a full extent does not end the scan.
         IsComplete = planned is int p && p > 0
             ? total >= p
-            : total > 0 && _segments.TrueForAll(s => s.Count >= s.Capacity) && _followed?.Inputs.MayGrow != true;
+            : total > 0 && _segments.TrueForAll(s => s.Count >= s.Capacity)
+              && (!_follow || (_followed?.Inputs.MayGrow != true && _endTimes.Count == 0 && _segments.TrueForAll(s => s.IsMissing || s.FixedCount is not null || !s.Stack.Extensible)));
     }
 }
