@@ -1,6 +1,6 @@
 """The detector for the end-of-scan tests: re-writes a finished LIMA series into TARGET at PERIOD_S per frame, as LIMA
 saves (pre-sized dataset, one chunk per frame, flush after each frame, no SWMR, the next file once one is full).
-Options: --start-delay S  wait S seconds before creating the first file (the reader is started on an empty folder);
+Options: --start-delay S  wait S seconds before creating the first file;
 --no-nb-frames  leave acquisition/nb_frames out (the reader cannot know the acquisition's size);
 --marker NAME  create TARGET/NAME once the last frame is flushed (an end marker).
 Prints "flushed <index>" after each frame and "done" at the end.
