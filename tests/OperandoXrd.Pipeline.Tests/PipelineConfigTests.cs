@@ -46,9 +46,41 @@ public sealed class PipelineConfigTests
     [InlineData(""" "integration": { "polarization": 1.5 } """, "integration.polarization: 1.5 is outside [-1, 1]")]
     [InlineData(""" "echem": { "activeMass_mg": 0 } """, "echem.activeMass_mg: 0 must be positive")]
     [InlineData(""" "name": 12 """, "p.json: name: expected a string")]
+    [InlineData(""" "integration": { "nptt": 100 } """, "unknown key 'nptt'; known: npt, unit, range, split, polarization, flip")]
+    [InlineData(""" "fit": { "maxIteration": 5 } """, "p.json: fit: unknown key 'maxIteration'")]
+    [InlineData(""" "fit": { "maxIterations": "many" } """, "p.json: fit.maxIterations: expected a whole number")]
+    [InlineData(""" "background": { "chebyshev": 30 } """, "p.json: background.chebyshev: 30 terms is outside 0..24")]
+    [InlineData(""" "emergence": { "treshold": 5 } """, "p.json: emergence: unknown key 'treshold'")]
+    [InlineData(""" "emergence": { "persistence": 2.5 } """, "p.json: emergence.persistence: expected a whole number")]
+    [InlineData(""" "emergence": { "library": 3 } """, "p.json: emergence.library: expected a path or a list of paths")]
+    [InlineData(""" "input": [ "a.h5", 3 ] """, "p.json: input: expected a string, found Number")]
     public void A_bad_file_is_refused_naming_file_and_key(string body, string expected)
     {
         var e = Assert.Throws<PipelineConfigException>(() => Parse(body));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_emergence_section_is_typed_with_its_defaults_and_paths()
+    {
+        var folder = Directory.CreateTempSubdirectory("oxrd-emergence-config-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "Ni3S4.cif"), "data_x\n");
+            var config = PipelineConfig.Parse("{" + Phases + """, "emergence": { "threshold": 4, "persistence": 3, "library": ".", "candidates": "Ni3S4.cif" } }""",
+                Path.Combine(folder, "p.json"), folder);
+            var defaults = new Fitting.Emergence.EmergenceOptions();
+            Assert.True(config.Emergence.Enabled);
+            Assert.Equal(4, config.Emergence.Options.Threshold);
+            Assert.Equal(Math.Min(defaults.CompanionThreshold, 4), config.Emergence.Options.CompanionThreshold);
+            Assert.Equal(3, config.Emergence.Options.Persistence);
+            Assert.Equal(defaults.MaxStrain, config.Emergence.Options.MaxStrain);
+            Assert.Equal([folder], config.Emergence.Library);
+            Assert.Equal([Path.Combine(folder, "Ni3S4.cif")], config.Emergence.Candidates);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
+using OperandoXrd.Core.Configuration;
 
 namespace OperandoXrd.Campaigns.Files;
 
@@ -52,52 +52,13 @@ public sealed class CampaignFileEntry
 internal sealed partial class CampaignJsonContext : JsonSerializerContext;
 
 /// <summary>Reads a campaign file; every error names the file (and the key or scan).</summary>
-public static partial class CampaignFile
+public static class CampaignFile
 {
-    public static CampaignFileEntry Read(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CampaignException($"{path}: cannot read the campaign file: {e.Message}", e);
-        }
+    public static CampaignFileEntry Read(string path) =>
+        Parse(StrictJson.ReadFile(path, "campaign file", (message, e) => new CampaignException(message, e)), path);
 
-        return Parse(text, path);
-    }
-
-    public static CampaignFileEntry Parse(string json, string source)
-    {
-        CampaignFileEntry? entry;
-        try
-        {
-            entry = JsonSerializer.Deserialize(json, CampaignJsonContext.Default.CampaignFileEntry);
-        }
-        catch (JsonException e)
-        {
-            // System.Text.Json names an unmapped key inside its sentence ("The JSON property 'x' could not be
-            // mapped..."); say it the way the pipeline file does.
-            var unknown = UnknownKey().Match(e.Message);
-            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (at {e.Path})";
-            throw new CampaignException(unknown.Success
-                ? $"{source}: unknown key '{unknown.Groups[1].Value}'{where}; known: name, pipeline, scans; per scan: label, input, pipeline, echem, peek, poni, overrides"
-                : $"{source}: {FirstSentence(e.Message)}{where}", e);
-        }
-
-        return entry ?? throw new CampaignException($"{source}: the campaign file is empty (null)");
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message.TrimEnd('.');
-    }
-
-    [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
-    private static partial Regex UnknownKey();
+    public static CampaignFileEntry Parse(string json, string source) =>
+        StrictJson.Read(json, CampaignJsonContext.Default.CampaignFileEntry, source, (message, e) => new CampaignException(message, e));
 }
 
 /// <summary>A campaign that cannot run as written (exit code 2): the message names the file, the scan and the problem.</summary>

@@ -35,6 +35,23 @@ public static partial class StrictJson
         }
     }
 
+    /// <summary>
+    /// The text of the configuration file at <paramref name="path"/>; an unreadable file becomes
+    /// <paramref name="fail"/>("path: cannot read the <paramref name="what"/>: reason", cause).
+    /// </summary>
+    public static string ReadFile(string path, string what, Func<string, Exception, Exception> fail)
+    {
+        ArgumentNullException.ThrowIfNull(fail);
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw fail($"{path}: cannot read the {what}: {e.Message}", e);
+        }
+    }
+
     /// <summary>"file: section.key: what is wrong (line n)." for one of System.Text.Json's exceptions.</summary>
     public static string Describe(JsonException error, string source, JsonTypeInfo? root = null)
     {
@@ -47,11 +64,13 @@ public static partial class StrictJson
             var key = unmapped.Groups[1].Value;
             // The path may or may not end in the key itself; the message names the section that has no such key.
             var section = path.EndsWith(key, StringComparison.Ordinal) ? path[..^key.Length].TrimEnd('.') : path;
-            return $"{source}: {(section.Length > 0 ? section + ": " : "")}unknown key '{key}'{line}.";
+            var known = (section.Length == 0 ? root : KeyType(root, section).Info)?.Properties.Select(p => p.Name).ToList();
+            var hint = known is { Count: > 0 } ? $"; known: {string.Join(", ", known)}" : "";
+            return $"{source}: {(section.Length > 0 ? section + ": " : "")}unknown key '{key}'{hint}{line}.";
         }
 
         // System.Text.Json names the containing type, not the key's: find the key's type from the metadata.
-        var what = NotConverted().IsMatch(error.Message) && KeyType(root, path) is { } keyType
+        var what = NotConverted().IsMatch(error.Message) && KeyType(root, path).Type is { } keyType
             ? $"expected {Expected(keyType)}"
             : FirstSentence(error.Message);
         return $"{source}: {(path.Length > 0 ? path + ": " : "")}{what}{line}.";
@@ -61,24 +80,37 @@ public static partial class StrictJson
     private static string Where(string? path) =>
         string.IsNullOrEmpty(path) ? "" : path.TrimStart('$').TrimStart('.').Replace("['", ".", StringComparison.Ordinal).Replace("']", "", StringComparison.Ordinal).TrimStart('.');
 
-    /// <summary>The declared type of the key at <paramref name="path"/> ("integration.npt"), or null.</summary>
-    private static Type? KeyType(JsonTypeInfo? root, string path)
+    /// <summary>The declared type of the key at <paramref name="path"/> ("integration.npt", "phases[0]") and its metadata, or nulls.</summary>
+    private static (Type? Type, JsonTypeInfo? Info) KeyType(JsonTypeInfo? root, string path)
     {
         var info = root;
         Type? type = null;
-        foreach (var key in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
         {
+            // "phases[0]": the key "phases", then its element type once per index.
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var key = bracket < 0 ? part : part[..bracket];
             var property = info?.Properties.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.Ordinal));
             if (property is null)
             {
-                return null;
+                return (null, null);
             }
 
             type = property.PropertyType;
+            for (var i = bracket; i >= 0 && type is not null; i = part.IndexOf('[', i + 1))
+            {
+                type = type.GetElementType();
+            }
+
+            if (type is null)
+            {
+                return (null, null);
+            }
+
             info = info!.Options.TryGetTypeInfo(Nullable.GetUnderlyingType(type) ?? type, out var next) ? next : null;
         }
 
-        return type;
+        return (type, info);
     }
 
     private static string Expected(Type type) => Expected(type.ToString());

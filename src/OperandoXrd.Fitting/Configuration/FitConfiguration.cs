@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using OperandoXrd.Core.Configuration;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Parameters;
 
@@ -95,17 +95,12 @@ public sealed record FitSettings
 }
 
 /// <summary>
-/// Typed reader for the parts of a pipeline JSON that the fitter uses: "phases", "fit" and "background".
-/// Other sections belong to other stages and are ignored here; unknown keys inside these three are errors that
-/// name the key and the file.
+/// The fitter's configuration: "phases", "fit", "background" and "instrument" of a pipeline file, read through the
+/// source-generated <see cref="FitSectionsFile"/> (unknown keys inside these sections are errors naming the key and
+/// the file), with defaults applied, paths resolved and values checked.
 /// </summary>
 public sealed class FitConfiguration
 {
-    private static readonly string[] PhaseKeys = ["name", "cif", "refine", "profile"];
-    private static readonly string[] ProfileKeys = ["U", "V", "W", "X", "Y", "Z"];
-    private static readonly string[] FitKeys = ["mode", "range", "exclude", "carryOver", "order", "refine", "referenceFrame", "maxGoFRatio", "maxRelativeCellChange", "repartitionEvery", "maxIterations", "instrumentFunction"];
-    private static readonly string[] BackgroundKeys = ["peek", "chebyshev"];
-
     public required IReadOnlyList<PhaseConfiguration> Phases { get; init; }
 
     public required FitSettings Fit { get; init; }
@@ -120,125 +115,83 @@ public sealed class FitConfiguration
     /// <exception cref="FitConfigurationException">Unreadable JSON, unknown keys, wrong types or values.</exception>
     public static FitConfiguration Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FitConfigurationException($"{path}: cannot read the pipeline file: {e.Message}", e);
-        }
-
+        var text = StrictJson.ReadFile(path, "pipeline file", (message, e) => new FitConfigurationException(message, e));
         return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
     }
 
-    /// <summary>Parses pipeline JSON; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public static FitConfiguration Parse(string json, string source, string baseDirectory)
+    /// <summary>Parses pipeline JSON; relative paths resolve against <paramref name="baseDirectory"/>. Sections of other stages are skipped.</summary>
+    public static FitConfiguration Parse(string json, string source, string baseDirectory) =>
+        FromFile(StrictJson.Read(json, FitJsonContext.Default.FitOnlyPipelineFile, source, (message, e) => new FitConfigurationException(message, e)), source, baseDirectory);
+
+    /// <summary>The configuration from the sections as written (already read by a source-generated context).</summary>
+    /// <exception cref="FitConfigurationException">A missing or bad value; the message names the file and key.</exception>
+    public static FitConfiguration FromFile(FitSectionsFile file, string source, string baseDirectory)
     {
-        JsonDocument doc;
-        try
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Phases is not { Length: > 0 } phaseEntries)
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            throw new FitConfigurationException($"{source}: not valid JSON: {e.Message}", e);
+            throw new FitConfigurationException($"{source}: \"phases\" must be a non-empty array.");
         }
 
-        using (doc)
+        var phases = new List<PhaseConfiguration>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < phaseEntries.Length; index++)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            var where = $"{source}: phases[{index}]";
+            var phase = phaseEntries[index] ?? throw new FitConfigurationException($"{where}: expected a JSON object.");
+            var name = RequireString(phase.Name, "name", where);
+            if (!names.Add(name))
             {
-                throw new FitConfigurationException($"{source}: the pipeline file must be a JSON object.");
+                throw new FitConfigurationException($"{where}: phase name '{name}' is used twice.");
             }
 
-            if (!root.TryGetProperty("phases", out var phasesElement) || phasesElement.ValueKind != JsonValueKind.Array || phasesElement.GetArrayLength() == 0)
-            {
-                throw new FitConfigurationException($"{source}: \"phases\" must be a non-empty array.");
-            }
-
-            var phases = new List<PhaseConfiguration>();
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var index = 0;
-            foreach (var phase in phasesElement.EnumerateArray())
-            {
-                var where = $"{source}: phases[{index}]";
-                CheckKeys(phase, PhaseKeys, where);
-                var name = RequireString(phase, "name", where);
-                if (!names.Add(name))
-                {
-                    throw new FitConfigurationException($"{where}: phase name '{name}' is used twice.");
-                }
-
-                var cif = RequireString(phase, "cif", where);
-                var refine = phase.TryGetProperty("refine", out var r) ? StringList(r, $"{where}.refine") : ["cell", "scale"];
-                TchParameters? profile = null;
-                if (phase.TryGetProperty("profile", out var pr) && pr.ValueKind != JsonValueKind.Null)
-                {
-                    CheckKeys(pr, ProfileKeys, $"{where}.profile");
-                    double Get(string key) => pr.TryGetProperty(key, out var v)
-                        ? v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FitConfigurationException($"{where}.profile.{key}: expected a number.")
-                        : 0;
-                    profile = new TchParameters(Get("U"), Get("V"), Get("W"), Get("X"), Get("Y"), Get("Z"));
-                }
-
-                phases.Add(new PhaseConfiguration(name, Path.GetFullPath(Path.Combine(baseDirectory, cif)), refine, profile));
-                index++;
-            }
-
-            var settings = new FitSettings();
-            if (root.TryGetProperty("fit", out var fit) && fit.ValueKind != JsonValueKind.Null)
-            {
-                settings = ParseFit(fit, $"{source}: fit", settings);
-            }
-
-            if (root.TryGetProperty("background", out var background) && background.ValueKind != JsonValueKind.Null)
-            {
-                var where = $"{source}: background";
-                CheckKeys(background, BackgroundKeys, where);
-                if (background.TryGetProperty("chebyshev", out var cheb))
-                {
-                    var terms = Int(cheb, $"{where}.chebyshev");
-                    if (terms is < 0 or > 24)
-                    {
-                        throw new FitConfigurationException($"{where}.chebyshev: {terms} terms is outside 0..24.");
-                    }
-
-                    settings = settings with { ChebyshevTerms = terms };
-                }
-
-                if (background.TryGetProperty("peek", out var peek) && peek.ValueKind != JsonValueKind.Null)
-                {
-                    if (peek.ValueKind != JsonValueKind.String)
-                    {
-                        throw new FitConfigurationException($"{where}.peek: expected a file path string.");
-                    }
-
-                    settings = settings with { PeekModel = Path.GetFullPath(Path.Combine(baseDirectory, peek.GetString()!)) };
-                }
-            }
-
-            InstrumentProfile? instrument = null;
-            if (root.TryGetProperty("instrument", out var instrumentElement) && instrumentElement.ValueKind != JsonValueKind.Null)
-            {
-                var file = RequireStringValue(instrumentElement, $"{source}: instrument");
-                instrument = InstrumentProfile.Load(Path.GetFullPath(Path.Combine(baseDirectory, file)));
-            }
-
-            return new FitConfiguration { Phases = phases, Fit = settings, Instrument = instrument };
+            var cif = RequireString(phase.Cif, "cif", where);
+            var refine = phase.Refine is { } r ? StringList(r, $"{where}.refine") : ["cell", "scale"];
+            var profile = phase.Profile is { } p ? new TchParameters(p.U ?? 0, p.V ?? 0, p.W ?? 0, p.X ?? 0, p.Y ?? 0, p.Z ?? 0) : (TchParameters?)null;
+            phases.Add(new PhaseConfiguration(name, Path.GetFullPath(Path.Combine(baseDirectory, cif)), refine, profile));
         }
+
+        var settings = new FitSettings();
+        if (file.Fit is { } fit)
+        {
+            settings = FromFile(fit, $"{source}: fit", settings);
+        }
+
+        if (file.Background is { } background)
+        {
+            var where = $"{source}: background";
+            if (background.Chebyshev is { } terms)
+            {
+                if (terms is < 0 or > 24)
+                {
+                    throw new FitConfigurationException($"{where}.chebyshev: {terms} terms is outside 0..24.");
+                }
+
+                settings = settings with { ChebyshevTerms = terms };
+            }
+
+            if (background.Peek is { } peek)
+            {
+                settings = settings with { PeekModel = Path.GetFullPath(Path.Combine(baseDirectory, RequireString(peek, "peek", where))) };
+            }
+        }
+
+        var instrument = file.Instrument switch
+        {
+            null => null,
+            { } name when !string.IsNullOrWhiteSpace(name) => InstrumentProfile.Load(Path.GetFullPath(Path.Combine(baseDirectory, name))),
+            _ => throw new FitConfigurationException($"{source}: instrument: expected a non-empty string."),
+        };
+        return new FitConfiguration { Phases = phases, Fit = settings, Instrument = instrument };
     }
 
-    private static FitSettings ParseFit(JsonElement fit, string where, FitSettings s)
+    private static FitSettings FromFile(FitSettingsFile fit, string where, FitSettings s)
     {
-        CheckKeys(fit, FitKeys, where);
-        if (fit.TryGetProperty("mode", out var mode))
+        if (fit.Mode is { } mode)
         {
             s = s with
             {
-                Mode = RequireStringValue(mode, $"{where}.mode") switch
+                Mode = RequireString(mode, "mode", where) switch
                 {
                     "pawley" => FitMode.Pawley,
                     "lebail" or "le-bail" or "leBail" => FitMode.LeBail,
@@ -248,34 +201,22 @@ public sealed class FitConfiguration
             };
         }
 
-        if (fit.TryGetProperty("range", out var range))
+        if (fit.Range is { } range)
         {
             var (lo, hi) = Interval(range, $"{where}.range");
             s = s with { RangeMin = lo, RangeMax = hi };
         }
 
-        if (fit.TryGetProperty("exclude", out var exclude))
+        if (fit.Exclude is { } exclude)
         {
-            if (exclude.ValueKind != JsonValueKind.Array)
-            {
-                throw new FitConfigurationException($"{where}.exclude: expected an array of [min, max] pairs.");
-            }
-
-            var list = new List<(double, double)>();
-            var i = 0;
-            foreach (var e in exclude.EnumerateArray())
-            {
-                list.Add(Interval(e, $"{where}.exclude[{i++}]"));
-            }
-
-            s = s with { Exclude = list };
+            s = s with { Exclude = [.. exclude.Select((e, i) => Interval(e, $"{where}.exclude[{i}]"))] };
         }
 
-        if (fit.TryGetProperty("carryOver", out var carry))
+        if (fit.CarryOver is { } carry)
         {
             s = s with
             {
-                CarryOver = RequireStringValue(carry, $"{where}.carryOver") switch
+                CarryOver = RequireString(carry, "carryOver", where) switch
                 {
                     "gated" => CarryOver.Gated,
                     "reference" => CarryOver.Reference,
@@ -284,11 +225,11 @@ public sealed class FitConfiguration
             };
         }
 
-        if (fit.TryGetProperty("order", out var order))
+        if (fit.Order is { } order)
         {
             s = s with
             {
-                Order = RequireStringValue(order, $"{where}.order") switch
+                Order = RequireString(order, "order", where) switch
                 {
                     "forward" => FitOrder.Forward,
                     "reverse" => FitOrder.Reverse,
@@ -297,7 +238,7 @@ public sealed class FitConfiguration
             };
         }
 
-        if (fit.TryGetProperty("refine", out var refine))
+        if (fit.Refine is { } refine)
         {
             var list = StringList(refine, $"{where}.refine");
             foreach (var name in list)
@@ -311,82 +252,55 @@ public sealed class FitConfiguration
             s = s with { Refine = list };
         }
 
-        if (fit.TryGetProperty("referenceFrame", out var reference) && reference.ValueKind != JsonValueKind.Null)
+        if (fit.ReferenceFrame is { } reference)
         {
-            s = s with { ReferenceFrame = Int(reference, $"{where}.referenceFrame") };
+            s = s with { ReferenceFrame = reference };
         }
 
-        if (fit.TryGetProperty("maxGoFRatio", out var gof))
+        if (fit.MaxGoFRatio is { } gof)
         {
             s = s with { MaxGoFRatio = Positive(gof, $"{where}.maxGoFRatio") };
         }
 
-        if (fit.TryGetProperty("maxRelativeCellChange", out var change))
+        if (fit.MaxRelativeCellChange is { } change)
         {
             s = s with { MaxRelativeCellChange = Positive(change, $"{where}.maxRelativeCellChange") };
         }
 
-        if (fit.TryGetProperty("repartitionEvery", out var every))
+        if (fit.RepartitionEvery is { } every)
         {
-            s = s with { RepartitionEvery = Math.Max(0, Int(every, $"{where}.repartitionEvery")) };
+            s = s with { RepartitionEvery = Math.Max(0, every) };
         }
 
-        if (fit.TryGetProperty("maxIterations", out var iterations))
+        if (fit.MaxIterations is { } iterations)
         {
-            s = s with { MaxIterations = Math.Max(1, Int(iterations, $"{where}.maxIterations")) };
+            s = s with { MaxIterations = Math.Max(1, iterations) };
         }
 
-        if (fit.TryGetProperty("instrumentFunction", out var instrument))
+        if (fit.InstrumentFunction is { } instrument)
         {
-            if (instrument.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                throw new FitConfigurationException($"{where}.instrumentFunction must be true or false.");
-            }
-
-            s = s with { InstrumentFunction = instrument.GetBoolean() };
+            s = s with { InstrumentFunction = instrument };
         }
 
         return s;
     }
 
-    private static void CheckKeys(JsonElement element, string[] allowed, string where)
+    private static string RequireString(string? value, string key, string where) =>
+        value is null ? throw new FitConfigurationException($"{where}: missing \"{key}\".")
+        : !string.IsNullOrWhiteSpace(value) ? value
+        : throw new FitConfigurationException($"{where}.{key}: expected a non-empty string.");
+
+    private static List<string> StringList(string?[] values, string where) =>
+        [.. values.Select((v, i) => !string.IsNullOrWhiteSpace(v) ? v : throw new FitConfigurationException($"{where}[{i}]: expected a non-empty string."))];
+
+    private static (double, double) Interval(double[]? v, string where)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new FitConfigurationException($"{where}: expected a JSON object.");
-        }
-
-        var unknown = element.EnumerateObject().Select(p => p.Name).Where(n => !allowed.Contains(n, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new FitConfigurationException($"{where}: unknown key{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => $"'{u}'"))} (allowed: {string.Join(", ", allowed)}).");
-        }
-    }
-
-    private static string RequireString(JsonElement element, string key, string where) =>
-        element.TryGetProperty(key, out var v) ? RequireStringValue(v, $"{where}.{key}") : throw new FitConfigurationException($"{where}: missing \"{key}\".");
-
-    private static string RequireStringValue(JsonElement v, string where) =>
-        v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()) ? v.GetString()! : throw new FitConfigurationException($"{where}: expected a non-empty string.");
-
-    private static List<string> StringList(JsonElement v, string where)
-    {
-        if (v.ValueKind != JsonValueKind.Array)
-        {
-            throw new FitConfigurationException($"{where}: expected an array of strings.");
-        }
-
-        return [.. v.EnumerateArray().Select((e, i) => RequireStringValue(e, $"{where}[{i}]"))];
-    }
-
-    private static (double, double) Interval(JsonElement v, string where)
-    {
-        if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2 || v[0].ValueKind != JsonValueKind.Number || v[1].ValueKind != JsonValueKind.Number)
+        if (v is not { Length: 2 })
         {
             throw new FitConfigurationException($"{where}: expected [min, max] in degrees 2θ.");
         }
 
-        double lo = v[0].GetDouble(), hi = v[1].GetDouble();
+        double lo = v[0], hi = v[1];
         if (!(hi > lo))
         {
             throw new FitConfigurationException($"{where}: max {hi.ToString(CultureInfo.InvariantCulture)} is not above min {lo.ToString(CultureInfo.InvariantCulture)}.");
@@ -395,11 +309,8 @@ public sealed class FitConfiguration
         return (lo, hi);
     }
 
-    private static int Int(JsonElement v, string where) =>
-        v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : throw new FitConfigurationException($"{where}: expected an integer.");
-
-    private static double Positive(JsonElement v, string where) =>
-        v.ValueKind == JsonValueKind.Number && v.GetDouble() > 0 ? v.GetDouble() : throw new FitConfigurationException($"{where}: expected a positive number.");
+    private static double Positive(double v, string where) =>
+        v > 0 ? v : throw new FitConfigurationException($"{where}: expected a positive number.");
 }
 
 /// <summary>Bad fit configuration or input detected before any frame is fitted; the message names file and key.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OperandoXrd.Core.Configuration;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Model;
 
@@ -50,15 +51,7 @@ public sealed record InstrumentProfile
     /// missing/non-numeric profile term; the message names the file and key.</exception>
     public static InstrumentProfile Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FitConfigurationException($"{path}: cannot read the instrument file: {e.Message}", e);
-        }
+        var text = StrictJson.ReadFile(path, "instrument file", (message, e) => new FitConfigurationException(message, e));
 
         JsonNode? root;
         try

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OperandoXrd.Core.Configuration;
 using OperandoXrd.Crystallography.Profiles;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Model;
@@ -142,15 +143,7 @@ public sealed class PeekModel
     /// <exception cref="FitConfigurationException">Missing file, bad JSON, wrong format or a bad value; the message names the file and key.</exception>
     public static PeekModel Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FitConfigurationException($"{path}: cannot read the PEEK model: {e.Message}", e);
-        }
+        var text = StrictJson.ReadFile(path, "PEEK model", (message, e) => new FitConfigurationException(message, e));
 
         try
         {

@@ -68,56 +68,30 @@ public sealed partial class PipelineConfig
     /// </summary>
     public string? EndMarker { get; init; }
 
-    public static PipelineConfig Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PipelineConfigException($"{path}: cannot read the pipeline file: {e.Message}", e);
-        }
+    public static PipelineConfig Load(string path) =>
+        Parse(ReadFile(path), path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
 
-        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
-    }
+    /// <summary>The pipeline file's text; an unreadable file is a <see cref="PipelineConfigException"/> naming it.</summary>
+    internal static string ReadFile(string path) =>
+        StrictJson.ReadFile(path, "pipeline file", (message, e) => new PipelineConfigException(message, e));
 
     public static PipelineConfig Parse(string json, string source, string baseDirectory)
     {
+        var file = StrictJson.Read(json, PipelineJsonContext.Default.PipelineFile, source, (message, e) => new PipelineConfigException(message, e));
         FitConfiguration fit;
         try
         {
-            fit = FitConfiguration.Parse(json, source, baseDirectory);
+            fit = FitConfiguration.FromFile(file, source, baseDirectory);
         }
         catch (FitConfigurationException e)
         {
             throw new PipelineConfigException(e.Message, e);
         }
 
-        var file = StrictJson.Read(json, PipelineJsonContext.Default.PipelineFile, source, (message, e) => new PipelineConfigException(message, e));
         string? Resolve(string? relative) => relative is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, relative));
 
-        var inputs = new List<string>();
-        switch (file.Input.ValueKind)
-        {
-            case JsonValueKind.Undefined or JsonValueKind.Null:
-                break;
-            case JsonValueKind.String:
-                inputs.Add(Resolve(file.Input.GetString())!);
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in file.Input.EnumerateArray())
-                {
-                    inputs.Add(Resolve(item.ValueKind == JsonValueKind.String ? item.GetString()
-                        : throw new PipelineConfigException($"{source}: input: expected a string, found {item.ValueKind}."))!);
-                }
-
-                break;
-            default:
-                throw new PipelineConfigException($"{source}: input: expected a path or a list of paths.");
-        }
-
+        // The emergence library's default: the folders holding the pipeline's own phase CIFs (calibration/phases).
+        var phaseFolders = fit.Phases.Select(p => Path.GetDirectoryName(Path.GetFullPath(p.Cif))!).Distinct(StringComparer.Ordinal).ToList();
         return new PipelineConfig
         {
             Source = source,
@@ -126,17 +100,27 @@ public sealed partial class PipelineConfig
             Poni = Resolve(file.Poni),
             Wavelength_A = Wavelength(file.Wavelength, source),
             Mask = Resolve(file.Mask),
-            Inputs = inputs,
+            Inputs = file.Input.ValueKind == JsonValueKind.Undefined ? [] : Paths(file.Input, $"{source}: input", Resolve),
             Integration = ToSection(file.Integration, source),
             Fit = fit,
             Echem = ToSection(file.Echem, source, Resolve),
             EndMarker = file.Follow?.EndMarker is { } marker
                 ? (string.IsNullOrWhiteSpace(marker) ? throw new PipelineConfigException($"{source}: follow.endMarker: expected a file name, found an empty string.") : marker)
                 : null,
-            Emergence = ParseEmergence(file.Emergence, source, Resolve,
-                new FitConfigurationLike([.. fit.Phases.Select(p => Path.GetDirectoryName(Path.GetFullPath(p.Cif))!).Distinct(StringComparer.Ordinal)])),
+            Emergence = ToSection(file.Emergence, source, Resolve, phaseFolders),
         };
     }
+
+    /// <summary>A path or a list of paths (<c>input</c>, <c>emergence.library</c>, <c>emergence.candidates</c>), resolved; null: none.</summary>
+    private static List<string> Paths(JsonElement value, string where, Func<string?, string?> resolve) => value.ValueKind switch
+    {
+        JsonValueKind.Null => [],
+        JsonValueKind.String => [resolve(value.GetString())!],
+        JsonValueKind.Array => [.. value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String
+            ? resolve(item.GetString())!
+            : throw new PipelineConfigException($"{where}: expected a string, found {item.ValueKind}."))],
+        _ => throw new PipelineConfigException($"{where}: expected a path or a list of paths."),
+    };
 
     private static double? Wavelength(double? value, string source) => value switch
     {

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OperandoXrd.Fitting.Configuration;
 
 namespace OperandoXrd.Pipeline.Configuration;
 
 /// <summary>
-/// A pipeline file as written (pipelines/*.json), before defaults, paths and checks. "background", "phases",
-/// "fit" and "instrument" belong to the fitter's reader (<see cref="Fitting.Configuration.FitConfiguration"/>), so they are kept as
-/// JSON here; "input" is a path or a list of paths.
+/// A pipeline file as written (pipelines/*.json), before defaults, paths and checks: every key typed, read once.
+/// "phases", "fit", "background" and "instrument" are the fitter's sections (<see cref="FitSectionsFile"/>, checked by
+/// <see cref="FitConfiguration.FromFile"/>); "input" is a path or a list of paths.
 /// </summary>
-internal sealed class PipelineFile
+internal sealed class PipelineFile : FitSectionsFile
 {
     [JsonPropertyName("name")]
     public string? Name { get; init; }
@@ -31,29 +32,16 @@ internal sealed class PipelineFile
     [JsonPropertyName("integration")]
     public IntegrationFile? Integration { get; init; }
 
-    [JsonPropertyName("background")]
-    public JsonElement Background { get; init; }
-
-    [JsonPropertyName("phases")]
-    public JsonElement Phases { get; init; }
-
-    [JsonPropertyName("fit")]
-    public JsonElement Fit { get; init; }
-
     [JsonPropertyName("echem")]
     public EchemFile? Echem { get; init; }
-
-    /// <summary>An instrument.json (oxrd calibrate --instrument): read by the fitter's configuration.</summary>
-    [JsonPropertyName("instrument")]
-    public JsonElement Instrument { get; init; }
 
     /// <summary>Live mode: how the end of a scan is recognised.</summary>
     [JsonPropertyName("follow")]
     public FollowFile? Follow { get; init; }
 
-    /// <summary>The emergence detector's section (issue 17), read by <see cref="PipelineConfig"/>.</summary>
+    /// <summary>The emergence detector's section (issue 17).</summary>
     [JsonPropertyName("emergence")]
-    public JsonElement Emergence { get; init; }
+    public EmergenceFile? Emergence { get; init; }
 }
 
 /// <summary>The <c>integration</c> section as written.</summary>
@@ -108,6 +96,42 @@ internal sealed class EchemFile
 
     [JsonPropertyName("clockOffset_s")]
     public double? ClockOffset_s { get; init; }
+}
+
+/// <summary>The <c>emergence</c> section as written (<see cref="Fitting.Emergence.EmergenceOptions"/> has the meanings and defaults).</summary>
+internal sealed class EmergenceFile
+{
+    [JsonPropertyName("enabled")]
+    public bool? Enabled { get; init; }
+
+    [JsonPropertyName("threshold")]
+    public double? Threshold { get; init; }
+
+    [JsonPropertyName("persistence")]
+    public int? Persistence { get; init; }
+
+    [JsonPropertyName("companionThreshold")]
+    public double? CompanionThreshold { get; init; }
+
+    [JsonPropertyName("misfitFraction")]
+    public double? MisfitFraction { get; init; }
+
+    [JsonPropertyName("minScore")]
+    public double? MinScore { get; init; }
+
+    [JsonPropertyName("maxStrain")]
+    public double? MaxStrain { get; init; }
+
+    [JsonPropertyName("identifyWithinFrames")]
+    public int? IdentifyWithinFrames { get; init; }
+
+    /// <summary>Folders of CIFs: a path or a list of paths.</summary>
+    [JsonPropertyName("library")]
+    public JsonElement Library { get; init; }
+
+    /// <summary>CIF files: a path or a list of paths.</summary>
+    [JsonPropertyName("candidates")]
+    public JsonElement Candidates { get; init; }
 }
 
 /// <summary>

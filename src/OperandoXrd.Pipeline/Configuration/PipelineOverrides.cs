@@ -21,17 +21,7 @@ public static class PipelineOverrides
             return PipelineConfig.Load(pipelinePath);
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(pipelinePath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PipelineConfigException($"{pipelinePath}: cannot read the pipeline file: {e.Message}", e);
-        }
-
-        var merged = Merge(text, overridesJson, pipelinePath);
+        var merged = Merge(PipelineConfig.ReadFile(pipelinePath), overridesJson, pipelinePath);
         return PipelineConfig.Parse(merged, pipelinePath, Path.GetDirectoryName(Path.GetFullPath(pipelinePath)) ?? ".");
     }
 
