@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateIntegrate());
         command.Subcommands.Add(BenchReduceCommand.Create());
         command.Subcommands.Add(BenchCalibrateCommand.Create());
+        command.Subcommands.Add(BenchSoakCommand.Create());
         return command;
     }
 
