@@ -230,6 +230,13 @@ internal static class ReduceCommand
         {
             Console.WriteLine($"reduce: live run ended by {ended}");
         }
+
+        if (s.SetUpAndWrapUp.Count > 0)
+        {
+            // Matrix and reference fit are set-up; "final outputs" is the whole wrap-up, the parts after it are its pieces.
+            Console.WriteLine("reduce: set-up and wrap-up (s): " + string.Join(", ", s.SetUpAndWrapUp.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Part} {p.Seconds:F3}"))));
+        }
+
         foreach (var missing in s.MissingFiles)
         {
             Console.WriteLine($"reduce: file skipped: {missing}");
