@@ -77,6 +77,8 @@ public sealed class CampaignMergeTests : IDisposable
         // h5py, an independent reader: NX classes, the entries, every column of the lattice table as written in the csv.
         var script = """
             import h5py, sys, csv
+            import numpy as np
+            from silx.io import nxdata
             f = h5py.File(sys.argv[1], "r")
             rows = list(csv.DictReader(open(sys.argv[2])))
             assert sorted(k for k in f.keys()) == ["cell01", "cell03", "lattice"], list(f.keys())
@@ -85,6 +87,9 @@ public sealed class CampaignMergeTests : IDisposable
                 e = f[label]
                 assert e.attrs["NX_class"] == "NXentry"
                 assert e["lattice"].attrs["NX_class"] == "NXdata" and e["lattice"].attrs["signal"] == "NCA_a"
+                # NeXus: axes is an array of strings (one per dimension of the signal), not one comma-separated string.
+                axes = e["lattice"].attrs["axes"]
+                assert isinstance(axes, np.ndarray) and [a.decode() if isinstance(a, bytes) else a for a in axes] == ["x_Li"], repr(axes)
                 assert e.get("reduced", getlink=True).filename == label + "/reduced.h5"
                 t = f["lattice/" + label]
                 mine = [r for r in rows if r["scan"] == label]
@@ -92,6 +97,9 @@ public sealed class CampaignMergeTests : IDisposable
                 for k, r in enumerate(mine):
                     assert t["NCA_a"][k] == float(r["NCA_a"]) and t["x_Li"][k] == float(r["x_Li"])
                 assert t["status"][()].decode().split("\n") == [r["status"] for r in mine]
+            # silx follows the default chain (root → first scan's entry → its lattice NXdata) and finds a valid plot.
+            d = nxdata.get_default(f)
+            assert d is not None and d.group.name == "/cell01/lattice" and list(d.axes_names) == ["x_Li"], d
             print("ok")
             """;
         var path = Path.Combine(_folder, "check.py");

@@ -4,9 +4,9 @@ using Xunit.Abstractions;
 namespace OperandoXrd.Cli.Tests;
 
 /// <summary>
-/// A truncated file in the middle of a five-file Pilatus300K series: treated as a file missing from the series — its
-/// frames become failed rows naming it, it is named once in the log and in the summary, the run goes on and exits 1,
-/// and the frames after it keep their numbers.
+/// A truncated file first, in the middle or last of a five-file Pilatus300K series: treated as a file missing from the
+/// series — its frames become failed rows naming it, it is named once in the log and in the summary, the run goes on
+/// and exits 1, and every other frame keeps its number.
 /// </summary>
 public sealed class UnreadableFileTests : IDisposable
 {
@@ -26,13 +26,17 @@ public sealed class UnreadableFileTests : IDisposable
         }
     }
 
-    [Fact]
-    public void A_truncated_middle_file_becomes_failed_rows_named_once_and_the_run_exits_1_with_every_number_kept()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_truncated_file_becomes_failed_rows_named_once_and_the_run_exits_1_with_every_number_kept(int position)
     {
         const int frames = 10;
         var (run, peek) = SmallSimulatedRun.Create(_folder, frames, framesPerFile: 2, seed: 5);
         Assert.Equal(5, run.FrameFiles.Count);
-        var truncated = run.FrameFiles[2];
+        var truncated = run.FrameFiles[position];
+        var (first, second) = (2 * position, (2 * position) + 1);
         var name = Path.GetFileName(truncated);
         using (var stream = new FileStream(truncated, FileMode.Open))
         {
@@ -52,22 +56,23 @@ public sealed class UnreadableFileTests : IDisposable
         Assert.Contains(name, Assert.Single(logged), StringComparison.Ordinal);
         var summary = Assert.Single(stdout.Split('\n'), l => l.StartsWith("reduce: file skipped:", StringComparison.Ordinal));
         Assert.Contains($"{name} cannot be read (cannot open as HDF5 (truncated or not an HDF5 file)", summary, StringComparison.Ordinal);
-        Assert.Contains("frames 4..5 skipped", summary, StringComparison.Ordinal);
-        Assert.DoesNotContain(all.Split('\n'), l => l.Contains("skipped:", StringComparison.Ordinal) && l.Contains("frame 4 ", StringComparison.Ordinal));
+        Assert.Contains($"frames {first}..{second} skipped", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain(all.Split('\n'), l => l.Contains("skipped:", StringComparison.Ordinal) && l.Contains($"frame {first} ", StringComparison.Ordinal));
 
         // Failed rows: exactly the truncated file's frames name it.
         var failedNamingIt = stdout.Split('\n')
             .Where(l => l.StartsWith("reduce: frame ", StringComparison.Ordinal) && l.Contains(name, StringComparison.Ordinal))
             .Select(l => int.Parse(l.Split(' ')[2], CultureInfo.InvariantCulture))
             .ToList();
-        Assert.Equal([4, 5], failedNamingIt);
+        Assert.Equal([first, second], failedNamingIt);
 
         // Every frame has its row under the number it has in the complete series; times keep increasing through the hole.
         var lines = File.ReadAllLines(Path.Combine(output, "lattice.csv"));
         var header = lines[0].Split(',');
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Equal(Enumerable.Range(0, frames), rows.Select(r => int.Parse(r[Array.IndexOf(header, "frame")], CultureInfo.InvariantCulture)));
-        Assert.All(rows.Where((_, i) => i is 4 or 5), r => Assert.Equal("failed", r[Array.IndexOf(header, "status")]));
+        Assert.All(rows.Where((_, i) => i == first || i == second), r => Assert.Equal("failed", r[Array.IndexOf(header, "status")]));
+        Assert.Equal(frames - 2, rows.Count(r => r[Array.IndexOf(header, "status")] != "failed"));
         var times = rows.Select(r => double.Parse(r[Array.IndexOf(header, "time_s")], CultureInfo.InvariantCulture)).ToList();
         Assert.All(times.Zip(times.Skip(1)), p => Assert.True(p.Second > p.First, $"time {p.Second} after {p.First}"));
     }

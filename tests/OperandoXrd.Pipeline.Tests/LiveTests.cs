@@ -132,10 +132,11 @@ public sealed class LiveTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(Path.GetDirectoryName(here)!, "Python", "live_writer.py"));
+        info.ArgumentList.Add(Path.Combine(Path.GetDirectoryName(here)!, "Python", "scan_writer.py"));
         info.ArgumentList.Add(source);
         info.ArgumentList.Add(target);
         info.ArgumentList.Add(period.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add("--ready");
         // Debian's h5py with the bitshuffle plugin; no file locks (our reader opens with locking off, and a child
         // started while a test holds an HDF5 file open inherits its descriptor).
         info.Environment["HDF5_PLUGIN_PATH"] = Hdf5Library.DebianPluginFolder;

@@ -102,7 +102,7 @@ public static class CampaignMerge
                     {
                         entry.WriteAttribute("default", "lattice");
                         data.WriteAttribute("signal", signal);
-                        data.WriteAttribute("axes", "x_Li");
+                        data.WriteAttribute("axes", ["x_Li"]);
                     }
                 }
             }

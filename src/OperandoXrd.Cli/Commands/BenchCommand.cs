@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchIntegrateCommand.Create());
         command.Subcommands.Add(BenchReduceCommand.Create());
         command.Subcommands.Add(BenchCalibrateCommand.Create());
+        command.Subcommands.Add(BenchSoakCommand.Create());
         return command;
     }
 

@@ -181,12 +181,28 @@ internal static class FitCommand
 /// </summary>
 internal static class FitResultWriter
 {
+    /// <summary><c>/entry/lattice</c> (NXdata): one cell parameter with its esd as errors, against time; soft links into <c>/entry/fit</c>.</summary>
+    private static void WriteLatticePlot(Hdf5File file, string phase, string parameter)
+    {
+        using var data = file.CreateGroup("/entry/lattice", "NXdata");
+        var name = $"{phase}_{parameter}";
+        data.CreateSoftLink(name, $"/entry/fit/{phase}/{parameter}");
+        data.CreateSoftLink(name + "_errors", $"/entry/fit/{phase}/{parameter}_esd");
+        data.CreateSoftLink("time", "/entry/fit/time");
+        data.WriteAttribute("signal", name);
+        data.WriteAttribute("axes", ["time"]);
+    }
+
     public static void Write(string path, SequentialFitter fitter, IReadOnlyList<FrameFit> results, IntegratedPatterns data, bool profiles)
     {
         var n = results.Count;
         using var file = Hdf5File.Create(path);
-        using (file.CreateGroup("/entry", "NXentry"))
+        // NeXus' default chain (NXroot@default → NXentry@default → NXdata) so that silx plots something: the profiles
+        // when written, else the first phase's first cell parameter against time (/entry/lattice, links into /entry/fit).
+        file.WriteAttribute("default", "entry");
+        using (var entry = file.CreateGroup("/entry", "NXentry"))
         {
+            entry.WriteAttribute("default", profiles ? "fit/profiles" : "lattice");
         }
 
         using var fit = file.CreateGroup("/entry/fit", "NXprocess");
@@ -220,6 +236,7 @@ internal static class FitResultWriter
             group.WriteDataset<double>("scale_esd", results.Select(r => r.Phases[p].ScaleEsd).ToArray(), n);
         }
 
+        WriteLatticePlot(file, model.Phase(0).Name, results[0].Phases[0].Cell.First(c => c.Name != "c/a").Name);
         if (!profiles)
         {
             return;

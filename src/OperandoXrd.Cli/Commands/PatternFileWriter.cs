@@ -32,7 +32,10 @@ internal sealed class PatternFileWriter : IDisposable
         }
 
         _file = Hdf5File.Create(path);
+        // NeXus' default chain (NXroot@default → NXentry@default → NXdata), so that silx and other readers plot the patterns.
+        _file.WriteAttribute("default", "entry");
         using var entry = _file.CreateGroup("/entry", "NXentry");
+        entry.WriteAttribute("default", "integrated");
         _data = _file.CreateGroup("/entry/integrated", "NXdata");
         var npt = integrator.Npt;
         _data.WriteDataset<double>("radial", integrator.Radial, npt);

@@ -28,14 +28,15 @@ internal static class ReduceCommand
         var autoAdd = new Option<bool>("--auto-add") { Description = "A phase the emergence detector names joins the fit from the frame it is reported at (as the pipeline's emergence.autoAdd)." };
         var start = new Option<string?>("--start-time") { Description = "Start time (ISO 8601) when the files carry none." };
         var period = new Option<double?>("--frame-period") { Description = "Seconds between frame starts when the files carry none." };
-        var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame.", DefaultValueFactory = _ => 60 };
+        var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame (also while waiting for the first file).", DefaultValueFactory = _ => 60 };
+        var frames = new Option<int?>("--frames") { Description = "Frames the scan will have: live, the run ends once it has read them; offline, no more are read." };
         var flip = IntegrateCommand.FlipOption();
         flip.Description += " Overrides the pipeline's integration.flip.";
         var overrides = new Option<string?>("--pipeline-overrides") { Description = "Pipeline keys (a JSON object) merged over the pipeline file for this run, e.g. '{\"echem\": {\"activeMass_mg\": 0.9}}'." };
         var view = new Option<bool>("--view") { Description = "Open the live viewer beside the run (needs a display; headless: xvfb-run -a oxrd reduce ...)." };
         var command = new Command("reduce", "Integrate, fit and correlate frames into lattice.csv, reduced.h5 and figures.")
         {
-            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, flip, view, overrides, autoAdd,
+            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, frames, flip, view, overrides, autoAdd,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -50,6 +51,9 @@ internal static class ReduceCommand
                 throw new UsageException($"--auto-add: the emergence detector is off in {options.Pipeline.Source} (emergence.enabled = false); nothing would name a phase to add.");
             }
             options.IdleTimeout_s = parse.GetValue(idle);
+            options.ExpectedFrames = parse.GetValue(frames) is { } expected
+                ? (expected > 0 ? expected : throw new UsageException($"--frames must be positive, not {expected}"))
+                : null;
             options.FramePeriod_s = parse.GetValue(period);
             if (parse.GetValue(flip))
             {
@@ -222,6 +226,11 @@ internal static class ReduceCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reduce: steady {s.SteadyFramesPerSecond:F1} frames/s once set up; stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reduce: peak memory {s.PeakResidentBytes / 1e6:F0} MB (resident)"));
+        if (s.EndedBy is { } ended)
+        {
+            Console.WriteLine($"reduce: live run ended by {ended}");
+        }
+
         if (s.SetUpAndWrapUp.Count > 0)
         {
             // Matrix and reference fit are set-up; "final outputs" is the whole wrap-up, the parts after it are its pieces.

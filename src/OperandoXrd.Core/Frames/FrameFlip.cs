@@ -85,6 +85,10 @@ public sealed class FlippedFrameSource(IFrameSource inner, FrameFlip flip) : IFo
 
     public bool IsComplete => Inner is not IFollowingFrameSource f || f.IsComplete;
 
+    public string? ScanEnd => Inner is IFollowingFrameSource f ? f.ScanEnd : "finished files";
+
+    public string WaitingFor => Inner is IFollowingFrameSource f ? f.WaitingFor : "nothing (finished files)";
+
     public IReadOnlyList<SeriesGap> Gaps => Inner is ISeriesFrameSource s ? s.Gaps : [];
 
     public bool IsMissing(int index) => Inner is ISeriesFrameSource s && s.IsMissing(index);

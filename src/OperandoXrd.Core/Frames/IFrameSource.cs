@@ -75,4 +75,14 @@ public interface IFollowingFrameSource : IFrameSource
 
     /// <summary>True once the writer has closed the sequence (all pre-sized frames written, or the writer marked it finished).</summary>
     bool IsComplete { get; }
+
+    /// <summary>
+    /// Why the scan is over as the files say (a LIMA acquisition's <c>nb_frames</c> all written, BLISS <c>end_time</c>
+    /// written, every listed file's pre-sized frames written), null while more frames may come. Looked at by
+    /// <see cref="Refresh"/>, before it counts the frames, so that frames written before the end are counted.
+    /// </summary>
+    string? ScanEnd { get; }
+
+    /// <summary>What the source waits for when <see cref="Refresh"/> finds nothing new, for one line in the log ("the next file in /data/scan (after scan_0002.h5)").</summary>
+    string WaitingFor { get; }
 }

@@ -7,7 +7,11 @@ namespace OperandoXrd.Hdf5.Frames;
 /// <summary>Recognising a file's layout (LIMA, BLISS scan, Dectris master, virtual datasets, link groups) and its frame segments.</summary>
 public static partial class FrameSources
 {
-    private sealed record Detected(string Layout, List<FrameSegment> Segments, TimeCandidates? Sequence);
+    /// <summary>A file's layout and segments; EndTimes: where the writer marks the end of the scan (BLISS <c>/&lt;scan&gt;/end_time</c>).</summary>
+    private sealed record Detected(string Layout, List<FrameSegment> Segments, TimeCandidates? Sequence)
+    {
+        public IReadOnlyList<(string File, string Path)> EndTimes { get; init; } = [];
+    }
 
     private static Detected Detect(string file, string? dataset, bool follow)
     {
@@ -68,7 +72,10 @@ public static partial class FrameSources
         if (bliss.Count > 0)
         {
             var what = DescribeKind(h5, "/" + scanNames[0] + "/measurement/" + FindDetector(h5, "/" + scanNames[0] + "/measurement")!.Split('/')[^1], "dataset");
-            return new Detected($"BLISS scan {string.Join(", ", scanNames)} ({what})", bliss, scans.Count == 1 ? scanTimes : null);
+            return new Detected($"BLISS scan {string.Join(", ", scanNames)} ({what})", bliss, scans.Count == 1 ? scanTimes : null)
+            {
+                EndTimes = [.. scanNames.Select(scan => (h5.FilePath, "/" + scan + "/end_time"))],
+            };
         }
 
         if (h5.GetObjectKind("/entry/data/data") == Hdf5ObjectKind.Dataset)
@@ -109,6 +116,9 @@ public static partial class FrameSources
         var files = d.VirtualMappings().Select(m => m.SourceFile).Distinct(StringComparer.Ordinal).Count();
         return $"virtual dataset over {files.ToString(CultureInfo.InvariantCulture)} file(s)";
     }
+
+    /// <summary>Opens a file another process may be writing, for a look at its metadata.</summary>
+    internal static Hdf5File OpenForLook(string file) => OpenMetadata(file, follow: true);
 
     private static Hdf5File OpenMetadata(string file, bool follow, string? dataset = null)
     {

@@ -22,6 +22,20 @@ public static partial class FrameSources
         Dictionary<string, FrameSourceException>? unreadable = null)
     {
         var previous = segments.Count > 0 ? segments[^1] : null;
+        if (previous is null && segment.SeriesFile && unreadable is { Count: > 0 })
+        {
+            // Unreadable files before the first readable one: each held as many frames as this file (LIMA pre-sizes
+            // every file of a series but the last to frames_per_file), so that this file's frames keep their numbers.
+            foreach (var file in unreadable.Keys.Where(f => IsLaterInSeries(f, segment.Stack.File)).Order(StringComparer.Ordinal).ToList())
+            {
+                var hole = StandIn(file, segment, segment.Capacity, ("", segment.Stack.File), unreadable);
+                LinkAcquisition(segments, [hole]);
+                segments.Add(hole);
+            }
+
+            previous = segments.Count > 0 ? segments[^1] : null;
+        }
+
         if (previous is { SeriesFile: true } && segment.SeriesFile && MissingBetween(previous.Stack.File, segment.Stack.File) is { Count: > 0 } missing)
         {
             if (waitForCompleteLaterFile && !IsCompleteNow(segment))
@@ -33,22 +47,7 @@ public static partial class FrameSources
             var frames = sameAcquisition ? previous.Capacity : 0;
             foreach (var file in missing)
             {
-                string? reason = null;
-                if (unreadable is not null && unreadable.Remove(Path.GetFullPath(file), out var failure))
-                {
-                    reason = failure.Reason;
-                }
-
-                var hole = new FrameSegment
-                {
-                    Stack = new FrameStack(file, previous.Stack.DatasetPath, follow: false),
-                    DatasetStart = 0,
-                    Count = frames,
-                    FixedCount = frames,
-                    Candidates = previous.Candidates,
-                    MissingBetween = (previous.Stack.File, segment.Stack.File),
-                    Unreadable = reason,
-                };
+                var hole = StandIn(file, previous, frames, (previous.Stack.File, segment.Stack.File), unreadable);
                 LinkAcquisition(segments, [hole]);
                 segments.Add(hole);
             }
@@ -59,8 +58,69 @@ public static partial class FrameSources
         return true;
     }
 
+    /// <summary>
+    /// Offline, unreadable files after the last readable one of its series: each held as many frames as the file
+    /// before it, or — when the acquisition's planned frame count is known — what is left of it (LIMA's last file
+    /// holds the remainder), so that they are failed rows like a hole in the middle.
+    /// </summary>
+    internal static void AppendTrailing(List<FrameSegment> segments, Dictionary<string, FrameSourceException> unreadable)
+    {
+        var last = segments.FindLast(s => !s.IsMissing);
+        if (last is null || !last.SeriesFile)
+        {
+            return;
+        }
+
+        foreach (var file in unreadable.Keys.Where(f => IsLaterInSeries(last.Stack.File, f)).Order(StringComparer.Ordinal).ToList())
+        {
+            var before = segments[^1];
+            var frames = before.Capacity;
+            if (last.Candidates.PlannedFrames is int planned)
+            {
+                frames = Math.Clamp(planned - segments.Sum(s => s.Capacity), 0, frames);
+            }
+
+            var hole = StandIn(file, before, frames, (before.Stack.File, file), unreadable);
+            LinkAcquisition(segments, [hole]);
+            segments.Add(hole);
+        }
+    }
+
+    /// <summary>The stand-in segment of a missing or unreadable file (the reason taken out of <paramref name="unreadable"/>).</summary>
+    private static FrameSegment StandIn(string file, FrameSegment like, int frames, (string Before, string After) between,
+        Dictionary<string, FrameSourceException>? unreadable)
+    {
+        string? reason = null;
+        if (unreadable is not null && unreadable.Remove(Path.GetFullPath(file), out var failure))
+        {
+            reason = failure.Reason;
+        }
+
+        return new FrameSegment
+        {
+            Stack = new FrameStack(file, like.Stack.DatasetPath, follow: false),
+            DatasetStart = 0,
+            Count = frames,
+            FixedCount = frames,
+            Candidates = like.Candidates,
+            MissingBetween = between,
+            Unreadable = reason,
+            SeriesFile = true,
+        };
+    }
+
+    /// <summary>Whether <paramref name="later"/> is a later-numbered file of <paramref name="file"/>'s LIMA series (same folder, stem, digits, extension).</summary>
+    internal static bool IsLaterInSeries(string file, string later)
+    {
+        var a = SeriesNumber(file);
+        var b = SeriesNumber(later);
+        return a is not null && b is not null && a.Value.Stem == b.Value.Stem && a.Value.Digits == b.Value.Digits && a.Value.Extension == b.Value.Extension
+            && b.Value.Number > a.Value.Number
+            && string.Equals(Path.GetDirectoryName(Path.GetFullPath(file)), Path.GetDirectoryName(Path.GetFullPath(later)), StringComparison.Ordinal);
+    }
+
     /// <summary>Every pre-sized frame of the segment written, as seen through a fresh look at its file.</summary>
-    private static bool IsCompleteNow(FrameSegment segment)
+    internal static bool IsCompleteNow(FrameSegment segment)
     {
         try
         {

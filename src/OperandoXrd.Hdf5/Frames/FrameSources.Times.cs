@@ -67,8 +67,11 @@ public static partial class FrameSources
             c.PeriodSource = "/entry/instrument/detector/frame_time";
         }
 
-        var planned = ReadScalar(h5, detector + "/acquisition/nb_frames") ?? ReadScalar(h5, "/entry/instrument/detector/detectorSpecific/nimages");
+        var (planned, plannedSource) = ReadScalar(h5, detector + "/acquisition/nb_frames") is { } lima
+            ? (lima, detector + "/acquisition/nb_frames")
+            : (ReadScalar(h5, "/entry/instrument/detector/detectorSpecific/nimages"), "/entry/instrument/detector/detectorSpecific/nimages");
         c.PlannedFrames = planned is double p && p > 0 ? (int)p : previous?.PlannedFrames;
+        c.PlannedFramesSource = planned is > 0 ? plannedSource : previous?.PlannedFramesSource;
         return c;
     }
 

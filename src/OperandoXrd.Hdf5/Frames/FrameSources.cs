@@ -61,28 +61,43 @@ public static partial class FrameSources
             throw new ArgumentException("no input given", nameof(inputs));
         }
 
-        var files = ExpandInputs(inputs, follow);
+        var split = FollowedInputs.Split(inputs, follow);
+        var files = ExpandInputs(split.Present);
         var segments = new List<FrameSegment>();
         var layouts = new List<string>();
+        var endTimes = new List<(string File, string Path)>();
         TimeCandidates? sequence = null;
-        var folders = inputs.Where(Directory.Exists).ToArray();
+        var watchFolders = follow && split.Folders.Count > 0;
         var unreadable = new Dictionary<string, FrameSourceException>(StringComparer.Ordinal);
         try
         {
-            foreach (var file in files)
+            for (var i = 0; i < files.Count; i++)
             {
+                var (file, listed) = files[i];
                 Detected found;
                 try
                 {
                     found = Detect(file, dataset, follow);
                 }
-                catch (FrameSourceException e) when (!follow && segments.Count > 0 && IsSeriesFileName(file))
+                catch (FrameSourceException e) when (IsSeriesFileName(file) && (!follow || FollowedFiles.ScanMovedOn(file, dataset)))
                 {
                     // A file of a series that cannot be read (truncated, not HDF5, no frame dataset) is a hole in the
-                    // numbering like a missing file, bridged by the next readable file; one with no file after it
-                    // stops the run below, as before.
+                    // numbering like a missing file, bridged by the next readable file (before the first: by the
+                    // first; after the last: sized like the file before it). Live only once the scan has moved on.
                     unreadable[Path.GetFullPath(file)] = e;
                     continue;
+                }
+                catch (FrameSourceException e) when (follow && !HasFrames(segments))
+                {
+                    // The writer may have created the file a moment ago: wait for it (until the idle timeout).
+                    throw new FramesNotYetException(file, $"{file} to become readable ({e.Reason})", e.InnerException ?? e);
+                }
+                catch (FrameSourceException) when (follow)
+                {
+                    // Not readable yet: it and the files after it wait for the next look (folders are looked at again;
+                    // listed files go back in front of the list).
+                    split.Defer([.. files.Skip(i).Where(f => f.Listed).Select(f => f.File)]);
+                    break;
                 }
 
                 var waiting = false;
@@ -90,7 +105,7 @@ public static partial class FrameSources
                 {
                     // Live with scan folders, a hole in the numbering waits until the file after it is complete (the
                     // folder is looked at again); offline, or with files named one by one, it is bridged at once.
-                    if (!TryAppend(segments, found.Segments[k], waitForCompleteLaterFile: follow && folders.Length > 0, unreadable))
+                    if (!TryAppend(segments, found.Segments[k], waitForCompleteLaterFile: watchFolders, unreadable))
                     {
                         foreach (var rest in found.Segments.Skip(k))
                         {
@@ -109,11 +124,24 @@ public static partial class FrameSources
 
                 layouts.Add(found.Layout);
                 sequence ??= found.Sequence;
+                endTimes.AddRange(found.EndTimes);
             }
 
-            if (segments.Count == 0)
+            if (!follow && HasFrames(segments))
             {
-                throw new FrameSourceException(string.Join(", ", inputs), dataset, null, follow ? "no frame file yet" : "no frame files found");
+                AppendTrailing(segments, unreadable);
+            }
+
+            if (!HasFrames(segments))
+            {
+                if (unreadable.Count > 0)
+                {
+                    throw unreadable.Values.First();
+                }
+
+                throw follow
+                    ? new FramesNotYetException(string.Join(", ", inputs), split.WaitingFor(null))
+                    : new FrameSourceException(string.Join(", ", inputs), dataset, null, "no frame files found");
             }
 
             if (unreadable.Count > 0)
@@ -121,11 +149,9 @@ public static partial class FrameSources
                 throw unreadable.Values.First();
             }
 
-            Func<IReadOnlyCollection<string>, IReadOnlyList<FrameSegment>>? discover = follow && folders.Length > 0
-                ? known => DiscoverNew(folders, known, dataset)
-                : null;
+            var followed = follow ? new FollowedFiles(split, dataset) : null;
             var layout = layouts.Count == 1 ? layouts[0] : SeriesName(layouts[0], segments);
-            return new Hdf5FrameSource(layout, segments, sequence, fallback, follow, discover);
+            return new Hdf5FrameSource(layout, segments, sequence, fallback, follow, followed, endTimes);
         }
         catch
         {
@@ -138,6 +164,11 @@ public static partial class FrameSources
         }
     }
 
+    private static bool HasFrames(List<FrameSegment> segments) => segments.Exists(s => !s.IsMissing);
+
+    /// <summary>The segments of one file (its layout detected), for <see cref="FollowedFiles"/>.</summary>
+    internal static List<FrameSegment> DetectSegments(string file, string? dataset, bool follow) => Detect(file, dataset, follow).Segments;
+
     internal static string SeriesName(string firstLayout, List<FrameSegment> segments)
     {
         var files = segments.Where(s => !s.IsMissing).Select(s => s.Stack.File).Distinct(StringComparer.Ordinal).Count();
@@ -145,23 +176,19 @@ public static partial class FrameSources
         return files == 1 ? firstLayout : $"{kind} series ({files.ToString(CultureInfo.InvariantCulture)} files)";
     }
 
-    /// <summary>Files in the order their frames come: folders contribute every frame file in ordinal name order.</summary>
-    private static List<string> ExpandInputs(IReadOnlyList<string> inputs, bool follow)
+    /// <summary>Files in the order their frames come: folders contribute every frame file in ordinal name order; Listed: named on the command line.</summary>
+    private static List<(string File, bool Listed)> ExpandInputs(IReadOnlyList<string> inputs)
     {
-        var files = new List<string>();
+        var files = new List<(string, bool)>();
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
             {
-                files.AddRange(FrameFilesIn(input));
+                files.AddRange(FrameFilesIn(input).Select(f => (f, false)));
             }
-            else if (File.Exists(input))
+            else
             {
-                files.Add(input);
-            }
-            else if (!follow)
-            {
-                throw new FrameSourceException(input, null, null, "file not found");
+                files.Add((input, true));
             }
         }
 
@@ -174,7 +201,7 @@ public static partial class FrameSources
     /// <summary>Whether a folder holds HDF5 frame files.</summary>
     public static bool HasFrameFiles(string folder) => Directory.EnumerateFiles(folder).Any(IsFrameFile);
 
-    private static List<string> FrameFilesIn(string folder)
+    internal static List<string> FrameFilesIn(string folder)
     {
         var all = Directory.EnumerateFiles(folder)
             .Where(IsFrameFile)
@@ -184,32 +211,5 @@ public static partial class FrameSources
         // A Dectris folder holds the master and its data files; the master already links every data file.
         var masters = all.Where(f => Path.GetFileNameWithoutExtension(f).EndsWith("_master", StringComparison.Ordinal)).ToList();
         return masters.Count > 0 ? masters : all;
-    }
-
-    private static List<FrameSegment> DiscoverNew(string[] folders, IReadOnlyCollection<string> known, string? dataset)
-    {
-        var added = new List<FrameSegment>();
-        foreach (var folder in folders)
-        {
-            foreach (var file in FrameFilesIn(folder))
-            {
-                if (known.Contains(file, StringComparer.Ordinal))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    added.AddRange(Detect(file, dataset, follow: true).Segments);
-                }
-                catch (FrameSourceException)
-                {
-                    // A file just created by the writer may not be readable yet; the next refresh tries again.
-                    break;
-                }
-            }
-        }
-
-        return added;
     }
 }

@@ -39,6 +39,9 @@ internal sealed class FrameStack : IDisposable
 
     public int Extent { get; private set; }
 
+    /// <summary>The frame axis may grow (unlimited or larger maximum): a full extent then says nothing about the end of the scan.</summary>
+    public bool Extensible { get; private set; }
+
     public int Rows { get; private set; }
 
     public int Columns { get; private set; }
@@ -166,6 +169,7 @@ internal sealed class FrameStack : IDisposable
 
         ElementType = t;
         Extent = checked((int)dataset.Dims[0]);
+        Extensible = dataset.MaxDims is [var max, ..] && max != dataset.Dims[0];
         Rows = checked((int)dataset.Dims[1]);
         Columns = checked((int)dataset.Dims[2]);
         Filters = dataset.Filters;

@@ -32,6 +32,9 @@ internal sealed class TimeCandidates
 
     /// <summary>Total frames the acquisition will have (LIMA <c>acquisition/nb_frames</c>, Dectris <c>nimages</c>).</summary>
     public int? PlannedFrames { get; set; }
+
+    /// <summary>Where <see cref="PlannedFrames"/> was read.</summary>
+    public string? PlannedFramesSource { get; set; }
 }
 
 /// <summary>Frame times for a run of frames, with the rule that produced them and a one-line account for the log.</summary>

@@ -60,7 +60,8 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
     private readonly FrameTimeOptions? _fallback;
     private readonly TimeCandidates? _sequenceCandidates;
     private readonly bool _follow;
-    private readonly Func<IReadOnlyCollection<string>, IReadOnlyList<FrameSegment>>? _discover;
+    private readonly FollowedFiles? _followed;
+    private readonly IReadOnlyList<(string File, string Path)> _endTimes;
     private int[] _offsets = [];
     private double[] _start = [];
     private double[] _exposure = [];
@@ -68,15 +69,16 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
     private FrameReadPath _readPath;
 
     internal Hdf5FrameSource(string layout, List<FrameSegment> segments, TimeCandidates? sequenceCandidates, FrameTimeOptions? fallback,
-        bool follow, Func<IReadOnlyCollection<string>, IReadOnlyList<FrameSegment>>? discover)
+        bool follow, FollowedFiles? followed, IReadOnlyList<(string File, string Path)> endTimes)
     {
         Layout = layout;
         _segments = segments;
         _sequenceCandidates = sequenceCandidates;
         _fallback = fallback;
         _follow = follow;
-        _discover = discover;
-        var first = segments[0].Stack;
+        _followed = followed;
+        _endTimes = endTimes;
+        var first = Reference.Stack;
         Rows = first.Rows;
         Columns = first.Columns;
         DType = first.DType;
@@ -97,7 +99,7 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
     /// </summary>
     private void CloseAfterScan()
     {
-        var keep = _follow ? _segments[^1].Stack : _segments[0].Stack;
+        var keep = _follow ? _segments[^1].Stack : Reference.Stack;
         foreach (var s in _segments)
         {
             if (s.Stack != keep)
@@ -130,16 +132,19 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
     public string TimeRuleDetail { get; private set; } = "";
 
     /// <summary>Filters of the (first) frame dataset, as stored.</summary>
-    public IReadOnlyList<Hdf5Filter> Filters => _segments[0].Stack.Filters;
+    public IReadOnlyList<Hdf5Filter> Filters => Reference.Stack.Filters;
 
     /// <summary>Chunk shape of the (first) frame dataset; null when not chunked.</summary>
-    public IReadOnlyList<long>? ChunkShape => _segments[0].Stack.ChunkDims;
+    public IReadOnlyList<long>? ChunkShape => Reference.Stack.ChunkDims;
 
     /// <summary>True when frames go through direct chunk reads and the managed decoders.</summary>
-    public bool UsesDirectChunks => _segments[0].Stack.UsesDirectChunks && _readPath == FrameReadPath.Auto;
+    public bool UsesDirectChunks => Reference.Stack.UsesDirectChunks && _readPath == FrameReadPath.Auto;
 
     /// <summary>Element type as stored (numpy spelling).</summary>
-    public string StoredType => _segments[0].Stack.ElementType.ToString();
+    public string StoredType => Reference.Stack.ElementType.ToString();
+
+    /// <summary>The first segment read from a file (not the stand-in of an unreadable first file): shape, type, filters.</summary>
+    private FrameSegment Reference => _segments.Find(s => !s.IsMissing) ?? _segments[0];
 
     /// <summary>File and dataset of every segment, in frame order.</summary>
     public IReadOnlyList<(string File, string Dataset, int FirstFrame, int Count)> Parts
@@ -198,6 +203,28 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
     }
 
     public bool IsComplete { get; private set; }
+
+    public string? ScanEnd { get; private set; }
+
+    public string WaitingFor
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var last = _segments.FindLast(s => !s.IsMissing) ?? _segments[^1];
+                if (last.Count < last.Capacity)
+                {
+                    return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"frame {last.Count + 1} of {last.Capacity} in {last.Stack.File}");
+                }
+
+                return _followed?.Inputs.MayGrow == true
+                    ? _followed.Inputs.WaitingFor(_segments[^1].Stack.File)
+                    : ScanEnd is null ? "the writer to mark the end of the scan" : "nothing (the scan is over)";
+            }
+        }
+    }
 
     /// <summary>Frames the datasets have room for (pre-sized extents, VDS blocks); above <see cref="FrameCount"/> while incomplete.</summary>
     public int Capacity
@@ -276,22 +303,26 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
     {
         lock (_gate)
         {
+            // The end of the scan is looked at before the frames are counted: frames written before the writer marked
+            // the end are then all counted by this look.
+            var ended = ScanEnd is null ? EndMarked() : null;
             foreach (var s in _segments)
             {
                 // A SWMR file can grow past its extent, but only the last file of a series is still being written:
                 // polling the others would reopen every finished file at every look.
-                if (!s.IsMissing && (s.Count < s.Capacity || (s.Stack.IsSwmr && ReferenceEquals(s, _segments[^1]))))
+                // A resizable dataset (BLISS) grows its extent frame by frame, with or without SWMR: also looked at when full.
+                if (!s.IsMissing && (s.Count < s.Capacity || ((s.Stack.IsSwmr || s.Stack.Extensible) && ReferenceEquals(s, _segments[^1]))))
                 {
                     Update(s);
                 }
             }
 
-            if (_discover is not null && _segments.TrueForAll(s => s.Count >= s.Capacity))
+            if (_followed is not null && _segments.TrueForAll(s => s.Count >= s.Capacity))
             {
                 // Stand-ins of missing files count as known: a file that turns up after its gap was bridged is not
                 // read (its frame numbers are taken), rather than appended out of order.
                 var known = _segments.ConvertAll(s => s.Stack.File);
-                var added = _discover(known);
+                var (added, unreadable) = _followed.Discover(known);
                 var waiting = false;
                 foreach (var segment in added)
                 {
@@ -308,7 +339,7 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
 
                         // A hole in the numbering before this file is bridged only once this file is complete (a copy
                         // may deliver files out of order); until then it and the files after it wait for the next look.
-                        if (!FrameSources.TryAppend(_segments, segment, waitForCompleteLaterFile: true))
+                        if (!FrameSources.TryAppend(_segments, segment, waitForCompleteLaterFile: true, unreadable))
                         {
                             segment.Stack.Dispose();
                             waiting = true;
@@ -328,8 +359,52 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
             // Looking at new files opened them; a live series would otherwise keep every file of the run open.
             CloseLeastRecentlyUsed(_segments[^1].Stack);
             Rebuild();
+            ScanEnd ??= ended ?? (IsComplete ? CompleteReason() : null);
             return FrameCount;
         }
+    }
+
+    /// <summary>BLISS: every scan's <c>end_time</c> written (null when not, or not a BLISS scan).</summary>
+    private string? EndMarked()
+    {
+        if (!_follow || _endTimes.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            foreach (var file in _endTimes.Select(e => e.File).Distinct(StringComparer.Ordinal))
+            {
+                // The scan file is usually open already (the frames are in it): HDF5 refuses a second open with other
+                // properties, and the segment's handle is as fresh as the last count (a non-SWMR file is re-opened at
+                // every look), which is what the order "end first, then count" needs.
+                var open = _segments.Find(s => !s.IsMissing && s.Stack.IsOpen && string.Equals(s.Stack.File, file, StringComparison.Ordinal));
+                using var own = open is null ? FrameSources.OpenForLook(file) : null;
+                var h5 = open?.Stack.OpenedFile ?? own!;
+                if (_endTimes.Where(e => e.File == file).Any(e => h5.GetObjectKind(e.Path) != Hdf5ObjectKind.Dataset))
+                {
+                    return null;
+                }
+            }
+        }
+        catch (Exception e) when (e is Hdf5Exception or FrameSourceException)
+        {
+            // A file caught mid-flush may not open: the next look tries again.
+            return null;
+        }
+
+        return $"BLISS {string.Join(", ", _endTimes.Select(e => e.Path))} written in {_endTimes[0].File}";
+    }
+
+    /// <summary>Why <see cref="IsComplete"/> holds, in the files' words.</summary>
+    private string CompleteReason()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var c = _segments[0].Candidates;
+        return c.PlannedFrames is int planned && planned > 0
+            ? string.Create(inv, $"all {planned} frames of the acquisition written ({c.PlannedFramesSource ?? "planned frame count"} = {planned})")
+            : string.Create(inv, $"every pre-sized frame of the listed files written ({FrameCount} frames)");
     }
 
     /// <summary>Re-reads one segment's written-frame count and times; transient errors leave it as it was.</summary>
@@ -641,8 +716,11 @@ public sealed class Hdf5FrameSource : IFollowingFrameSource, ISeriesFrameSource
         var planned = _segments[0].Candidates.PlannedFrames;
         // The acquisition's planned frame count decides when known (a series may still get files); otherwise every
         // pre-sized dataset is full.
+        // A followed folder or a listed file still to come may bring more files, a dataset that can grow more frames,
+        // and a BLISS scan says when it is over (end_time): then a full extent does not end the scan.
         IsComplete = planned is int p && p > 0
             ? total >= p
-            : total > 0 && _segments.TrueForAll(s => s.Count >= s.Capacity);
+            : total > 0 && _segments.TrueForAll(s => s.Count >= s.Capacity)
+              && (!_follow || (_followed?.Inputs.MayGrow != true && _endTimes.Count == 0 && _segments.TrueForAll(s => s.IsMissing || s.FixedCount is not null || !s.Stack.Extensible)));
     }
 }

@@ -17,16 +17,16 @@ namespace OperandoXrd.Images.Frames;
 /// </summary>
 public sealed class ImageFrameSource : IFollowingFrameSource
 {
-    private readonly string[] _folders;
+    private readonly FollowedInputs _inputs;
     private readonly FrameTimeOptions? _fallback;
     private readonly bool _follow;
     private readonly Dictionary<string, long> _lastSeenLength = new(StringComparer.Ordinal);
     private readonly object _refreshLock = new();
     private volatile Snapshot _snapshot;
 
-    private ImageFrameSource(string[] folders, FrameTimeOptions? fallback, bool follow, List<Entry> entries, ImageFile first)
+    private ImageFrameSource(FollowedInputs inputs, FrameTimeOptions? fallback, bool follow, List<Entry> entries, ImageFile first)
     {
-        _folders = folders;
+        _inputs = inputs;
         _fallback = fallback;
         _follow = follow;
         Rows = first.Rows;
@@ -54,7 +54,14 @@ public sealed class ImageFrameSource : IFollowingFrameSource
     /// <summary>One line on how the frame times were found (for the log and <c>oxrd inspect</c>).</summary>
     public string TimeRuleDetail => _snapshot.Detail;
 
-    public bool IsComplete => !_follow;
+    public bool IsComplete => !_follow || !_inputs.MayGrow;
+
+    /// <summary>Image files say nothing about the end of a scan: only a list of files, all read, ends it.</summary>
+    public string? ScanEnd => IsComplete ? string.Create(CultureInfo.InvariantCulture, $"every listed image file read ({FrameCount} frames)") : null;
+
+    public string WaitingFor => _inputs.MayGrow
+        ? _inputs.WaitingFor(_snapshot.Entries.Length > 0 ? _snapshot.Entries[^1].Path : null)
+        : "nothing (every listed file read)";
 
     /// <summary>The file holding frame <paramref name="index"/>.</summary>
     public string FileOf(int index) => _snapshot.Entries[index].Path;
@@ -68,7 +75,7 @@ public sealed class ImageFrameSource : IFollowingFrameSource
     /// <summary>Looks at the followed folders again; complete new files (in natural order after the last known one) join.</summary>
     public int Refresh()
     {
-        if (!_follow || _folders.Length == 0)
+        if (!_follow || !_inputs.MayGrow)
         {
             return FrameCount;
         }
@@ -79,7 +86,8 @@ public sealed class ImageFrameSource : IFollowingFrameSource
             var last = entries.Count > 0 ? Path.GetFileName(entries[^1].Path) : null;
             var known = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
             var added = false;
-            foreach (var file in ImageFrameSources.ImageFilesIn(_folders))
+            var blocked = false;
+            foreach (var file in ImageFrameSources.ImageFilesIn([.. _inputs.Folders]))
             {
                 if (known.Contains(file) || (last is not null && NaturalFileOrder.Instance.Compare(Path.GetFileName(file), last) <= 0))
                 {
@@ -90,9 +98,30 @@ public sealed class ImageFrameSource : IFollowingFrameSource
                 if (ready is null)
                 {
                     // Keep the order: nothing after a file still being written joins before it.
+                    blocked = true;
                     break;
                 }
 
+                entries.AddRange(ready);
+                added = true;
+            }
+
+            // Listed files not there at the start join in the order given, each once it is complete.
+            while (!blocked && _inputs.TryPeekNextListed(out var next))
+            {
+                if (Directory.Exists(next))
+                {
+                    _inputs.Took();
+                    break;
+                }
+
+                var ready = TryComplete(next);
+                if (ready is null)
+                {
+                    break;
+                }
+
+                _inputs.Took();
                 entries.AddRange(ready);
                 added = true;
             }
@@ -112,7 +141,7 @@ public sealed class ImageFrameSource : IFollowingFrameSource
         var s = _snapshot;
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        b.Append(inv, $"layout:    {Format} images, one frame per file{(_folders.Length > 0 ? ", folders in natural order" : "")}\n");
+        b.Append(inv, $"layout:    {Format} images, one frame per file{(_inputs.Folders.Count > 0 ? ", folders in natural order" : "")}\n");
         b.Append(inv, $"files:     {DescribeInputs(s.Entries)}\n");
         foreach (var failed in s.Entries.Where(e => e.Error is not null).Take(20))
         {
@@ -139,30 +168,39 @@ public sealed class ImageFrameSource : IFollowingFrameSource
         // Files are opened per read: nothing held.
     }
 
-    internal static ImageFrameSource Create(IReadOnlyList<string> files, string[] folders, FrameTimeOptions? fallback, bool follow)
+    internal static ImageFrameSource Create(IReadOnlyList<(string File, bool Listed)> files, FollowedInputs inputs, FrameTimeOptions? fallback, bool follow)
     {
         var entries = new List<Entry>();
-        foreach (var file in files)
+        foreach (var (file, _) in files)
         {
             entries.AddRange(OpenEntries(file));
+        }
+
+        if (follow)
+        {
+            // The newest files may still be being written: only the complete prefix now, the rest joins on Refresh
+            // (listed files go back in front of the list of files still to come).
+            var complete = entries.TakeWhile(e => e.File is not null && new FileInfo(e.Path).Length >= e.File.RequiredLength).Count();
+            var done = entries.Take(complete).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            inputs.Defer([.. files.Where(f => f.Listed && !done.Contains(f.File)).Select(f => f.File)]);
+            entries = entries.Take(complete).ToList();
         }
 
         var shape = entries.Select(e => e.File).FirstOrDefault(f => f is not null);
         if (shape is null)
         {
+            var where = string.Join(", ", inputs.Folders.Count > 0 ? inputs.Folders : files.Select(f => f.File));
+            if (follow)
+            {
+                throw new FramesNotYetException(where, inputs.WaitingFor(null));
+            }
+
             throw entries.Count == 0
-                ? new FrameSourceException(string.Join(", ", folders.Length > 0 ? folders : files), null, null, "no image files found")
+                ? new FrameSourceException(where, null, null, "no image files found")
                 : new FrameSourceException(entries[0].Path, null, null, entries[0].Error ?? "not readable");
         }
 
-        if (follow)
-        {
-            // The newest files may still be being written: only the complete prefix now, the rest joins on Refresh.
-            var complete = entries.TakeWhile(e => e.File is not null && new FileInfo(e.Path).Length >= e.File.RequiredLength).Count();
-            entries = entries.Take(complete).ToList();
-        }
-
-        return new ImageFrameSource(folders, fallback, follow, entries, shape);
+        return new ImageFrameSource(inputs, fallback, follow, entries, shape);
     }
 
     private static List<Entry> OpenEntries(string file)
@@ -311,7 +349,7 @@ public sealed class ImageFrameSource : IFollowingFrameSource
             return entries[0].Path;
         }
 
-        var where = _folders.Length == 1 ? _folders[0] : string.Join(", ", entries.Select(e => Path.GetDirectoryName(e.Path)).Distinct(StringComparer.Ordinal));
+        var where = _inputs.Folders.Count == 1 ? _inputs.Folders[0] : string.Join(", ", entries.Select(e => Path.GetDirectoryName(e.Path)).Distinct(StringComparer.Ordinal));
         return string.Create(inv, $"{files} {Format} files in {where}");
     }
 

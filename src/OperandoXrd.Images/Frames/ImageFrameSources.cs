@@ -23,6 +23,7 @@ public static class ImageFrameSources
 
     /// <summary>The image source for <paramref name="inputs"/>, or null when they are not image files (HDF5 then).</summary>
     /// <exception cref="FrameSourceException">A file named on the command line does not exist, or no file parses.</exception>
+    /// <exception cref="FramesNotYetException">Following: no complete image file yet.</exception>
     public static ImageFrameSource? TryOpen(IReadOnlyList<string> inputs, FrameTimeOptions? fallback = null, bool follow = false)
     {
         if (!Handles(inputs))
@@ -30,26 +31,21 @@ public static class ImageFrameSources
             return null;
         }
 
-        var files = new List<string>();
-        var folders = new List<string>();
-        foreach (var input in inputs)
+        var split = FollowedInputs.Split(inputs, follow);
+        var files = new List<(string File, bool Listed)>();
+        foreach (var input in split.Present)
         {
             if (Directory.Exists(input))
             {
-                folders.Add(input);
-                files.AddRange(ImageFilesIn([input]));
+                files.AddRange(ImageFilesIn([input]).Select(f => (f, false)));
             }
-            else if (File.Exists(input))
+            else
             {
-                files.Add(input);
-            }
-            else if (!follow)
-            {
-                throw new FrameSourceException(input, null, null, "file not found");
+                files.Add((input, true));
             }
         }
 
-        return ImageFrameSource.Create(files, [.. folders], fallback, follow);
+        return ImageFrameSource.Create(files, split, fallback, follow);
     }
 
     /// <summary>Image files of the folders, each folder in natural order.</summary>

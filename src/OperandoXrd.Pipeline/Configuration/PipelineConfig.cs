@@ -62,6 +62,12 @@ public sealed partial class PipelineConfig
 
     public required EchemSection Echem { get; init; }
 
+    /// <summary>
+    /// <c>follow.endMarker</c>: live, the run ends once this file exists (a name in the scan folder — the first input
+    /// folder, or the folder of the first input file — or an absolute path). Null: no marker.
+    /// </summary>
+    public string? EndMarker { get; init; }
+
     public static PipelineConfig Load(string path) =>
         Parse(ReadFile(path), path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
 
@@ -98,6 +104,9 @@ public sealed partial class PipelineConfig
             Integration = ToSection(file.Integration, source),
             Fit = fit,
             Echem = ToSection(file.Echem, source, Resolve),
+            EndMarker = file.Follow?.EndMarker is { } marker
+                ? (string.IsNullOrWhiteSpace(marker) ? throw new PipelineConfigException($"{source}: follow.endMarker: expected a file name, found an empty string.") : marker)
+                : null,
             Emergence = ToSection(file.Emergence, source, Resolve, phaseFolders),
         };
     }

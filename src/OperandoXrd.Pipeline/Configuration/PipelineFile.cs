@@ -35,6 +35,10 @@ internal sealed class PipelineFile : FitSectionsFile
     [JsonPropertyName("echem")]
     public EchemFile? Echem { get; init; }
 
+    /// <summary>Live mode: how the end of a scan is recognised.</summary>
+    [JsonPropertyName("follow")]
+    public FollowFile? Follow { get; init; }
+
     /// <summary>The emergence detector's section (issue 17).</summary>
     [JsonPropertyName("emergence")]
     public EmergenceFile? Emergence { get; init; }
@@ -62,6 +66,14 @@ internal sealed class IntegrationFile
     /// <summary>"none" or "ud" (up–down, as Dioptas shows images); null or absent: none.</summary>
     [JsonPropertyName("flip")]
     public string? Flip { get; init; }
+}
+
+/// <summary>The <c>follow</c> section as written.</summary>
+internal sealed class FollowFile
+{
+    /// <summary>A file whose appearance (in the scan folder, or at this path when absolute) ends a live run.</summary>
+    [JsonPropertyName("endMarker")]
+    public string? EndMarker { get; init; }
 }
 
 /// <summary>The <c>echem</c> section as written.</summary>

@@ -51,6 +51,13 @@ public sealed class ReduceOptions
 
     public double? FramePeriod_s { get; set; }
 
+    /// <summary>
+    /// Frames the scan will have (<c>--frames</c>): a live run ends once it has read them, an offline run reads no
+    /// more than these. Null: not known.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int? ExpectedFrames { get; set; }
+
     /// <summary>Live mode stops after this long without a new frame.</summary>
     [Range(0.1, 1e7)]
     public double IdleTimeout_s { get; set; } = 60;

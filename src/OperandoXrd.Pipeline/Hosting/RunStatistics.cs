@@ -21,6 +21,9 @@ public sealed class RunStatistics
     /// <summary>Frames the source knows of (grows in live mode).</summary>
     public int FramesKnown { get; set; }
 
+    /// <summary>Live: which rule ended the run (end of scan, expected count, marker, idle timeout, stop); null offline.</summary>
+    public string? EndedBy { get; set; }
+
     public void Read(long ticks)
     {
         Interlocked.Increment(ref _read);
@@ -132,6 +135,9 @@ public sealed record RunSummary(
 
     /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
     public IReadOnlyList<string> MissingFiles { get; init; } = [];
+
+    /// <summary>Live: which rule ended the run ("idle timeout: …", "end marker … present", "all 300 frames of the acquisition written …"); null offline.</summary>
+    public string? EndedBy { get; init; }
 
     /// <summary>What set-up and wrap-up cost, part by part (matrix, reference fit, each final output), for the summary's timing line.</summary>
     public IReadOnlyList<(string Part, double Seconds)> SetUpAndWrapUp { get; init; } = [];

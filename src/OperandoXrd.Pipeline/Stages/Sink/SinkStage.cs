@@ -269,6 +269,7 @@ public sealed class SinkStage(IOptions<ReduceOptions> options, RunResults result
             SteadyFramesPerSecond = statistics.SteadyRate(),
             PeakResidentBytes = PeakResident(),
             MissingFiles = statistics.MissingFiles,
+            EndedBy = statistics.EndedBy ?? (cancelled && options.Value.Follow ? "stop requested (Ctrl-C or SIGTERM)" : null),
             Emergence = results.Emergence?.Events ?? [],
             SetUpAndWrapUp = parts,
         };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,8 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
         try
         {
             var o = options.Value;
-            var following = o.Follow ? (IFollowingFrameSource)OpenInputs(o) : null;
+            var idle = Stopwatch.StartNew();
+            var following = o.Follow ? await OpenWhenThere(o, idle, stoppingToken).ConfigureAwait(false) : null;
             using var source = following ?? OpenInputs(o);
             var detector = integration.Poni.Detector;
             if (source.Rows != detector.Rows || source.Columns != detector.Columns)
@@ -42,13 +44,16 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
             WarnIfLogMissesFrames(source);
             var pixels = source.Rows * source.Columns;
             var next = start.FirstFrame;
-            var idle = Stopwatch.StartNew();
+            var last = o.ExpectedFrames ?? int.MaxValue;
+            var marker = EndMarkerPath(o);
+            string? waitLogged = null;
+            idle.Restart();
             var gapsReported = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
-                statistics.FramesKnown = source.FrameCount;
+                statistics.FramesKnown = Math.Min(source.FrameCount, last);
                 gapsReported = ReportGaps(source, gapsReported);
-                while (next < source.FrameCount && !stoppingToken.IsCancellationRequested)
+                while (next < Math.Min(source.FrameCount, last) && !stoppingToken.IsCancellationRequested)
                 {
                     await writer.WriteAsync(Read(source, next, pixels), stoppingToken).ConfigureAwait(false);
                     next++;
@@ -60,15 +65,42 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
                     break;
                 }
 
+                if (next >= last)
+                {
+                    End($"--frames {last.ToString(CultureInfo.InvariantCulture)}: every expected frame read");
+                    break;
+                }
+
+                // The marker is looked for before the files: frames written before it appeared are read first.
+                var marked = marker is not null && File.Exists(marker);
                 if (following.Refresh() > next)
                 {
                     continue;
                 }
 
+                if (marked)
+                {
+                    End($"end marker {marker} present");
+                    break;
+                }
+
+                if (following.ScanEnd is { } scanEnd)
+                {
+                    End(scanEnd);
+                    break;
+                }
+
                 if (idle.Elapsed.TotalSeconds > o.IdleTimeout_s)
                 {
-                    log.LogInformation("live: no new frame for {Seconds:F0} s, stopping", idle.Elapsed.TotalSeconds);
+                    End(string.Create(CultureInfo.InvariantCulture, $"idle timeout: no new frame for {idle.Elapsed.TotalSeconds:F0} s (waiting for {following.WaitingFor})"));
                     break;
+                }
+
+                // A pause is said once, with what the run waits for; not at every look, nor between frames of a steady scan.
+                if (idle.Elapsed > WaitWorthSaying && following.WaitingFor is var waiting && waiting != waitLogged)
+                {
+                    log.LogInformation("live: waiting for {What}", waiting);
+                    waitLogged = waiting;
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(o.PollInterval_s), stoppingToken).ConfigureAwait(false);
@@ -77,6 +109,7 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             log.LogInformation("stop requested: finishing the frames in flight");
+            statistics.EndedBy ??= "stop requested (Ctrl-C or SIGTERM)";
         }
         catch (Exception e) when (e is PipelineConfigException or FrameSourceException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -87,6 +120,63 @@ public sealed class FrameSourceStage(IOptions<ReduceOptions> options, EchemCorre
         {
             writer.TryComplete();
         }
+
+        void End(string why)
+        {
+            log.LogInformation("live: end of scan: {Why}", why);
+            statistics.EndedBy = why;
+        }
+    }
+
+    /// <summary>How long a live run goes without a frame before the log says what it waits for.</summary>
+    private static readonly TimeSpan WaitWorthSaying = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Live: opens the inputs once there is something to read — the folder's first file, the first listed file, a
+    /// first file readable — saying once what it waits for; gives up after the idle timeout.
+    /// </summary>
+    private async Task<IFollowingFrameSource> OpenWhenThere(ReduceOptions o, Stopwatch idle, CancellationToken stoppingToken)
+    {
+        string? said = null;
+        while (true)
+        {
+            try
+            {
+                return (IFollowingFrameSource)OpenInputs(o);
+            }
+            catch (FramesNotYetException e)
+            {
+                if (e.Reason != said)
+                {
+                    log.LogInformation("live: waiting for {What}", e.Reason);
+                    said = e.Reason;
+                }
+
+                if (idle.Elapsed.TotalSeconds > o.IdleTimeout_s)
+                {
+                    throw new FrameSourceException(e.File, null, null,
+                        string.Create(CultureInfo.InvariantCulture, $"nothing to read after the idle timeout ({o.IdleTimeout_s:0.#} s): still waiting for {e.Reason}"), e);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(o.PollInterval_s), stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The pipeline's <c>follow.endMarker</c> as a path: an absolute path as is, a name in the scan folder (the first
+    /// input folder, else the folder of the first input file).
+    /// </summary>
+    public static string? EndMarkerPath(ReduceOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Pipeline?.EndMarker is not { } marker || o.Inputs.Count == 0)
+        {
+            return null;
+        }
+
+        var folder = o.Inputs.FirstOrDefault(Directory.Exists) ?? Path.GetDirectoryName(Path.GetFullPath(o.Inputs[0])) ?? ".";
+        return Path.GetFullPath(Path.Combine(folder, marker));
     }
 
     /// <summary>The run's inputs as frames (following them live), time rule 4 from the options, the flip applied.</summary>
