@@ -12,7 +12,7 @@ public class NewareAndCsvTests
     {
         using var dir = new TempDir();
         // BTSDA record sheet: Time restarts per step, Total Time runs on; this export prints currents unsigned in A.
-        string path = dir.Write("neware.csv",
+        var path = dir.Write("neware.csv",
             "Record ID,Realtime,Time,Total Time,Cycle ID,Step ID,Step Type,Current(A),Voltage(V),Capacity(Ah),Energy(Wh)\r\n" +
             "1,2023-11-02 16:45:10,00:00:00,00:00:00,1,1,Rest,0.0000000,3.0051,0.0000000,0.0000000\r\n" +
             "2,2023-11-02 16:55:10,00:10:00,00:10:00,1,1,Rest,0.0000000,3.0049,0.0000000,0.0000000\r\n" +
@@ -38,7 +38,7 @@ public class NewareAndCsvTests
     public void Neware_tab_export_with_fractional_durations_signed_milliamperes_and_date_column()
     {
         using var dir = new TempDir();
-        string path = dir.Write("neware.txt",
+        var path = dir.Write("neware.txt",
             "DataPoint\tCycle Index\tStep Index\tStep Type\tTime\tTotal Time\tCurrent(mA)\tVoltage(V)\tCapacity(mAh)\tDate\r\n" +
             "1\t1\t1\tCC Chg\t00:00:00.000\t00:00:00.500\t0.0234\t3.0412\t0.0000\t2023-11-02 16:45:10\r\n" +
             "2\t1\t1\tCC Chg\t00:00:30.000\t00:00:30.500\t0.0234\t3.0520\t0.0002\t2023-11-02 16:45:40\r\n" +
@@ -58,7 +58,7 @@ public class NewareAndCsvTests
     public void Generic_csv_with_preamble_semicolons_decimal_comma_minutes_microamperes_and_coulombs()
     {
         using var dir = new TempDir();
-        string path = dir.Write("potentiostat.csv",
+        var path = dir.Write("potentiostat.csv",
             "Exported by SomeLab 2.1\r\n" +
             "Cell: NCA|LPSCl|LiIn\r\n" +
             "t (min);U [mV];Iwe [uA];Q [C];step\r\n" +
@@ -91,7 +91,7 @@ public class NewareAndCsvTests
     public void Generic_csv_with_absolute_times(string format, string t0, string t1)
     {
         using var dir = new TempDir();
-        string path = dir.Write("abs.csv", $"when,E/V,I/mA\n{t0},3.0,0.1\n{t1},3.1,0.1\n");
+        var path = dir.Write("abs.csv", $"when,E/V,I/mA\n{t0},3.0,0.1\n{t1},3.1,0.1\n");
 
         VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions
         {

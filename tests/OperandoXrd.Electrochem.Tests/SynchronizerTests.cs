@@ -14,10 +14,10 @@ public class SynchronizerTests
     private static VoltageLog AnalyticLog(TempDir dir, Func<double, double> current, Func<double, double> voltage, double end, bool withCharge = false, Func<double, double>? charge = null)
     {
         var sb = new StringBuilder("t/s,E/V,I/mA,Q/mA.h\n");
-        for (int k = 0; ; k++)
+        for (var k = 0; ; k++)
         {
             // Steps of 20–40 s that never repeat a pattern a bug could line up with.
-            double t = Math.Min(end, (k * 30.0) + (k == 0 ? 0 : 10.0 * Math.Sin(k * 1.7)));
+            var t = Math.Min(end, (k * 30.0) + (k == 0 ? 0 : 10.0 * Math.Sin(k * 1.7)));
             sb.Append(CultureInfo.InvariantCulture, $"{t:R},{voltage(t):R},{current(t):R},{(charge ?? (_ => 0))(t):R}\n");
             if (t >= end)
             {
@@ -25,7 +25,7 @@ public class SynchronizerTests
             }
         }
 
-        string path = dir.Write("analytic.csv", sb.ToString());
+        var path = dir.Write("analytic.csv", sb.ToString());
         return VoltageLog.Open(path, new VoltageLogOptions
         {
             StartTime = s_start,
@@ -44,9 +44,9 @@ public class SynchronizerTests
 
         EchemAtFrames r = EchemSynchronizer.Synchronize(log, starts, 10.0);
 
-        for (int f = 0; f < mids.Length; f++)
+        for (var f = 0; f < mids.Length; f++)
         {
-            double q = i * mids[f] / 3600.0;
+            var q = i * mids[f] / 3600.0;
             Assert.Equal(FrameEchemStatus.Ok, r.Status[f]);
             Assert.Equal(mids[f], r.LogTimeSeconds[f], 9);
             Assert.Equal(q, r.CapacitymAh[f], 12);
@@ -73,10 +73,10 @@ public class SynchronizerTests
 
         EchemAtFrames r = EchemSynchronizer.Synchronize(log, starts, 60.0, new EchemSyncOptions { ClockOffsetSeconds = offset, ActiveMass_mg = 1.2, TheoreticalCapacity_mAh_g = 200, X0 = 0.95 });
 
-        for (int f = 0; f < mids.Length; f++)
+        for (var f = 0; f < mids.Length; f++)
         {
-            double t = mids[f];
-            double q = ((0.1 * t) + (5e-5 * t * t)) / 3600.0;
+            var t = mids[f];
+            var q = ((0.1 * t) + (5e-5 * t * t)) / 3600.0;
             // Epoch seconds near 1.7e9 carry 2.4e-7 s of resolution: 1e-10 mA·h is that at this current.
             Assert.Equal(q, r.CapacitymAh[f], 10);
             Assert.Equal(0.95 - (q / 1.2e-3 / 200), r.XLi[f], 9);
@@ -90,7 +90,7 @@ public class SynchronizerTests
     public void Current_is_averaged_over_the_exposure_across_a_step()
     {
         using var dir = new TempDir();
-        string path = dir.Write("step.csv", "t,E,I\n0,3,0\n100,3,0\n100.001,3,1\n200,3,1\n");
+        var path = dir.Write("step.csv", "t,E,I\n0,3,0\n100,3,0\n100.001,3,1\n200,3,1\n");
         VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
         // Exposure 90..110 s: 10 s at 0 mA, ~10 s at 1 mA, the 1 ms ramp between counting half.
@@ -118,7 +118,7 @@ public class SynchronizerTests
     public void Frames_before_after_and_in_gaps_are_kept_and_marked()
     {
         using var dir = new TempDir();
-        string path = dir.Write("gap.csv", "t,E,I\n0,3.0,0.1\n100,3.1,0.1\n2000,3.5,0.1\n2100,3.6,0.1\n");
+        var path = dir.Write("gap.csv", "t,E,I\n0,3.0,0.1\n100,3.1,0.1\n2000,3.5,0.1\n2100,3.6,0.1\n");
         VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
         EchemAtFrames r = EchemSynchronizer.Synchronize(log, [s_startUnix - 50, s_startUnix + 50, s_startUnix + 1050, s_startUnix + 2050, s_startUnix + 2200], 0.0);

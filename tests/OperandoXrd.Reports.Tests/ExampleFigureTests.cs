@@ -15,10 +15,10 @@ public class ExampleFigureTests
     {
         var (radial, intensity, times, xli) = ExampleData.Run(240, 1500, 2.0, 8.0);
         double t0 = times[0], span = times[^1] - times[0];
-        double[] vt = Enumerable.Range(0, 2001).Select(i => t0 + i * span / 2000).ToArray();
-        double[] v = vt.Select(t =>
+        var vt = Enumerable.Range(0, 2001).Select(i => t0 + i * span / 2000).ToArray();
+        var v = vt.Select(t =>
         {
-            double f = (t - t0) / span;
+            var f = (t - t0) / span;
             return ExampleData.Voltage(ExampleData.XLi(f), discharge: f > 0.5);
         }).ToArray();
         var data = new ContourData
@@ -43,8 +43,8 @@ public class ExampleFigureTests
     [Fact]
     public void Example_contour_renders_at_full_size()
     {
-        bool toDocs = Environment.GetEnvironmentVariable("OXRD_WRITE_DOC_FIGURES") == "1";
-        string stem = toDocs ? Path.Combine(DocsFigures(), "example-contour") : Path.Combine(Path.GetTempPath(), $"oxrd-example-{Guid.NewGuid():N}");
+        var toDocs = Environment.GetEnvironmentVariable("OXRD_WRITE_DOC_FIGURES") == "1";
+        var stem = toDocs ? Path.Combine(DocsFigures(), "example-contour") : Path.Combine(Path.GetTempPath(), $"oxrd-example-{Guid.NewGuid():N}");
         try
         {
             FigureWriter.Write(ExampleContour(), stem);

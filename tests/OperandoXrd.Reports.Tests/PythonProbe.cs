@@ -10,7 +10,7 @@ internal static class PythonProbe
 {
     public static JsonNode Run(JsonObject query, [CallerFilePath] string here = "")
     {
-        string queryFile = Path.Combine(Path.GetTempPath(), "oxrd-png-query-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        var queryFile = Path.Combine(Path.GetTempPath(), "oxrd-png-query-" + Guid.NewGuid().ToString("N")[..8] + ".json");
         File.WriteAllText(queryFile, query.ToJsonString());
         try
         {
@@ -28,7 +28,10 @@ internal static class PythonProbe
             Task<string> stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
             if (process.ExitCode != 0)
+            {
                 throw new InvalidOperationException("png_probe.py failed: " + stderr.Result);
+            }
+
             return JsonNode.Parse(stdout.Result)!;
         }
         finally

@@ -103,7 +103,7 @@ public static class EchemSynchronizer
         options ??= new EchemSyncOptions();
         Check(log, options);
 
-        int frames = frameStartUnixSeconds.Length;
+        var frames = frameStartUnixSeconds.Length;
         var notes = new List<string>();
         var source = CapacitySourceFor(log, options, notes);
         var result = new EchemAtFrames(
@@ -111,9 +111,9 @@ public static class EchemSynchronizer
             new FrameEchemStatus[frames], source, notes);
 
         ReadOnlySpan<double> t = log.TimeSeconds;
-        double zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
+        var zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
         int before = 0, after = 0, gaps = 0;
-        for (int f = 0; f < frames; f++)
+        for (var f = 0; f < frames; f++)
         {
             var at = AtFrame(log, source, frameStartUnixSeconds[f], exposureSeconds[f], options, f);
             result.LogTimeSeconds[f] = at.LogTimeSeconds;
@@ -201,12 +201,12 @@ public static class EchemSynchronizer
         }
 
         ReadOnlySpan<double> t = log.TimeSeconds;
-        double zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
-        double exposure = Math.Max(0.0, exposureSeconds);
+        var zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
+        var exposure = Math.Max(0.0, exposureSeconds);
         // Subtract the large absolute times first: both are ~1.7e9 s and their difference keeps full precision.
-        double a = start - zero;
-        double b = a + exposure;
-        double mid = a + (0.5 * exposure);
+        var a = start - zero;
+        var b = a + exposure;
+        var mid = a + (0.5 * exposure);
         if (t.IsEmpty || mid > t[^1])
         {
             return EchemAtFrame.Outside(mid, FrameEchemStatus.AfterLog);
@@ -218,13 +218,13 @@ public static class EchemSynchronizer
         }
 
         ReadOnlySpan<double> q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
-        double q0 = q.IsEmpty ? 0 : q[0];
-        double massG = options.ActiveMass_mg * 1e-3;
-        int k = Bracket(t, mid);
+        var q0 = q.IsEmpty ? 0 : q[0];
+        var massG = options.ActiveMass_mg * 1e-3;
+        var k = Bracket(t, mid);
         var status = t.Length > 1 && t[k + 1] - t[k] > options.MaxGapSeconds ? FrameEchemStatus.Gap : FrameEchemStatus.Ok;
-        double voltage = Interpolate(t, log.VoltageV, k, mid);
-        double current = exposure > 0 ? MeanCurrent(log, Math.Max(a, t[0]), Math.Min(b, t[^1])) : Interpolate(t, log.CurrentmA, k, mid);
-        double capacity = source == CapacitySource.ChargeColumn
+        var voltage = Interpolate(t, log.VoltageV, k, mid);
+        var current = exposure > 0 ? MeanCurrent(log, Math.Max(a, t[0]), Math.Min(b, t[^1])) : Interpolate(t, log.CurrentmA, k, mid);
+        var capacity = source == CapacitySource.ChargeColumn
             ? Interpolate(t, q, k, mid) - q0
             : ChargeAt(log, k, mid);
         return new EchemAtFrame(mid, voltage, current, capacity, capacity / massG, options.X0 - (capacity / massG / options.TheoreticalCapacity_mAh_g), status);
@@ -233,7 +233,7 @@ public static class EchemSynchronizer
     /// <summary>Frames that all share one exposure time.</summary>
     public static EchemAtFrames Synchronize(VoltageLog log, ReadOnlySpan<double> frameStartUnixSeconds, double exposureSeconds, EchemSyncOptions? options = null)
     {
-        double[] exposure = new double[frameStartUnixSeconds.Length];
+        var exposure = new double[frameStartUnixSeconds.Length];
         Array.Fill(exposure, exposureSeconds);
         return Synchronize(log, frameStartUnixSeconds, exposure, options);
     }
@@ -246,8 +246,8 @@ public static class EchemSynchronizer
             return 0;
         }
 
-        int i = t.BinarySearch(x);
-        int k = i >= 0 ? i : ~i - 1;
+        var i = t.BinarySearch(x);
+        var k = i >= 0 ? i : ~i - 1;
         return Math.Clamp(k, 0, t.Length - 2);
     }
 
@@ -258,7 +258,7 @@ public static class EchemSynchronizer
             return y[0];
         }
 
-        double w = (x - t[k]) / (t[k + 1] - t[k]);
+        var w = (x - t[k]) / (t[k + 1] - t[k]);
         return y[k] + (w * (y[k + 1] - y[k]));
     }
 
@@ -272,7 +272,7 @@ public static class EchemSynchronizer
             return 0.0;
         }
 
-        double ix = Interpolate(t, log.CurrentmA, k, x);
+        var ix = Interpolate(t, log.CurrentmA, k, x);
         return cumulative[k] - cumulative[0] + (0.5 * (log.CurrentmA[k] + ix) * (x - t[k]) / 3600.0);
     }
 
@@ -285,7 +285,7 @@ public static class EchemSynchronizer
             return Interpolate(t, log.CurrentmA, Bracket(t, a), a);
         }
 
-        double charge = ChargeAt(log, Bracket(t, b), b) - ChargeAt(log, Bracket(t, a), a);
+        var charge = ChargeAt(log, Bracket(t, b), b) - ChargeAt(log, Bracket(t, a), a);
         return charge * 3600.0 / (b - a);
     }
 }

@@ -23,9 +23,14 @@ internal static class Avx512Kernel
     private static Vector512<byte> CreateColumnGather()
     {
         Span<byte> index = stackalloc byte[64];
-        for (int c = 0; c < 8; c++)
-            for (int k = 0; k < 8; k++)
+        for (var c = 0; c < 8; c++)
+        {
+            for (var k = 0; k < 8; k++)
+            {
                 index[8 * c + k] = (byte)(8 * (7 - k) + c);
+            }
+        }
+
         return Vector512.Create((ReadOnlySpan<byte>)index);
     }
 
@@ -38,7 +43,9 @@ internal static class Avx512Kernel
     public static int RowsToPlane(ref byte rows, ref byte plane, int rowLength, int c)
     {
         if (!(Avx512Vbmi.IsSupported && Gfni.V512.IsSupported))
+        {
             return c;
+        }
 
         Vector512<byte> gather = ColumnGather, unit = UnitBits;
         Vector512<ulong> m4l = Mix4Low, m4h = Mix4High, m8l = Mix8Low, m8h = Mix8High;
@@ -64,7 +71,7 @@ internal static class Avx512Kernel
             Vector512<ulong> d4 = Avx512F.PermuteVar8x64x2(c4, m4l, c6), d6 = Avx512F.PermuteVar8x64x2(c4, m4h, c6);
             Vector512<ulong> d5 = Avx512F.PermuteVar8x64x2(c5, m4l, c7), d7 = Avx512F.PermuteVar8x64x2(c5, m4h, c7);
 
-            ref byte o = ref Unsafe.Add(ref plane, 8 * c);
+            ref var o = ref Unsafe.Add(ref plane, 8 * c);
             Tile(Avx512F.PermuteVar8x64x2(d0, m8l, d4), gather, unit, ref o);
             Tile(Avx512F.PermuteVar8x64x2(d1, m8l, d5), gather, unit, ref Unsafe.Add(ref o, 64));
             Tile(Avx512F.PermuteVar8x64x2(d2, m8l, d6), gather, unit, ref Unsafe.Add(ref o, 128));

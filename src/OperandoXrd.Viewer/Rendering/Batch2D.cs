@@ -130,7 +130,7 @@ internal sealed class Batch2D : IDisposable
         GL.Uniform2(_uViewport, width, height);
         GL.BindVertexArray(_vao);
         GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        int bytes = (_triangles.Count + _lines.Count) * sizeof(float);
+        var bytes = (_triangles.Count + _lines.Count) * sizeof(float);
         if (bytes > _bufferBytes)
         {
             _bufferBytes = Math.Max(bytes, _bufferBytes * 2);
@@ -177,7 +177,7 @@ internal sealed class Batch2D : IDisposable
         double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
         ReadOnlySpan<double> p = [-dx, dx, -dy, dy];
         ReadOnlySpan<double> q = [x0 - r.X, r.Right - x0, y0 - r.Y, r.Bottom - y0];
-        for (int i = 0; i < 4; i++)
+        for (var i = 0; i < 4; i++)
         {
             if (p[i] == 0)
             {
@@ -188,7 +188,7 @@ internal sealed class Batch2D : IDisposable
             }
             else
             {
-                double t = q[i] / p[i];
+                var t = q[i] / p[i];
                 if (p[i] < 0)
                 {
                     t0 = Math.Max(t0, t);

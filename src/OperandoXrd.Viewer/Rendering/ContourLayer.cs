@@ -75,7 +75,7 @@ internal sealed class ContourLayer : IDisposable
         GL.GetInteger(GetPName.MaxTextureSize, out _maxRows);
 
         var table = new byte[256 * 4];
-        for (int i = 0; i < 256; i++)
+        for (var i = 0; i < 256; i++)
         {
             var c = map[i];
             (table[4 * i], table[4 * i + 1], table[4 * i + 2], table[4 * i + 3]) = (c.R, c.G, c.B, 255);
@@ -119,7 +119,7 @@ internal sealed class ContourLayer : IDisposable
         }
 
         var row = _cpu.AsSpan(Rows * Bins, Bins);
-        for (int i = 0; i < row.Length; i++)
+        for (var i = 0; i < row.Length; i++)
         {
             row[i] = (float)intensity[i];
         }
@@ -188,7 +188,7 @@ internal sealed class ContourLayer : IDisposable
 
     private static int NewTexture()
     {
-        int texture = GL.GenTexture();
+        var texture = GL.GenTexture();
         GL.BindTexture(TextureTarget.Texture2D, texture);
 
         // Without mipmaps the default minification filter would leave the texture incomplete (texelFetch → 0).

@@ -7,9 +7,9 @@ internal static class Shaders
 {
     public static int Link(string name, string vertexSource, string fragmentSource)
     {
-        int vertex = Compile(name, ShaderType.VertexShader, vertexSource);
-        int fragment = Compile(name, ShaderType.FragmentShader, fragmentSource);
-        int program = GL.CreateProgram();
+        var vertex = Compile(name, ShaderType.VertexShader, vertexSource);
+        var fragment = Compile(name, ShaderType.FragmentShader, fragmentSource);
+        var program = GL.CreateProgram();
         GL.AttachShader(program, vertex);
         GL.AttachShader(program, fragment);
         GL.LinkProgram(program);
@@ -26,7 +26,7 @@ internal static class Shaders
 
     private static int Compile(string name, ShaderType type, string source)
     {
-        int shader = GL.CreateShader(type);
+        var shader = GL.CreateShader(type);
         GL.ShaderSource(shader, source);
         GL.CompileShader(shader);
         GL.GetShader(shader, ShaderParameter.CompileStatus, out var ok);
