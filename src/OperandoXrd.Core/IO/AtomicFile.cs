@@ -58,6 +58,27 @@ public static class AtomicFile
     }
 
     /// <summary>
+    /// Replaces <paramref name="path"/> with what <paramref name="writeTemporary"/> writes to the temporary path it is
+    /// given (for writers that open files by name, as HDF5 does), then renamed over the target; on any failure the
+    /// temporary file is removed and the target left as it was. Not flushed to disk: the writer decides.
+    /// </summary>
+    public static void Replace(string path, Action<string> writeTemporary)
+    {
+        ArgumentNullException.ThrowIfNull(writeTemporary);
+        var temp = TemporaryPathFor(path);
+        try
+        {
+            writeTemporary(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// A temporary name in the target's folder (so the final rename never crosses file systems), unique per process,
     /// starting with a dot so that folder watchers looking for <c>*.h5</c> or <c>*.csv</c> ignore it.
     /// </summary>

@@ -109,28 +109,11 @@ public static class MatrixCache
         ArgumentNullException.ThrowIfNull(matrix);
         Directory.CreateDirectory(folder);
         var path = PathFor(folder, key);
-        var temp = AtomicFile.TemporaryPathFor(path);
-        try
+        AtomicFile.Replace(path, temp =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Write(stream, key, matrix);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
-
-            throw;
-        }
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            Write(stream, key, matrix);
+        });
     }
 
     private static void Write(Stream stream, byte[] key, IntegrationMatrix matrix)
