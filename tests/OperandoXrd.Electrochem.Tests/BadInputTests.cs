@@ -61,7 +61,7 @@ public class BadInputTests
         VoltageLog log = VoltageLog.Open(path);
         var t0 = log.StartUnixSeconds;
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [t0 - 300, t0 - 10, t0 + 100], 10.0);
+        var r = EchemSynchronizer.Synchronize(log, [t0 - 300, t0 - 10, t0 + 100], 10.0);
 
         Assert.Equal([FrameEchemStatus.BeforeLog, FrameEchemStatus.BeforeLog, FrameEchemStatus.Ok], r.Status);
         Assert.Contains(r.Notes, n => n.Contains("2 frame(s) before", StringComparison.Ordinal) && n.Contains("300.0 s after frame 0", StringComparison.Ordinal));
@@ -76,10 +76,10 @@ public class BadInputTests
         var path = Mpt(dir, "nocurrent.mpt", "3\t0\t3.0\t0\t\r\n1\t3600\t3.4\t0.0234\t\r\n", columns);
 
         VoltageLog log = VoltageLog.Open(path);
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds + 1800], 0.0);
+        var r = EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds + 1800], 0.0);
 
         Assert.False(log.HasCurrent);
-        LogWarning w = Assert.Single(log.Warnings);
+        var w = Assert.Single(log.Warnings);
         Assert.Equal(24, w.Line);
         Assert.Contains("no usable current column", w.Message, StringComparison.Ordinal);
         Assert.Equal(CapacitySource.ChargeColumn, r.CapacitySourceUsed);

@@ -38,7 +38,7 @@ public class CellModelTests
     [Fact]
     public void Charge_and_discharge_end_exactly_at_their_cut_offs_with_charge_conserved()
     {
-        IReadOnlyList<CellStep> steps = s_model.Steps;
+        var steps = s_model.Steps;
         Assert.Equal([CellStepKind.Rest, CellStepKind.Charge, CellStepKind.Rest, CellStepKind.Discharge, CellStepKind.Rest], steps.Select(s => s.Kind));
         CellStep charge = steps[1], discharge = steps[3];
         var capacity = 0.84e-3 * 279;
@@ -74,8 +74,8 @@ public class CellModelTests
     [Fact]
     public void Model_is_deterministic_and_records_every_step_boundary()
     {
-        IReadOnlyList<CellState> a = s_model.Record(10.0);
-        IReadOnlyList<CellState> b = new GalvanostaticFirstCycle().Record(10.0);
+        var a = s_model.Record(10.0);
+        var b = new GalvanostaticFirstCycle().Record(10.0);
 
         Assert.Equal(a, b);
         for (var i = 1; i < a.Count; i++)
@@ -83,7 +83,7 @@ public class CellModelTests
             Assert.True(a[i].Time_s > a[i - 1].Time_s);
         }
 
-        foreach (CellStep step in s_model.Steps.Skip(1))
+        foreach (var step in s_model.Steps.Skip(1))
         {
             Assert.Contains(a, s => s.Time_s == step.Start_s + 1e-3);
         }

@@ -14,13 +14,13 @@ public class LiveAndReferenceTests
     {
         using var dir = new TempDir();
         var model = new GalvanostaticFirstCycle();
-        IReadOnlyList<CellState> states = model.Record(30.0);
+        var states = model.Record(30.0);
         var options = new MptWriterOptions();
         var path = Path.Combine(dir.Root, "live.mpt");
         MptRow[] rows = [.. BioLogicMptWriter.ToRows(states)];
-        using (StreamWriter w = BioLogicMptWriter.Create(path, options))
+        using (var w = BioLogicMptWriter.Create(path, options))
         {
-            foreach (MptRow row in rows.Take(100))
+            foreach (var row in rows.Take(100))
             {
                 BioLogicMptWriter.WriteRow(w, row, options);
             }
@@ -29,19 +29,19 @@ public class LiveAndReferenceTests
         VoltageLog log = VoltageLog.Open(path);
         var start = log.StartUnixSeconds;
         double[] frames = [start + 1000, start + 5000];
-        EchemAtFrames early = EchemSynchronizer.Synchronize(log, frames, 10.0);
+        var early = EchemSynchronizer.Synchronize(log, frames, 10.0);
         Assert.Equal([FrameEchemStatus.Ok, FrameEchemStatus.AfterLog], early.Status);
 
         using (var w = new StreamWriter(path, append: true, Encoding.Latin1))
         {
-            foreach (MptRow row in rows.Skip(100).Take(200))
+            foreach (var row in rows.Skip(100).Take(200))
             {
                 BioLogicMptWriter.WriteRow(w, row, options);
             }
         }
 
         Assert.Equal(200, log.Refresh());
-        EchemAtFrames later = EchemSynchronizer.Synchronize(log, frames, 10.0);
+        var later = EchemSynchronizer.Synchronize(log, frames, 10.0);
         Assert.Equal([FrameEchemStatus.Ok, FrameEchemStatus.Ok], later.Status);
         // 1.4e-8 is the trapezoid over the 1 ms the log takes to step the current from 0 to I at 600 s.
         Assert.Equal(model.StateAt(5005).XLi, later.XLi[1], 7);
@@ -83,7 +83,7 @@ public class LiveAndReferenceTests
             StartTime = DateTimeOffset.UnixEpoch.AddSeconds(1.7e9),
             Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" },
         });
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [.. mids.Select(m => 1.7e9 + m)], 0.0);
+        var r = EchemSynchronizer.Synchronize(log, [.. mids.Select(m => 1.7e9 + m)], 0.0);
 
         Assert.Equal(mids.Length, reference.Length);
         for (var j = 0; j < mids.Length; j++)
@@ -97,7 +97,7 @@ public class LiveAndReferenceTests
     {
         // The Debian python (numpy installed with python3-pyfai), not the pyenv one on PATH.
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process p = Process.Start(psi)!;
+        using var p = Process.Start(psi)!;
         p.StandardInput.Write(script);
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEnd();

@@ -42,14 +42,14 @@ public class RoundTripTests(ITestOutputHelper output)
             starts.Add(t);
         }
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [.. starts], exposure, new EchemSyncOptions { ClockOffsetSeconds = clockOffset });
+        var r = EchemSynchronizer.Synchronize(log, [.. starts], exposure, new EchemSyncOptions { ClockOffsetSeconds = clockOffset });
 
         double maxDx = 0, maxDv = 0, maxDi = 0, maxRatio = 0;
         var ok = 0;
         for (var f = 0; f < starts.Count; f++)
         {
             var mid = starts[f] + (0.5 * exposure) - trueStart;
-            FrameEchemStatus expected = mid < 0 ? FrameEchemStatus.BeforeLog : mid > s_model.Duration_s ? FrameEchemStatus.AfterLog : FrameEchemStatus.Ok;
+            var expected = mid < 0 ? FrameEchemStatus.BeforeLog : mid > s_model.Duration_s ? FrameEchemStatus.AfterLog : FrameEchemStatus.Ok;
             Assert.Equal(expected, r.Status[f]);
             if (expected != FrameEchemStatus.Ok)
             {
@@ -58,7 +58,7 @@ public class RoundTripTests(ITestOutputHelper output)
             }
 
             ok++;
-            CellState truth = s_model.StateAt(mid);
+            var truth = s_model.StateAt(mid);
             maxDx = Math.Max(maxDx, Math.Abs(r.XLi[f] - truth.XLi));
             var dv = Math.Abs(r.VoltageV[f] - truth.Ewe_V);
             maxDv = Math.Max(maxDv, dv);
@@ -85,7 +85,7 @@ public class RoundTripTests(ITestOutputHelper output)
     /// </summary>
     private static double VoltageResolution(VoltageLog log, double t, double quantum)
     {
-        ReadOnlySpan<double> times = log.TimeSeconds;
+        var times = log.TimeSeconds;
         var i = times.BinarySearch(t);
         var k = Math.Clamp(i >= 0 ? i : ~i - 1, 0, times.Length - 2);
         double a = times[k], b = times[k + 1], span = b - a, h = Math.Min(0.5, span / 8);

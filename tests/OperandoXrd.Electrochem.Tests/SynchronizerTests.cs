@@ -38,11 +38,11 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         const double i = 0.0234; // mA, C/10 of 0.84 mg × 279 mAh/g
-        VoltageLog log = AnalyticLog(dir, _ => i, t => 3.0 + (1e-5 * t), 36000);
+        var log = AnalyticLog(dir, _ => i, t => 3.0 + (1e-5 * t), 36000);
         double[] mids = [100, 1000, 3000.5, 17999.25, 35990];
         double[] starts = [.. mids.Select(m => s_startUnix + m - 5.0)];
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, starts, 10.0);
+        var r = EchemSynchronizer.Synchronize(log, starts, 10.0);
 
         for (var f = 0; f < mids.Length; f++)
         {
@@ -65,13 +65,13 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         // I(t) = 0.1 + 1e-4 t mA: the trapezoid rule is exact, Q(t) = (0.1 t + 5e-5 t²) / 3600 mA·h.
-        VoltageLog log = AnalyticLog(dir, t => 0.1 + (1e-4 * t), t => 3.2 - (2e-5 * t), 7200);
+        var log = AnalyticLog(dir, t => 0.1 + (1e-4 * t), t => 3.2 - (2e-5 * t), 7200);
         const double offset = 42.5;
         double[] mids = [250, 3333.3, 7100];
         // Frames on their own clock: the log's clock is 42.5 s behind, so frame time = log time + 42.5.
         double[] starts = [.. mids.Select(m => s_startUnix + offset + m - 30.0)];
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, starts, 60.0, new EchemSyncOptions { ClockOffsetSeconds = offset, ActiveMass_mg = 1.2, TheoreticalCapacity_mAh_g = 200, X0 = 0.95 });
+        var r = EchemSynchronizer.Synchronize(log, starts, 60.0, new EchemSyncOptions { ClockOffsetSeconds = offset, ActiveMass_mg = 1.2, TheoreticalCapacity_mAh_g = 200, X0 = 0.95 });
 
         for (var f = 0; f < mids.Length; f++)
         {
@@ -94,7 +94,7 @@ public class SynchronizerTests
         VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
         // Exposure 90..110 s: 10 s at 0 mA, ~10 s at 1 mA, the 1 ms ramp between counting half.
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [s_startUnix + 90], 20.0);
+        var r = EchemSynchronizer.Synchronize(log, [s_startUnix + 90], 20.0);
 
         Assert.Equal((10.0 - 0.0005) / 20.0, r.CurrentmA[0], 12);
     }
@@ -104,10 +104,10 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         // The charge column disagrees with the current on purpose (offset 0.01 and twice the slope) to tell them apart.
-        VoltageLog log = AnalyticLog(dir, _ => 0.5, _ => 3.0, 3600, withCharge: true, charge: t => 0.01 + (t / 3600.0));
+        var log = AnalyticLog(dir, _ => 0.5, _ => 3.0, 3600, withCharge: true, charge: t => 0.01 + (t / 3600.0));
 
-        EchemAtFrames fromCurrent = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0);
-        EchemAtFrames fromColumn = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0, new EchemSyncOptions { CapacitySource = CapacitySource.ChargeColumn });
+        var fromCurrent = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0);
+        var fromColumn = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0, new EchemSyncOptions { CapacitySource = CapacitySource.ChargeColumn });
 
         Assert.Equal(0.25, fromCurrent.CapacitymAh[0], 12);
         Assert.Equal(0.5, fromColumn.CapacitymAh[0], 12);
@@ -121,7 +121,7 @@ public class SynchronizerTests
         var path = dir.Write("gap.csv", "t,E,I\n0,3.0,0.1\n100,3.1,0.1\n2000,3.5,0.1\n2100,3.6,0.1\n");
         VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [s_startUnix - 50, s_startUnix + 50, s_startUnix + 1050, s_startUnix + 2050, s_startUnix + 2200], 0.0);
+        var r = EchemSynchronizer.Synchronize(log, [s_startUnix - 50, s_startUnix + 50, s_startUnix + 1050, s_startUnix + 2050, s_startUnix + 2200], 0.0);
 
         Assert.Equal([FrameEchemStatus.BeforeLog, FrameEchemStatus.Ok, FrameEchemStatus.Gap, FrameEchemStatus.Ok, FrameEchemStatus.AfterLog], r.Status);
         Assert.True(double.IsNaN(r.VoltageV[0]) && double.IsNaN(r.XLi[0]) && double.IsNaN(r.VoltageV[4]) && double.IsNaN(r.CapacitymAh[4]));

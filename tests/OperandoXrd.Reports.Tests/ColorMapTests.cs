@@ -20,7 +20,7 @@ public class ColorMapTests
     {
         Assert.Equal(new Rgba(59, 76, 192), ColorMap.CoolWarm.Map(0));
         Assert.Equal(new Rgba(180, 4, 38), ColorMap.CoolWarm.Map(1));
-        Rgba mid = ColorMap.CoolWarm[128];
+        var mid = ColorMap.CoolWarm[128];
         // Moreland's midpoint is (221, 221, 221).
         Assert.InRange(mid.R, 218, 224);
         Assert.InRange(mid.G, 218, 224);
@@ -39,7 +39,7 @@ public class ColorMapTests
                 ["coolwarm"] = new JsonArray(ts.Select(t => (JsonNode)t).ToArray()),
             },
         };
-        JsonNode result = PythonProbe.Run(query);
+        var result = PythonProbe.Run(query);
         var worstCoolWarm = 0;
         double sumCoolWarm = 0;
         for (var i = 0; i < 256; i++)

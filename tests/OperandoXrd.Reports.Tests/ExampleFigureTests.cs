@@ -48,7 +48,7 @@ public class ExampleFigureTests
         try
         {
             FigureWriter.Write(ExampleContour(), stem);
-            JsonNode png = PythonProbe.Run(new JsonObject { ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (500, 5)) } })["png"]!;
+            var png = PythonProbe.Run(new JsonObject { ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (500, 5)) } })["png"]!;
             Assert.Equal(1000, png["width"]!.GetValue<int>());
             Assert.Equal(700, png["height"]!.GetValue<int>());
             Assert.Contains("Operando XRD, NCA", File.ReadAllText(stem + ".svg"), StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public class PngFigureTests
             }
         }
 
-        Figure figure = OperandoFigures.Contour(
+        var figure = OperandoFigures.Contour(
             new ContourData { Radial = radial, Intensity = intensity, TimeSeconds = times },
             new ContourOptions { IntensityMin = 0, IntensityMax = 1000 });
         var area = figure.Panel("contour").DataArea;
@@ -51,12 +51,12 @@ public class PngFigureTests
                 Assert.NotEqual(ColorMap.Viridis.Map(0), Of(decoded.GetPixel(px, topY)));
             }
 
-            JsonNode result = PythonProbe.Run(new JsonObject
+            var result = PythonProbe.Run(new JsonObject
             {
                 ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (3, 3), (px, py), (996, 696)) },
                 ["colormaps"] = new JsonObject { ["viridis"] = new JsonArray(0.5) },
             })!;
-            JsonNode png = result["png"]!;
+            var png = result["png"]!;
             Assert.Equal(1000, png["width"]!.GetValue<int>());
             Assert.Equal(700, png["height"]!.GetValue<int>());
             Assert.Equal([255, 255, 255], PythonProbe.Ints(png["pixels"]![0]!)[..3]);

@@ -24,8 +24,8 @@ internal static class PythonProbe
             start.ArgumentList.Add(queryFile);
             start.Environment["MPLCONFIGDIR"] = Path.GetTempPath();
             using var process = Process.Start(start)!;
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
             if (process.ExitCode != 0)
             {

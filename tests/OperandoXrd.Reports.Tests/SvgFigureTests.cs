@@ -46,16 +46,16 @@ public class SvgFigureTests
     public void Contour_axes_colour_bar_and_heat_map_cells_match_the_data()
     {
         const int frames = 120, bins = 600;
-        ContourData data = Example(frames, bins, out _);
-        Figure figure = OperandoFigures.Contour(data, new ContourOptions { RadialMin = 2.5, RadialMax = 7.5 });
-        XDocument doc = Render(figure);
+        var data = Example(frames, bins, out _);
+        var figure = OperandoFigures.Contour(data, new ContourOptions { RadialMin = 2.5, RadialMax = 7.5 });
+        var doc = Render(figure);
         Assert.Equal("1000", (string?)doc.Root!.Attribute("width"));
         Assert.Equal("700", (string?)doc.Root!.Attribute("height"));
 
         // Radial: bins whose centres lie in [2.5, 7.5], drawn edge to edge.
         int first = Array.FindIndex(data.Radial, r => r >= 2.5), last = Array.FindLastIndex(data.Radial, r => r <= 7.5);
         var spacing = data.Radial[1] - data.Radial[0];
-        AxisLimits contour = Limits(figure, "contour");
+        var contour = Limits(figure, "contour");
         Assert.Equal(data.Radial[first] - spacing / 2, contour.Left, 9);
         Assert.Equal(data.Radial[last] + spacing / 2, contour.Right, 9);
         Assert.Contains("3", MajorLabels(figure.Panel("contour").Plot.Axes.Bottom));
@@ -71,7 +71,7 @@ public class SvgFigureTests
         Assert.Contains("Intensity (counts)", Texts(doc));
 
         // The voltage panel shares the vertical axis and hides its labels; the colour bar spans the data.
-        AxisLimits voltage = Limits(figure, "voltage");
+        var voltage = Limits(figure, "voltage");
         Assert.Equal(contour.Bottom, voltage.Bottom, 12);
         Assert.Equal(contour.Top, voltage.Top, 12);
         Assert.False(figure.Panel("voltage").Plot.Axes.Left.TickLabelStyle.IsVisible);
@@ -86,12 +86,12 @@ public class SvgFigureTests
             }
         }
 
-        ValueRange bar = figure.Panel("colorbar").ColourScale!.Value;
+        var bar = figure.Panel("colorbar").ColourScale!.Value;
         Assert.Equal(low, bar.Min, 4);
         Assert.Equal(high, bar.Max, 4);
 
         // The heat map as the SVG embeds it: one column per bin, one row per frame (latest on top), colours = matplotlib viridis.
-        XElement image = doc.Descendants(Svg + "image").First(i => (string?)i.Attribute("width") == (last - first + 1).ToString(CultureInfo.InvariantCulture));
+        var image = doc.Descendants(Svg + "image").First(i => (string?)i.Attribute("width") == (last - first + 1).ToString(CultureInfo.InvariantCulture));
         var uri = (string)image.Attribute(Xlink + "href")!;
         Assert.StartsWith("data:image/png;base64,", uri, StringComparison.Ordinal);
         var path = Path.Combine(Path.GetTempPath(), $"oxrd-heatmap-{Guid.NewGuid():N}.png");
@@ -117,7 +117,7 @@ public class SvgFigureTests
             }
 
             var ts = cells.Select(c => (data.Intensity[c.Frame, c.Bin] - low) / (high - low)).ToArray();
-            JsonNode result = PythonProbe.Run(new JsonObject
+            var result = PythonProbe.Run(new JsonObject
             {
                 ["files"] = new JsonObject { ["heat"] = PythonProbe.File1(path, cells.Select(c => (c.Bin - first, frames - 1 - c.Frame)).ToArray()) },
                 ["colormaps"] = new JsonObject { ["viridis"] = new JsonArray(ts.Select(t => (JsonNode)t).ToArray()) },
@@ -140,10 +140,10 @@ public class SvgFigureTests
     [Fact]
     public void Log_contour_has_a_log_colour_bar_labelled_in_decades()
     {
-        ContourData data = Example(30, 300, out _);
-        Figure figure = OperandoFigures.Contour(data, new ContourOptions { IntensityScale = ScaleKind.Log, IntensityMin = 10, IntensityMax = 2000 });
-        XDocument doc = Render(figure);
-        FigurePanel bar = figure.Panel("colorbar");
+        var data = Example(30, 300, out _);
+        var figure = OperandoFigures.Contour(data, new ContourOptions { IntensityScale = ScaleKind.Log, IntensityMin = 10, IntensityMax = 2000 });
+        var doc = Render(figure);
+        var bar = figure.Panel("colorbar");
         Assert.Equal(ScaleKind.Log, bar.ColourScale!.Value.Scale);
         Assert.Equal(["10", "100", "1000"], MajorLabels(bar.Plot.Axes.Right));
         // Decades sit at their log position on the bar (0 = 10, 1 = 2000), with minor ticks between them.
@@ -159,7 +159,7 @@ public class SvgFigureTests
     [Fact]
     public void Contour_against_x_li_needs_a_monotonic_half_cycle()
     {
-        ContourData full = Example(40, 200, out _);
+        var full = Example(40, 200, out _);
         var error = Assert.Throws<ArgumentException>(() => OperandoFigures.Contour(full, new ContourOptions { Vertical = ContourAxis.XLi }));
         Assert.Contains("monotonic", error.Message, StringComparison.Ordinal);
 
@@ -179,9 +179,9 @@ public class SvgFigureTests
         }
 
         var half = new ContourData { Radial = radial, Intensity = charge, TimeSeconds = times[..20], XLi = xli[..20] };
-        Figure figure = OperandoFigures.Contour(half, new ContourOptions { Vertical = ContourAxis.XLi });
-        XDocument doc = Render(figure);
-        AxisLimits contour = Limits(figure, "contour");
+        var figure = OperandoFigures.Contour(half, new ContourOptions { Vertical = ContourAxis.XLi });
+        var doc = Render(figure);
+        var contour = Limits(figure, "contour");
         Assert.True(contour.Bottom < xli[19] && contour.Top > xli[0]);
         Assert.Contains("x(Li)", Texts(doc));
     }
@@ -194,8 +194,8 @@ public class SvgFigureTests
         double[] a = x.Select(v => ExampleData.NcaCell(v).A).ToArray(), c = x.Select(v => ExampleData.NcaCell(v).C).ToArray();
         double[] ea = a.Select((_, i) => 2e-4 * (1 + i % 3)).ToArray(), ec = c.Select(_ => 1.5e-3).ToArray();
         ec[4] = double.NaN; // a failed esd draws no bar
-        Figure figure = OperandoFigures.LatticeVersusXLi(x, [new("NCA", "a", "Å", a, ea), new("NCA", "c", "Å", c, ec)]);
-        XDocument doc = Render(figure);
+        var figure = OperandoFigures.LatticeVersusXLi(x, [new("NCA", "a", "Å", a, ea), new("NCA", "c", "Å", c, ec)]);
+        var doc = Render(figure);
         AxisLimits pa = Limits(figure, "param-0"), pc = Limits(figure, "param-1");
         Assert.True(pa.Bottom <= a.Zip(ea, (v, e) => v - e).Min() && pa.Top >= a.Zip(ea, (v, e) => v + e).Max());
         Assert.True(pc.Bottom <= c.Min() - 1.5e-3 && pc.Top >= c.Max() + 1.5e-3);
@@ -225,9 +225,9 @@ public class SvgFigureTests
         var frame = Enumerable.Range(0, 50).Select(i => (double)i).ToArray();
         var rwp = frame.Select(f => 4 + Math.Sin(f / 5)).ToArray();
         var failed = frame.Select(f => f is 7 or 31).ToArray();
-        Figure figure = OperandoFigures.Rwp(frame, rwp, failed);
-        XDocument doc = Render(figure);
-        AxisLimits limits = Limits(figure, "rwp");
+        var figure = OperandoFigures.Rwp(frame, rwp, failed);
+        var doc = Render(figure);
+        var limits = Limits(figure, "rwp");
         Assert.True(limits.Left < 0 && limits.Right > 49);
         Assert.True(limits.Bottom < rwp.Min() && limits.Top > rwp.Max());
         var markers = figure.Panel("rwp").Plot.GetPlottables<ScottPlot.Plottables.Markers>().ToArray();
@@ -246,8 +246,8 @@ public class SvgFigureTests
         var calc = radial.Select(t => 100 + 800 * Math.Exp(-(t - 3.0) * (t - 3.0) / 0.001)).ToArray();
         var obs = calc.Select((v, i) => v + 5 * Math.Sin(i)).ToArray();
         PhaseTicks[] phases = [new("NCA", [2.97, 4.1, 6.9]), new("LPSCl", [4.03, 4.72, 9.5])];
-        Figure figure = OperandoFigures.Pattern(radial, obs, calc, phases);
-        XDocument doc = Render(figure);
+        var figure = OperandoFigures.Pattern(radial, obs, calc, phases);
+        var doc = Render(figure);
         AxisLimits main = Limits(figure, "pattern"), ticks = Limits(figure, "phase-ticks"), diff = Limits(figure, "difference");
         Assert.Equal(2.0, main.Left, 12);
         Assert.Equal(radial[^1], diff.Right, 12);

@@ -56,7 +56,7 @@ public static class MatrixCache
             var pixelNorm = ReadArray<float>(stream, pixels);
             var normSum = ReadArray<double>(stream, npt);
             var countSum = ReadArray<double>(stream, npt);
-            IntegrationMatrix matrix = split switch
+            var matrix = split switch
             {
                 PixelSplit.None => new IntegrationMatrix(split, rows, columns, npt, pos0Min, pos0Max, scale, pixelNorm, normSum, countSum)
                 {

@@ -123,7 +123,7 @@ internal sealed class BioLogicMptParser : LogParser
 
         var colon = line.IndexOf(':', StringComparison.Ordinal);
         var value = colon < 0 ? "" : line[(colon + 1)..].Trim();
-        if (WallClock.TryParse(value, Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out DateTimeOffset start))
+        if (WallClock.TryParse(value, Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out var start))
         {
             if (Log.HasStart && Log.Start != start)
             {

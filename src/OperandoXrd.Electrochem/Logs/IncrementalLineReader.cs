@@ -94,7 +94,7 @@ internal sealed class IncrementalLineReader
         {
             var nl = span[pos..end].IndexOf((byte)'\n');
             var lineEnd = nl < 0 ? end : pos + nl;
-            ReadOnlySpan<byte> line = span[pos..lineEnd];
+            var line = span[pos..lineEnd];
             if (!line.IsEmpty && line[^1] == (byte)'\r')
             {
                 line = line[..^1];

@@ -77,7 +77,7 @@ internal abstract class LogParser
     /// </summary>
     protected void PublishMapping(string? chargeNote = null, string? cycleNote = null)
     {
-        ColumnPlan plan = Plan!;
+        var plan = Plan!;
         string? Name(int i) => i >= 0 && i < plan.Names.Length ? plan.Names[i] : null;
         Log.Mapping = new ColumnMapping(
             Name(plan.Time), Name(plan.Voltage), Name(plan.Current), Name(plan.Charge), Name(plan.Cycle) ?? cycleNote,
@@ -212,10 +212,10 @@ internal abstract class LogParser
 
     protected bool TryNumber(ReadOnlySpan<char> field, out double value)
     {
-        ReadOnlySpan<char> s = field.Trim().Trim('"');
+        var s = field.Trim().Trim('"');
         if (Plan!.DecimalComma && s.Contains(','))
         {
-            Span<char> buf = s.Length <= 128 ? stackalloc char[s.Length] : new char[s.Length];
+            var buf = s.Length <= 128 ? stackalloc char[s.Length] : new char[s.Length];
             s.CopyTo(buf);
             buf.Replace(',', '.');
             return double.TryParse(buf, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
@@ -255,7 +255,7 @@ internal abstract class LogParser
     /// <summary>Reads one data row with the plan and hands it to the log; says why when it cannot.</summary>
     protected void AcceptRow(string line, int lineNumber)
     {
-        ColumnPlan plan = Plan!;
+        var plan = Plan!;
         if (string.IsNullOrWhiteSpace(line))
         {
             return;
@@ -263,8 +263,8 @@ internal abstract class LogParser
 
         var need = plan.MinFields;
         // One range more than needed: Split puts the unread rest of the line in the last one.
-        Span<Range> ranges = need < 127 ? stackalloc Range[need + 1] : new Range[need + 1];
-        Fields f = line.Contains('"', StringComparison.Ordinal)
+        var ranges = need < 127 ? stackalloc Range[need + 1] : new Range[need + 1];
+        var f = line.Contains('"', StringComparison.Ordinal)
             ? new Fields(Split(line, plan.Delimiter))
             : new Fields(line, ranges[..line.AsSpan().Split(ranges, plan.Delimiter)]);
 
@@ -310,7 +310,7 @@ internal abstract class LogParser
             cycle = double.IsFinite(c) ? (int)Math.Round(c) : -1;
         }
 
-        ReadOnlySpan<char> stepType = plan.StepType >= 0 ? f[plan.StepType] : ContextStepType;
+        var stepType = plan.StepType >= 0 ? f[plan.StepType] : ContextStepType;
         var sign = StepSign(stepType);
         if (sign != 0 && plan.Current >= 0)
         {
@@ -376,8 +376,8 @@ internal abstract class LogParser
 
     private bool TryTime(in Fields f, int lineNumber, out double t)
     {
-        ColumnPlan plan = Plan!;
-        ReadOnlySpan<char> field = f[plan.Time];
+        var plan = Plan!;
+        var field = f[plan.Time];
         t = double.NaN;
         switch (plan.TimeKind)
         {
@@ -394,7 +394,7 @@ internal abstract class LogParser
                     t *= plan.TimeScale;
                 }
 
-                if (!Log.HasStart && plan.Anchor >= 0 && TryAbsolute(f[plan.Anchor].ToString(), null, out DateTimeOffset anchor))
+                if (!Log.HasStart && plan.Anchor >= 0 && TryAbsolute(f[plan.Anchor].ToString(), null, out var anchor))
                 {
                     Log.SetStart(anchor.AddSeconds(-t));
                 }
@@ -444,7 +444,7 @@ internal abstract class LogParser
             return DateTimeOffset.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
         }
 
-        if (DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime dt))
+        if (DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
         {
             value = new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Unspecified), Log.Options.WallClockUtcOffset);
             return true;

@@ -124,7 +124,7 @@ public sealed class VoltageLog
             throw new VoltageLogException($"{path}: voltage log not found.");
         }
 
-        VoltageLogFormat format = options.Format == VoltageLogFormat.Auto ? Detect(path, options) : options.Format;
+        var format = options.Format == VoltageLogFormat.Auto ? Detect(path, options) : options.Format;
         var log = new VoltageLog(path, format, options);
         log.ReadAvailable(options.ReadUnterminatedLastLine || options.Strict);
         if (!log._parser.HasColumns && !options.AllowEmpty)

@@ -43,7 +43,7 @@ internal static class WallClock
         }
 
         var rest = s[(split + 1)..].Trim();
-        TimeSpan offset = utcOffset;
+        var offset = utcOffset;
         // Trailing zone: Z, +hh:mm, -hh:mm, +hhmm.
         if (rest.EndsWith('Z'))
         {
@@ -199,7 +199,7 @@ internal static class WallClock
         double total = 0;
         for (var i = 0; i < p.Length; i++)
         {
-            NumberStyles style = i == p.Length - 1 ? NumberStyles.AllowDecimalPoint : NumberStyles.None;
+            var style = i == p.Length - 1 ? NumberStyles.AllowDecimalPoint : NumberStyles.None;
             if (!double.TryParse(p[i].Replace(',', '.'), style, CultureInfo.InvariantCulture, out var v))
             {
                 return false;

@@ -48,7 +48,7 @@ public static class BioLogicMptWriter
         options ??= new MptWriterOptions();
         using var writer = new StreamWriter(path, append: false, s_ansi);
         WriteHeader(writer, options);
-        foreach (MptRow row in ToRows(model.Record(samplePeriod_s)))
+        foreach (var row in ToRows(model.Record(samplePeriod_s)))
         {
             WriteRow(writer, row, options);
         }
@@ -68,7 +68,7 @@ public static class BioLogicMptWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
-        DateTimeOffset local = options.AcquisitionStart.ToOffset(options.WallClockUtcOffset);
+        var local = options.AcquisitionStart.ToOffset(options.WallClockUtcOffset);
         var start = local.ToString("MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
         var mass = options.ActiveMass_mg.ToString("0.000", CultureInfo.InvariantCulture);
         if (options.DecimalComma)
@@ -149,7 +149,7 @@ public static class BioLogicMptWriter
         ArgumentNullException.ThrowIfNull(states);
         int previousStep = -1, oxRed = 0, halfCycle = 0;
         double halfCycleStartCharge = 0;
-        foreach (CellState s in states)
+        foreach (var s in states)
         {
             var changed = s.Step != previousStep;
             if (changed && s.Kind != CellStepKind.Rest)

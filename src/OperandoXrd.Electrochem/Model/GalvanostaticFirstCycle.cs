@@ -194,7 +194,7 @@ public sealed class GalvanostaticFirstCycle
         var rows = new List<CellState>();
         for (var i = 0; i < _steps.Length; i++)
         {
-            CellStep s = _steps[i];
+            var s = _steps[i];
             var first = s.Start_s + (i == 0 ? 0 : epsilon);
             rows.Add(StateInStep(i, first));
             var k = (long)Math.Floor(first / samplePeriod_s) + 1;
@@ -211,7 +211,7 @@ public sealed class GalvanostaticFirstCycle
 
     private CellState StateInStep(int i, double t)
     {
-        CellStep s = _steps[i];
+        var s = _steps[i];
         var dt = t - s.Start_s;
         var x = s.XStart - (s.Current_mA * dt / 3600.0 / _capacity_mAh);
         var eta = Polarization(s.Current_mA, _polarizationAtStart[i], dt);

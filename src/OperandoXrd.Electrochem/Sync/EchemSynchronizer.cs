@@ -110,7 +110,7 @@ public static class EchemSynchronizer
             new double[frames], new double[frames], new double[frames], new double[frames], new double[frames], new double[frames],
             new FrameEchemStatus[frames], source, notes);
 
-        ReadOnlySpan<double> t = log.TimeSeconds;
+        var t = log.TimeSeconds;
         var zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
         int before = 0, after = 0, gaps = 0;
         for (var f = 0; f < frames; f++)
@@ -174,7 +174,7 @@ public static class EchemSynchronizer
     // The capacity source the log supports (the requested one, else the other), with a note when it differs.
     private static CapacitySource CapacitySourceFor(VoltageLog log, EchemSyncOptions options, List<string>? notes)
     {
-        CapacitySource source = options.CapacitySource;
+        var source = options.CapacitySource;
         if (source == CapacitySource.IntegratedCurrent && !log.HasCurrent && log.HasCharge)
         {
             source = CapacitySource.ChargeColumn;
@@ -200,7 +200,7 @@ public static class EchemSynchronizer
             throw new ArgumentException($"frame {frame} has no usable time (start {start}, exposure {exposureSeconds} s).", "frameStartUnixSeconds");
         }
 
-        ReadOnlySpan<double> t = log.TimeSeconds;
+        var t = log.TimeSeconds;
         var zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
         var exposure = Math.Max(0.0, exposureSeconds);
         // Subtract the large absolute times first: both are ~1.7e9 s and their difference keeps full precision.
@@ -217,7 +217,7 @@ public static class EchemSynchronizer
             return EchemAtFrame.Outside(mid, FrameEchemStatus.BeforeLog);
         }
 
-        ReadOnlySpan<double> q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
+        var q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
         var q0 = q.IsEmpty ? 0 : q[0];
         var massG = options.ActiveMass_mg * 1e-3;
         var k = Bracket(t, mid);
@@ -265,8 +265,8 @@ public static class EchemSynchronizer
     /// <summary>Charge (mA·h) from the first row to <paramref name="x"/>: whole trapezoids up to row k, then the part of row k's.</summary>
     private static double ChargeAt(VoltageLog log, int k, double x)
     {
-        ReadOnlySpan<double> t = log.TimeSeconds;
-        ReadOnlySpan<double> cumulative = log.IntegratedChargemAh;
+        var t = log.TimeSeconds;
+        var cumulative = log.IntegratedChargemAh;
         if (t.Length < 2)
         {
             return 0.0;
@@ -279,7 +279,7 @@ public static class EchemSynchronizer
     /// <summary>Time average over [a, b] of the current interpolated linearly between rows (exact for a piecewise-linear current).</summary>
     private static double MeanCurrent(VoltageLog log, double a, double b)
     {
-        ReadOnlySpan<double> t = log.TimeSeconds;
+        var t = log.TimeSeconds;
         if (!(b > a) || t.Length < 2)
         {
             return Interpolate(t, log.CurrentmA, Bracket(t, a), a);

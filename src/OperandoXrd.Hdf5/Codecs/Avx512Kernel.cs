@@ -51,14 +51,14 @@ internal static class Avx512Kernel
         Vector512<ulong> m4l = Mix4Low, m4h = Mix4High, m8l = Mix8Low, m8h = Mix8High;
         for (; c + 64 <= rowLength; c += 64)
         {
-            Vector512<ulong> a0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, c)).AsUInt64();
-            Vector512<ulong> a1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, rowLength + c)).AsUInt64();
-            Vector512<ulong> a2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 2 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 3 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a4 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 4 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a5 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 5 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a6 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 6 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a7 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 7 * rowLength + c)).AsUInt64();
+            var a0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, c)).AsUInt64();
+            var a1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, rowLength + c)).AsUInt64();
+            var a2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 2 * rowLength + c)).AsUInt64();
+            var a3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 3 * rowLength + c)).AsUInt64();
+            var a4 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 4 * rowLength + c)).AsUInt64();
+            var a5 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 5 * rowLength + c)).AsUInt64();
+            var a6 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 6 * rowLength + c)).AsUInt64();
+            var a7 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 7 * rowLength + c)).AsUInt64();
 
             // Word transpose: after it, register t holds word t of rows 0..7.
             Vector512<ulong> c0 = Avx512F.UnpackLow(a0, a1), c1 = Avx512F.UnpackHigh(a0, a1);
@@ -87,7 +87,7 @@ internal static class Avx512Kernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile(Vector512<ulong> rowWords, Vector512<byte> gather, Vector512<byte> unit, ref byte destination)
     {
-        Vector512<byte> columns = Avx512Vbmi.PermuteVar64x8(rowWords.AsByte(), gather);
+        var columns = Avx512Vbmi.PermuteVar64x8(rowWords.AsByte(), gather);
         Gfni.V512.GaloisFieldAffineTransform(unit, columns, 0).StoreUnsafe(ref destination);
     }
 }

@@ -53,7 +53,7 @@ internal static class BitTranspose
             return;
         }
 
-        Span<byte> target = es == 1 ? elements : planes;
+        var target = es == 1 ? elements : planes;
         var rowLength = n / 8;
         ref var r = ref MemoryMarshal.GetReference(rows);
         ref var p = ref MemoryMarshal.GetReference(target);
@@ -310,14 +310,14 @@ internal static class LaneKernel<TL, TV>
         {
             ref var tile = ref Unsafe.Add(ref plane, 8 * c);
             // Lane L of word vector k: plane word of column c + 8L + k (stride 64 bytes between lanes).
-            TV r0 = TransposeBits(TL.Gather(ref tile, 64));
-            TV r1 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 8), 64));
-            TV r2 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 16), 64));
-            TV r3 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 24), 64));
-            TV r4 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 32), 64));
-            TV r5 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 40), 64));
-            TV r6 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 48), 64));
-            TV r7 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 56), 64));
+            var r0 = TransposeBits(TL.Gather(ref tile, 64));
+            var r1 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 8), 64));
+            var r2 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 16), 64));
+            var r3 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 24), 64));
+            var r4 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 32), 64));
+            var r5 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 40), 64));
+            var r6 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 48), 64));
+            var r7 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 56), 64));
             TransposeBytes(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
             TL.Store(r0, ref Unsafe.Add(ref rows, c));
             TL.Store(r1, ref Unsafe.Add(ref rows, rowLength + c));
@@ -334,7 +334,7 @@ internal static class LaneKernel<TL, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV TransposeBits(TV x)
     {
-        TV t = TL.And(TL.Xor(x, TL.ShiftRight(x, 7)), TL.Splat(0x00AA00AA00AA00AAUL));
+        var t = TL.And(TL.Xor(x, TL.ShiftRight(x, 7)), TL.Splat(0x00AA00AA00AA00AAUL));
         x = TL.Xor(x, TL.Xor(t, TL.ShiftLeft(t, 7)));
         t = TL.And(TL.Xor(x, TL.ShiftRight(x, 14)), TL.Splat(0x0000CCCC0000CCCCUL));
         x = TL.Xor(x, TL.Xor(t, TL.ShiftLeft(t, 14)));
@@ -346,17 +346,17 @@ internal static class LaneKernel<TL, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposeBytes(ref TV r0, ref TV r1, ref TV r2, ref TV r3, ref TV r4, ref TV r5, ref TV r6, ref TV r7)
     {
-        TV m8 = TL.Splat(0x00FF00FF00FF00FFUL);
+        var m8 = TL.Splat(0x00FF00FF00FF00FFUL);
         Swap(ref r0, ref r1, 8, m8);
         Swap(ref r2, ref r3, 8, m8);
         Swap(ref r4, ref r5, 8, m8);
         Swap(ref r6, ref r7, 8, m8);
-        TV m16 = TL.Splat(0x0000FFFF0000FFFFUL);
+        var m16 = TL.Splat(0x0000FFFF0000FFFFUL);
         Swap(ref r0, ref r2, 16, m16);
         Swap(ref r1, ref r3, 16, m16);
         Swap(ref r4, ref r6, 16, m16);
         Swap(ref r5, ref r7, 16, m16);
-        TV m32 = TL.Splat(0x00000000FFFFFFFFUL);
+        var m32 = TL.Splat(0x00000000FFFFFFFFUL);
         Swap(ref r0, ref r4, 32, m32);
         Swap(ref r1, ref r5, 32, m32);
         Swap(ref r2, ref r6, 32, m32);
@@ -366,7 +366,7 @@ internal static class LaneKernel<TL, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Swap(ref TV a, ref TV b, int shift, TV mask)
     {
-        TV t = TL.And(TL.Xor(TL.ShiftRight(a, shift), b), mask);
+        var t = TL.And(TL.Xor(TL.ShiftRight(a, shift), b), mask);
         b = TL.Xor(b, t);
         a = TL.Xor(a, TL.ShiftLeft(t, shift));
     }

@@ -197,8 +197,8 @@ public static class BitshuffleLz4
         var scratch = ArrayPool<byte>.Shared.Rent(2 * scratchBlock);
         try
         {
-            Span<byte> rows = scratch.AsSpan(0, scratchBlock);
-            Span<byte> planes = scratch.AsSpan(scratchBlock, scratchBlock);
+            var rows = scratch.AsSpan(0, scratchBlock);
+            var planes = scratch.AsSpan(scratchBlock, scratchBlock);
             int ip = 0, op = HeaderLength, remaining = count;
             while (remaining >= 8)
             {

@@ -72,8 +72,8 @@ public static class Hdf5Lz4
                 throw new InvalidDataException($"LZ4 chunk: the block at output byte {op} claims {compressed} compressed bytes, {chunk.Length - ip} remain");
             }
 
-            ReadOnlySpan<byte> block = chunk.Slice(ip, (int)compressed);
-            Span<byte> output = destination.Slice(op, n);
+            var block = chunk.Slice(ip, (int)compressed);
+            var output = destination.Slice(op, n);
             if (compressed == (uint)n)
             {
                 block.CopyTo(output);
@@ -135,7 +135,7 @@ public static class Hdf5Lz4
             while (ip < source.Length)
             {
                 var n = Math.Min(blockSize, source.Length - ip);
-                ReadOnlySpan<byte> block = source.Slice(ip, n);
+                var block = source.Slice(ip, n);
                 var bound = Lz4Block.MaxEncodedLength(n);
                 if (destination.Length - op < 4 + n)
                 {

@@ -65,7 +65,7 @@ internal static class PlaneInterleave
                 ref var p1 = ref Unsafe.Add(ref planes, n);
                 for (; e + 8 <= n; e += 8)
                 {
-                    Vector128<byte> v = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref planes, e)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p1, e))).AsByte();
+                    var v = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref planes, e)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p1, e))).AsByte();
                     Vector128.Shuffle(v, Interleave2).StoreUnsafe(ref Unsafe.Add(ref elements, 2 * e));
                 }
             }
@@ -76,7 +76,7 @@ internal static class PlaneInterleave
                 ref var p3 = ref Unsafe.Add(ref planes, 3 * n);
                 for (; e + 4 <= n; e += 4)
                 {
-                    Vector128<byte> v = Vector128.Create(
+                    var v = Vector128.Create(
                         Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref planes, e)), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p1, e)),
                         Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p2, e)), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p3, e))).AsByte();
                     Vector128.Shuffle(v, Interleave4).StoreUnsafe(ref Unsafe.Add(ref elements, 4 * e));
@@ -104,7 +104,7 @@ internal static class PlaneInterleave
                 ref var p1 = ref Unsafe.Add(ref planes, n);
                 for (; e + 8 <= n; e += 8)
                 {
-                    Vector128<ulong> v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 2 * e)), Deinterleave2).AsUInt64();
+                    var v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 2 * e)), Deinterleave2).AsUInt64();
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref planes, e), v.GetElement(0));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref p1, e), v.GetElement(1));
                 }
@@ -117,7 +117,7 @@ internal static class PlaneInterleave
                 for (; e + 4 <= n; e += 4)
                 {
                     // Interleave4 is its own inverse (a 4x4 transpose).
-                    Vector128<uint> v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 4 * e)), Interleave4).AsUInt32();
+                    var v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 4 * e)), Interleave4).AsUInt32();
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref planes, e), v.GetElement(0));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref p1, e), v.GetElement(1));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref p2, e), v.GetElement(2));
@@ -167,10 +167,10 @@ internal static class PlaneInterleave
             Vector512<byte> c = Vector512.LoadUnsafe(ref Unsafe.Add(ref p2, e));
             Vector512<byte> d = Vector512.LoadUnsafe(ref Unsafe.Add(ref p3, e));
             // Bytes 0|1 and 2|3 paired into 16-bit halves, then the halves paired into 32-bit elements.
-            Vector512<ushort> ab0 = Avx512Vbmi.PermuteVar64x8x2(a, lo, b).AsUInt16();
-            Vector512<ushort> ab1 = Avx512Vbmi.PermuteVar64x8x2(a, hi, b).AsUInt16();
-            Vector512<ushort> cd0 = Avx512Vbmi.PermuteVar64x8x2(c, lo, d).AsUInt16();
-            Vector512<ushort> cd1 = Avx512Vbmi.PermuteVar64x8x2(c, hi, d).AsUInt16();
+            var ab0 = Avx512Vbmi.PermuteVar64x8x2(a, lo, b).AsUInt16();
+            var ab1 = Avx512Vbmi.PermuteVar64x8x2(a, hi, b).AsUInt16();
+            var cd0 = Avx512Vbmi.PermuteVar64x8x2(c, lo, d).AsUInt16();
+            var cd1 = Avx512Vbmi.PermuteVar64x8x2(c, hi, d).AsUInt16();
             ref var o = ref Unsafe.Add(ref elements, 4 * e);
             Avx512BW.PermuteVar32x16x2(ab0, wlo, cd0).AsByte().StoreUnsafe(ref o);
             Avx512BW.PermuteVar32x16x2(ab0, whi, cd0).AsByte().StoreUnsafe(ref Unsafe.Add(ref o, 64));

@@ -8,7 +8,7 @@ public class BitTransposeTests
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (BitTransposeIsa isa in Enum.GetValues<BitTransposeIsa>())
+        foreach (var isa in Enum.GetValues<BitTransposeIsa>())
         {
             foreach (var es in new[] { 1, 2, 3, 4, 8 })
             {

@@ -45,7 +45,7 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
 
                 var blockElements = (int)(BinaryPrimitives.ReadUInt32BigEndian(chunk.AsSpan(8)) / (uint)es);
                 var scratch = Math.Min(blockElements * es, raw.Length);
-                foreach (BitTransposeIsa isa in Enum.GetValues<BitTransposeIsa>())
+                foreach (var isa in Enum.GetValues<BitTransposeIsa>())
                 {
                     Array.Clear(output);
                     BitshuffleLz4.DecodeBlocks(chunk.AsSpan(12), output, raw.Length / es, es, blockElements,
