@@ -14,7 +14,7 @@ internal sealed class PhaseBlock
     private const double Deg = Math.PI / 180;
 
     /// <param name="index">The phase's position in the model (its parameters are laid out under it).</param>
-    public PhaseBlock(int index, PhaseDefinition definition, TchParameters profile, WholePatternOptions options, double[] grid, ParameterSet set, ParameterLayout layout)
+    public PhaseBlock(int index, PhaseDefinition definition, TchParameters profile, WholePatternOptions options, double[] grid, ParameterSet set, ParameterLayout layout, InstrumentTaps? binTaps = null)
     {
         double min = grid[0], max = grid[^1];
         Definition = definition;
@@ -36,12 +36,13 @@ internal sealed class PhaseBlock
         }
 
         // The instrument function of each reflection at its start position: the footprint and parallax change by far
-        // less than the kernel's accuracy over the few tenths of a degree a peak moves in a run.
+        // less than the kernel's accuracy over the few tenths of a degree a peak moves in a run. With the integrator's
+        // per-bin responses every reflection shares one kernel that follows the bins.
         Taps = new InstrumentTaps[Groups.Length];
         for (var g = 0; g < Groups.Length; g++)
         {
             var t = Bragg2Theta(Groups[g], definition, options.Wavelength);
-            Taps[g] = double.IsNaN(t) ? InstrumentTaps.Identity : InstrumentKernel.Taps(options.Instrument, t, LocalStep(grid, t));
+            Taps[g] = double.IsNaN(t) ? InstrumentTaps.Identity : binTaps ?? InstrumentKernel.Taps(options.Instrument, t, LocalStep(grid, t));
         }
 
         var name = definition.Name;

@@ -138,9 +138,10 @@ public sealed partial class WholePatternModel : ILeastSquaresModel
         }
 
         _phases = new PhaseBlock[phases.Count];
+        var binTaps = options.Instrument is { Bins: not null } instrument ? new InstrumentTaps(BinKernel.Create(instrument, _x)) : null;
         for (var p = 0; p < phases.Count; p++)
         {
-            _phases[p] = new PhaseBlock(p, phases[p], profiles[p], options, _x, set, layout);
+            _phases[p] = new PhaseBlock(p, phases[p], profiles[p], options, _x, set, layout, binTaps);
         }
 
         Parameters = set;

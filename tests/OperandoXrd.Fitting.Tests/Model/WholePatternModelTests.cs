@@ -23,7 +23,27 @@ public class WholePatternModelTests
         Attenuation_per_mm = 0.3,
     };
 
-    private static WholePatternModel Build(FitMode mode, double[] x, bool withPeek = true, double window = TchPseudoVoigt.DefaultWindow, bool instrument = false)
+    // Per-bin taps (the integration matrix's forward model) that change from bin to bin: a skewed bump whose centre
+    // and width drift with the bin, reaching beyond the grid's ends.
+    private static BinResponse Bins(double[] x)
+    {
+        var first = new int[x.Length];
+        var offsets = new int[x.Length + 1];
+        var taps = new List<double>();
+        for (var i = 0; i < x.Length; i++)
+        {
+            offsets[i] = taps.Count;
+            first[i] = i - 7;
+            var row = Enumerable.Range(0, 15).Select(s => Math.Exp(-Math.Pow(s - 7 - (2 * Math.Sin(i / 40.0)), 2) / (6 + (3 * Math.Cos(i / 70.0)))) * (1 + (0.05 * s))).ToArray();
+            var sum = row.Sum();
+            taps.AddRange(row.Select(v => v / sum));
+        }
+
+        offsets[^1] = taps.Count;
+        return new BinResponse { Grid = x, First = first, Offsets = offsets, Taps = [.. taps] };
+    }
+
+    private static WholePatternModel Build(FitMode mode, double[] x, bool withPeek = true, double window = TchPseudoVoigt.DefaultWindow, bool instrument = false, bool bins = false)
     {
         var phases = new[] { "NCA", "LPSCl", "LIC" }.Select(n => PhaseDefinition.Create(n, TestData.Phase(n), RefineAll)).ToList();
         var profiles = phases.Select(_ => TestData.Profile with { Z = 0.0001 }).ToList();
@@ -34,7 +54,7 @@ public class WholePatternModelTests
             ChebyshevTerms = 4,
             Peek = withPeek ? TestData.Peek() : null,
             WindowFwhm = window,
-            Instrument = instrument ? Instrument : null,
+            Instrument = bins ? Instrument with { Bins = Bins(x) } : instrument ? Instrument : null,
         });
     }
 
@@ -61,12 +81,14 @@ public class WholePatternModelTests
     [InlineData(FitMode.Rietveld, false)]
     [InlineData(FitMode.Pawley, true)]
     [InlineData(FitMode.Rietveld, true)]
-    public void Analytic_jacobian_matches_central_differences_for_every_parameter_type(FitMode mode, bool instrument)
+    [InlineData(FitMode.Pawley, true, true)]
+    [InlineData(FitMode.Rietveld, true, true)]
+    public void Analytic_jacobian_matches_central_differences_for_every_parameter_type(FitMode mode, bool instrument, bool bins = false)
     {
         // Windows wide enough to cover the whole grid: a truncated profile jumps where a window edge crosses a grid
         // point, which central differences would see as a huge derivative.
         var x = TestData.Grid(2, 11, 1500);
-        var model = Build(mode, x, window: 1e4, instrument: instrument);
+        var model = Build(mode, x, window: 1e4, instrument: instrument, bins: bins);
         Perturb(model);
         if (mode == FitMode.Rietveld)
         {

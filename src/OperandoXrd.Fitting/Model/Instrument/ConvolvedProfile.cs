@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using OperandoXrd.Crystallography.Profiles;
 
 namespace OperandoXrd.Fitting.Model.Instrument;
@@ -52,7 +55,7 @@ public sealed class ConvolvedProfile
         var v = _v.AsSpan(0, length);
         v.Clear();
         TchPseudoVoigt.Add(_x.AsSpan(j0, length), v, area, shape, double.PositiveInfinity);
-        Convolve(v, output[..count], taps);
+        Convolve(v, output[..count], taps, start);
     }
 
     /// <summary>P and its derivatives over [start, start+count) (as <see cref="TchPseudoVoigt.Evaluate"/>): dPosition the
@@ -66,14 +69,14 @@ public sealed class ConvolvedProfile
         TchPseudoVoigt.Evaluate(_x.AsSpan(j0, length), shape, _v, _dp, _dg, _dl);
         value[..count].Clear();
         dPosition[..count].Clear();
-        Convolve(_v.AsSpan(0, length), value[..count], taps);
-        Convolve(_dp.AsSpan(0, length), dPosition[..count], taps);
+        Convolve(_v.AsSpan(0, length), value[..count], taps, start);
+        Convolve(_dp.AsSpan(0, length), dPosition[..count], taps, start);
         if (widths)
         {
             dGaussian[..count].Clear();
             dLorentzian[..count].Clear();
-            Convolve(_dg.AsSpan(0, length), dGaussian[..count], taps);
-            Convolve(_dl.AsSpan(0, length), dLorentzian[..count], taps);
+            Convolve(_dg.AsSpan(0, length), dGaussian[..count], taps, start);
+            Convolve(_dl.AsSpan(0, length), dLorentzian[..count], taps, start);
         }
     }
 
@@ -88,15 +91,63 @@ public sealed class ConvolvedProfile
         return (start - taps.Max + Pad, count + taps.Max - taps.Min);
     }
 
-    // out[o] += Σ_m k_m·source[o + Max − m], one SIMD multiply-add per tap.
-    private static void Convolve(ReadOnlySpan<double> source, Span<double> output, InstrumentTaps taps)
+    // out[o] += Σ_m k_m·source[o + Max − m], one SIMD multiply-add per tap; with per-bin taps, k_{start+o,m} from the
+    // kernel's column of m (only the m that some bin of the window uses).
+    private static void Convolve(ReadOnlySpan<double> source, Span<double> output, InstrumentTaps taps, int start)
     {
-        var k = taps.Taps;
         var count = output.Length;
+        if (taps.Bins is { } bins)
+        {
+            var lo = int.MaxValue;
+            var hi = int.MinValue;
+            for (var i = start; i < start + count; i++)
+            {
+                lo = Math.Min(lo, bins.RowMin[i]);
+                hi = Math.Max(hi, bins.RowMax[i]);
+            }
+
+            for (var m = lo; m <= hi; m++)
+            {
+                MultiplyAdd(output, bins.Columns[m - bins.Min].AsSpan(start, count), source.Slice(taps.Max - m, count));
+            }
+
+            return;
+        }
+
+        var k = taps.Taps;
         for (var t = 0; t < k.Length; t++)
         {
             // m = t − Origin; Max − m = Taps.Length − 1 − t.
             SpanMath.AddScaled(output, source.Slice(k.Length - 1 - t, count), k[t]);
+        }
+    }
+
+    // y += a∘b (element-wise), Vector512 → Vector256 → scalar.
+    private static void MultiplyAdd(Span<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var n = y.Length;
+        ref var yr = ref MemoryMarshal.GetReference(y);
+        ref var ar = ref MemoryMarshal.GetReference(a);
+        ref var br = ref MemoryMarshal.GetReference(b);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 8)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ar, (nuint)i), Vector512.LoadUnsafe(ref br, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            for (; i <= n - 4; i += 4)
+            {
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ar, (nuint)i), Vector256.LoadUnsafe(ref br, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref yr, i) += Unsafe.Add(ref ar, i) * Unsafe.Add(ref br, i);
         }
     }
 }

@@ -47,6 +47,11 @@ public sealed record InstrumentFunction
     /// patterns integrated with pixel splitting: each bin is a mean over its width).</summary>
     public bool IncludeBin { get; init; } = true;
 
+    /// <summary>The integrator's own response of each bin (its pixels, their footprints and the matrix's weights); when
+    /// set, it replaces <see cref="Boxes"/>, <see cref="SplitBoxes"/>, <see cref="DensitySlope"/> and the bin, which
+    /// describe the same on average, and the thickness parallax is convolved into it.</summary>
+    public BinResponse? Bins { get; init; }
+
     /// <summary>Checks the tables; the message names what is wrong.</summary>
     public void Validate()
     {
@@ -64,6 +69,12 @@ public sealed record InstrumentFunction
             {
                 throw new FitConfigurationException(string.Create(CultureInfo.InvariantCulture, $"instrument profile: knot {i} (2θ {TwoTheta[i]}) is not usable."));
             }
+        }
+
+        if (Bins is { } bins && (bins.First.Length != bins.Grid.Length || bins.Offsets.Length != bins.Grid.Length + 1 || bins.Offsets[^1] != bins.Taps.Length || bins.Grid.Length < 2))
+        {
+            throw new FitConfigurationException(string.Create(CultureInfo.InvariantCulture,
+                $"instrument profile: bin responses of {bins.Grid.Length} bins with {bins.First.Length} first taps, {bins.Offsets.Length} offsets and {bins.Taps.Length} taps do not agree."));
         }
 
         if (!(SampleThickness_mm >= 0) || !(Attenuation_per_mm >= 0) || (SampleThickness_mm > 0 && !(Distance_mm > SampleThickness_mm)))

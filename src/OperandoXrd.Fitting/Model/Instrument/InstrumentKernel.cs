@@ -21,6 +21,16 @@ public sealed class InstrumentTaps
         Origin = origin;
     }
 
+    /// <summary>The per-bin kernel of a grid (every reflection on that grid shares it); <see cref="Taps"/> is then the
+    /// kernel at the middle of the grid, for inspection.</summary>
+    public InstrumentTaps(BinKernel bins)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        Bins = bins;
+        Taps = bins.Row(bins.Columns[0].Length / 2);
+        Origin = -bins.Min;
+    }
+
     /// <summary>The bare profile (a point instrument).</summary>
     public static InstrumentTaps Identity { get; } = new([1.0], 0);
 
@@ -33,7 +43,11 @@ public sealed class InstrumentTaps
 
     public int Max => Taps.Length - 1 - Origin;
 
-    public bool IsIdentity => Taps.Length == 1;
+    public bool IsIdentity => Taps.Length == 1 && Bins is null;
+
+    /// <summary>Taps that differ from bin to bin (the integration matrix's own forward model), or null: one kernel for
+    /// the whole window.</summary>
+    public BinKernel? Bins { get; }
 }
 
 /// <summary>
@@ -204,7 +218,7 @@ public static class InstrumentKernel
     // The parallax: Gauss–Legendre points over the depth s ∈ [−t/2, t/2] (from the sample centre towards the detector),
     // each seen shifted by ParallaxShift. A ray scattered at s has travelled s + t/2 in and leaves through
     // (t/2 − s)/cos2θ, so its weight ∝ exp(μ·s·(1/cos2θ − 1)).
-    private static (double[] Points, double[] Weights) Depth(InstrumentFunction profile, double twoTheta)
+    internal static (double[] Points, double[] Weights) Depth(InstrumentFunction profile, double twoTheta)
     {
         var (sx, sw) = Axis(profile.SampleThickness_mm / 2);
         var points = new double[sx.Length];

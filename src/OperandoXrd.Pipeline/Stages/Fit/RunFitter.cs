@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OperandoXrd.Core.Geometry;
+using OperandoXrd.Core.Integration;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Model.Instrument;
 using OperandoXrd.Fitting.Sequential;
@@ -69,7 +70,7 @@ public sealed class RunFitter
 
         try
         {
-            var instrument = fit.Fit.InstrumentFunction ? BuildInstrumentFunction(new PixelGeometry(integration.Poni), pipeline, twoTheta) : null;
+            var instrument = fit.Fit.InstrumentFunction ? BuildInstrumentFunction(new PixelGeometry(integration.Poni), integration.Integrator.Matrix, pipeline, twoTheta) : null;
             return new RunFitter(FitSession.Create(fit, twoTheta, wavelength * 1e10, instrument: instrument), radial.Length, channels.InFlight(options.IntegrationWorkers), statistics);
         }
         catch (FitConfigurationException e)
@@ -79,18 +80,20 @@ public sealed class RunFitter
     }
 
     /// <summary>
-    /// The instrument function the fitter convolves with every reflection: the pixel footprint, the integrator's pixel
-    /// splitting and the pixel density's slope from this geometry's pixel corners, ring by ring over the fit range; the
-    /// bin comes from the grid (docs/instrument-profile.md).
+    /// The instrument function the fitter convolves with every reflection: each bin's response through the integration
+    /// matrix (its pixels, their footprints from this geometry's pixel corners, the matrix's weights) over the fit range,
+    /// and, for information, the same ring by ring as boxes (docs/instrument-profile.md).
     /// </summary>
-    private static InstrumentFunction BuildInstrumentFunction(PixelGeometry geometry, PipelineConfig pipeline, double[] twoTheta)
+    private static InstrumentFunction BuildInstrumentFunction(PixelGeometry geometry, IntegrationMatrix matrix, PipelineConfig pipeline, double[] twoTheta)
     {
         var settings = pipeline.Fit.Fit;
         var min = Math.Max(settings.RangeMin - 1, twoTheta[0]);
         var max = Math.Min(settings.RangeMax + 1, twoTheta[^1]);
         var footprints = RadialFootprints.Compute(geometry, min, max, 64, geometry.Detector.CreateStaticMask());
+        var bins = BinResponses.Compute(matrix, geometry, twoTheta, settings.RangeMin - 0.05, settings.RangeMax + 0.05);
         return new InstrumentFunction
         {
+            Bins = new BinResponse { Grid = bins.Grid, First = bins.First, Offsets = bins.Offsets, Taps = bins.Taps },
             TwoTheta = footprints.TwoThetaDeg,
             Boxes = footprints.PixelBoxes,
             SplitBoxes = footprints.SplitBoxes(pipeline.Integration.Split),
