@@ -20,7 +20,7 @@ public class BadInputTests
             MptSamples.Row(1, 1, 5, 3.3, 0.1, 0, 0) +    // 28 goes back
             MptSamples.Row(1, 1, 20, 3.4, 0.1, 0, 0));   // 29
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal([0.0, 10.0, 20.0], log.TimeSeconds.ToArray());
         Assert.Equal([25, 26, 29], log.SourceLines.ToArray());
@@ -42,7 +42,7 @@ public class BadInputTests
             MptSamples.Row(1, 1, 10, 3.1, 0.1, 0, 0).Replace("3,1000000E+000", "n/a", StringComparison.Ordinal) +
             MptSamples.Row(1, 1, 20, 3.2, 0.1, 0, 0));
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal([0.0, 20.0], log.TimeSeconds.ToArray());
         Assert.Equal(2, log.Warnings.Count);
@@ -58,7 +58,7 @@ public class BadInputTests
     {
         using var dir = new TempDir();
         var path = Mpt(dir, "late.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(1, 1, 600, 3.1, 0.1, 0, 0));
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         var t0 = log.StartUnixSeconds;
 
         var r = EchemSynchronizer.Synchronize(log, [t0 - 300, t0 - 10, t0 + 100], 10.0);
@@ -75,7 +75,7 @@ public class BadInputTests
         const string columns = "mode\ttime/s\tEwe/V\t(Q-Qo)/mA.h\t";
         var path = Mpt(dir, "nocurrent.mpt", "3\t0\t3.0\t0\t\r\n1\t3600\t3.4\t0.0234\t\r\n", columns);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         var r = EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds + 1800], 0.0);
 
         Assert.False(log.HasCurrent);
@@ -94,7 +94,7 @@ public class BadInputTests
         const string columns = "time/s\tEwe/furlong\t<I>/kA\t(Q-Qo)/mA.h\t";
         var path = Mpt(dir, "units.mpt", "0\t3.0\t0\t0\t\r\n3600\t3.4\t1\t0.0234\t\r\n", columns);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.False(log.HasVoltage);
         Assert.False(log.HasCurrent);
@@ -143,7 +143,7 @@ public class BadInputTests
         using var dir = new TempDir();
         var rows = MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0);
         var path = Mpt(dir, "reexported.mpt", rows);
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         Assert.Equal(2, log.Count);
 
         // EC-Lab exported again mid-run: the header's "Loop 0 from point number 0 to 5" became "... to 12", one byte
@@ -169,7 +169,7 @@ public class BadInputTests
     {
         using var dir = new TempDir();
         var path = dir.Write("rel.csv", "t,E\n0,3\n10,3.1\n");
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { Columns = new CsvColumnMap { Time = "t", Voltage = "E" } });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { Columns = new CsvColumnMap { Time = "t", Voltage = "E" } });
 
         var e = Assert.Throws<VoltageLogException>(() => EchemSynchronizer.Synchronize(log, [0.0], 1.0));
 
@@ -181,7 +181,7 @@ public class BadInputTests
     {
         using var dir = new TempDir();
         var path = Mpt(dir, "ok.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0));
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         var e = Assert.Throws<ArgumentException>(() => EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds, double.NaN], 1.0));
 

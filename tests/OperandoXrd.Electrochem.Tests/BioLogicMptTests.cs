@@ -20,7 +20,7 @@ public class BioLogicMptTests
             "1\t1\t0\t0\t0\t0\t1\t1,200001000000000E+003\t2,340000000000000E-002\t3,1187654E+000\t2,340000000000000E-002\t3,899350000000000E-003\t3,900000000000000E-003\t3,900000000000000E-003\t0\t0,000000000000000E+000\t7,2979810E-005\t\r\n";
         var path = dir.Write("comma.mpt", text, Encoding.Latin1);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal(VoltageLogFormat.BioLogicMpt, log.Format);
         Assert.Equal(Start20210715, log.StartUnixSeconds, 6);
@@ -51,7 +51,7 @@ public class BioLogicMptTests
         using var dir = new TempDir();
         var path = dir.Write("start.mpt", MptSamples.Header(layout) + MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0), Encoding.Latin1);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal(Start20210715, log.StartUnixSeconds, 6);
     }
@@ -62,7 +62,7 @@ public class BioLogicMptTests
         using var dir = new TempDir();
         var path = dir.Write("cest.mpt", MptSamples.Header("07/15/2021 16:23:45.123") + MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0), Encoding.Latin1);
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(2) });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(2) });
 
         Assert.Equal(Start20210715, log.StartUnixSeconds, 6);
     }
@@ -76,7 +76,7 @@ public class BioLogicMptTests
             MptSamples.Header("07/15/2021 14:23:45.123") + MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(1, 1, 10.0, 3.04, 0.0234, 0.000065, 0) +
             row3[..70], Encoding.Latin1);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         Assert.Equal(2, log.Count);
         Assert.Equal(70, log.PendingBytes);
         var offset = log.BytesRead;
@@ -121,7 +121,7 @@ public class BioLogicMptTests
             "7200.0\t0.1\t1\t-0.62\t3500.0\t0\t-11.7\t42.12\t1\t\r\n";
         var path = dir.Write("extra.mpt", text, Encoding.Latin1);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         // 2022-03-08 10:13:29 UTC from `date -u -d ... +%s`.
         Assert.Equal(1646734409.0, log.StartUnixSeconds, 6);
@@ -141,8 +141,8 @@ public class BioLogicMptTests
         var path = dir.Write("noheader.mpt", "time/s\tEwe/V\t<I>/mA\t\r\n0\t3.0\t0\t\r\n10\t3.1\t0.5\t\r\n");
         var start = new DateTimeOffset(2021, 7, 15, 14, 23, 45, 123, TimeSpan.Zero);
 
-        VoltageLog bare = VoltageLog.Open(path);
-        VoltageLog configured = VoltageLog.Open(path, new VoltageLogOptions { StartTime = start });
+        var bare = VoltageLog.Open(path);
+        var configured = VoltageLog.Open(path, new VoltageLogOptions { StartTime = start });
 
         Assert.True(double.IsNaN(bare.StartUnixSeconds));
         Assert.Contains(bare.Warnings, w => w.Line == 1 && w.Message.Contains("start time", StringComparison.Ordinal));
@@ -160,7 +160,7 @@ public class BioLogicMptTests
             "3\t07/15/2021 14:23:45.1230\t3,0000000E+000\t0,000000000000000E+000\t\r\n" +
             "1\t07/15/2021 14:33:45.6230\t3,1000000E+000\t2,340000000000000E-002\t\r\n", Encoding.Latin1);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal(Start20210715, log.StartUnixSeconds, 6);
         Assert.Equal([0.0, 600.5], log.TimeSeconds.ToArray());

@@ -112,7 +112,7 @@ public class CellModelTests
         Assert.Equal("6,000010000000000E+002", firstCharge[7]);     // time/s: 1 ms after the 600 s rest
         Assert.Equal("2,343600000000000E-002", firstCharge[10]);    // <I>/mA
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         Assert.Equal(lines.Length - n, log.Count);
         Assert.Equal(0, log.CycleNumber[^1]);
         // The last (Q-Qo) is the net charge of the cycle: charge in minus charge out.

@@ -26,7 +26,7 @@ public class LiveAndReferenceTests
             }
         }
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         var start = log.StartUnixSeconds;
         double[] frames = [start + 1000, start + 5000];
         var early = EchemSynchronizer.Synchronize(log, frames, 10.0);
@@ -78,7 +78,7 @@ public class LiveAndReferenceTests
             """;
         var reference = RunPython(script);
 
-        VoltageLog log = VoltageLog.Open(csv, new VoltageLogOptions
+        var log = VoltageLog.Open(csv, new VoltageLogOptions
         {
             StartTime = DateTimeOffset.UnixEpoch.AddSeconds(1.7e9),
             Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" },

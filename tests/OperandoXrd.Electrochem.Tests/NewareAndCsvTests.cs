@@ -20,7 +20,7 @@ public class NewareAndCsvTests
             "4,2023-11-02 17:55:11,01:00:01,01:10:01,1,2,CC_Chg,0.0000234,3.3102,0.0000234,0.0000750\r\n" +
             "5,2023-11-02 17:55:12,00:00:01,01:10:02,1,3,CC_DChg,0.0000234,3.2811,0.0000000,0.0000000\r\n");
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
 
         Assert.Equal(VoltageLogFormat.NewareCsv, log.Format);
         Assert.Equal(Start20231102 - 3600, log.StartUnixSeconds, 6);
@@ -45,7 +45,7 @@ public class NewareAndCsvTests
             "3\t1\t1\tCC Chg\t25:00:00.000\t25:00:00.500\t0.0234\t3.5800\t0.5850\t2023-11-03 17:45:10\r\n" +
             "4\t1\t2\tCC DChg\t00:00:01.250\t25:00:01.750\t-0.0234\t3.5512\t0.0000\t2023-11-03 17:45:11\r\n");
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal(VoltageLogFormat.NewareCsv, log.Format);
         // The first row's wall clock is 0.5 s of total time after the log's zero.
@@ -71,7 +71,7 @@ public class NewareAndCsvTests
         };
         var start = new DateTimeOffset(2023, 11, 2, 16, 45, 10, TimeSpan.Zero);
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { Columns = map, StartTime = start });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { Columns = map, StartTime = start });
 
         Assert.Equal(VoltageLogFormat.GenericCsv, log.Format);
         Assert.Equal(Start20231102, log.StartUnixSeconds, 6);
@@ -93,7 +93,7 @@ public class NewareAndCsvTests
         using var dir = new TempDir();
         var path = dir.Write("abs.csv", $"when,E/V,I/mA\n{t0},3.0,0.1\n{t1},3.1,0.1\n");
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions
+        var log = VoltageLog.Open(path, new VoltageLogOptions
         {
             Columns = new CsvColumnMap { Time = "when", AbsoluteTimeFormat = format, Voltage = "E", Current = "I" },
         });

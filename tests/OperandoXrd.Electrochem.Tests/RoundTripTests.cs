@@ -29,7 +29,7 @@ public class RoundTripTests(ITestOutputHelper output)
             AcquisitionStart = logStart, WallClockUtcOffset = TimeSpan.FromHours(1), DecimalComma = decimalComma, VoltageResolution_V = adcStep,
         });
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
         Assert.Empty(log.Warnings);
         Assert.Equal((logStart - DateTimeOffset.UnixEpoch).TotalSeconds, log.StartUnixSeconds, 6);
 

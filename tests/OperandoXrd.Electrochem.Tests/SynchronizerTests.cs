@@ -91,7 +91,7 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         var path = dir.Write("step.csv", "t,E,I\n0,3,0\n100,3,0\n100.001,3,1\n200,3,1\n");
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
         // Exposure 90..110 s: 10 s at 0 mA, ~10 s at 1 mA, the 1 ms ramp between counting half.
         var r = EchemSynchronizer.Synchronize(log, [s_startUnix + 90], 20.0);
@@ -119,7 +119,7 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         var path = dir.Write("gap.csv", "t,E,I\n0,3.0,0.1\n100,3.1,0.1\n2000,3.5,0.1\n2100,3.6,0.1\n");
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
         var r = EchemSynchronizer.Synchronize(log, [s_startUnix - 50, s_startUnix + 50, s_startUnix + 1050, s_startUnix + 2050, s_startUnix + 2200], 0.0);
 

@@ -248,12 +248,12 @@ internal static class Lz4Block
                 // pattern in a register once with a byte shuffle, then store it at in-phase positions.
                 // The 16-byte load may read past `to`; the shuffle only keeps its first `offset` bytes.
                 // ShuffleNative: our indices are all in 0..15, so the single pshufb/tbl semantics suffice.
-                Vector128<byte> pattern = Vector128.ShuffleNative(Vector128.LoadUnsafe(ref from),
+                var pattern = Vector128.ShuffleNative(Vector128.LoadUnsafe(ref from),
                     Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(RepeatIndex), (nuint)(offset * 16)));
                 nint done = 0;
                 if (length >= 64 && (32 % offset) == 0)
                 {
-                    Vector256<byte> wide = Vector256.Create(pattern, pattern);
+                    var wide = Vector256.Create(pattern, pattern);
                     do
                     {
                         wide.StoreUnsafe(ref to, (nuint)done);

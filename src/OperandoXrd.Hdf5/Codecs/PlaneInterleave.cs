@@ -143,8 +143,8 @@ internal static class PlaneInterleave
         var e = 0;
         for (; e + 64 <= n; e += 64)
         {
-            Vector512<byte> a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
-            Vector512<byte> b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
+            var a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
+            var b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
             ref var o = ref Unsafe.Add(ref elements, 2 * e);
             Avx512Vbmi.PermuteVar64x8x2(a, lo, b).StoreUnsafe(ref o);
             Avx512Vbmi.PermuteVar64x8x2(a, hi, b).StoreUnsafe(ref Unsafe.Add(ref o, 64));
@@ -162,10 +162,10 @@ internal static class PlaneInterleave
         var e = 0;
         for (; e + 64 <= n; e += 64)
         {
-            Vector512<byte> a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
-            Vector512<byte> b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
-            Vector512<byte> c = Vector512.LoadUnsafe(ref Unsafe.Add(ref p2, e));
-            Vector512<byte> d = Vector512.LoadUnsafe(ref Unsafe.Add(ref p3, e));
+            var a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
+            var b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
+            var c = Vector512.LoadUnsafe(ref Unsafe.Add(ref p2, e));
+            var d = Vector512.LoadUnsafe(ref Unsafe.Add(ref p3, e));
             // Bytes 0|1 and 2|3 paired into 16-bit halves, then the halves paired into 32-bit elements.
             var ab0 = Avx512Vbmi.PermuteVar64x8x2(a, lo, b).AsUInt16();
             var ab1 = Avx512Vbmi.PermuteVar64x8x2(a, hi, b).AsUInt16();
