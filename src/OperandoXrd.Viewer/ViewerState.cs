@@ -34,6 +34,49 @@ public sealed class ViewerState
     /// <summary>Smallest and largest intensity seen, and the smallest positive one (the floor of the log scale).</summary>
     public (double Min, double Max, double MinPositive) Intensity { get; private set; } = (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity);
 
+    /// <summary>The run's emergence events (issue 17): marked on the contour, one line each in the header.</summary>
+    public IReadOnlyList<EmergenceMark> Emergence { get; private set; } = [];
+
+    /// <summary>Takes the feed's events; false when they are the ones already shown.</summary>
+    public bool SetEmergence(IReadOnlyList<EmergenceMark> marks)
+    {
+        ArgumentNullException.ThrowIfNull(marks);
+        if (ReferenceEquals(marks, Emergence))
+        {
+            return false;
+        }
+
+        Emergence = marks;
+        return true;
+    }
+
+    /// <summary>Position in <see cref="Frames"/> of the frame with global index <paramref name="index"/>, or -1 when not seen.</summary>
+    public int PositionOf(int index)
+    {
+        // Frames arrive in index order (a feed's contract), so a binary search finds it.
+        int lo = 0, hi = _frames.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int at = _frames[mid].Index;
+            if (at == index)
+            {
+                return mid;
+            }
+
+            if (at < index)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Adds a frame; false (and counted in <see cref="Refused"/>) when its bins do not match the first frame's.</summary>
     public bool Add(ViewerFrame frame)
     {

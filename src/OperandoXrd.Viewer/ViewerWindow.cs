@@ -149,6 +149,11 @@ public sealed class ViewerWindow : GameWindow
             Title = string.Create(CultureInfo.InvariantCulture, $"oxrd view — {_feed.Description} — {_state.Frames.Count} frames");
         }
 
+        if (_state.SetEmergence(_feed.Emergence))
+        {
+            _dirty = true;
+        }
+
         if (_feed.Dropped != _lastDropped || !string.Equals(_feed.Status, _lastStatus, StringComparison.Ordinal))
         {
             (_lastDropped, _lastStatus, _dirty) = (_feed.Dropped, _feed.Status, true);

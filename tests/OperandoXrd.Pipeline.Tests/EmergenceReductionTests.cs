@@ -22,23 +22,20 @@ public sealed class EmergenceReductionTests(ITestOutputHelper output)
     [InlineData("Ni3S4", "pilatus2m", 16)]
     public async Task An_emerging_phase_is_named_within_three_frames_of_five_sigma(string phase, string detector, int frames)
     {
-        using var data = new SmallRun(frames, framesPerFile: 8, seed: 31, detector, [EmergingPhase.Parse($"{phase}@0.4")]);
+        using var data = new SmallRun(frames, FramesPerFile, seed: 31, detector, [EmergingPhase.Parse($"{phase}@0.4")]);
         var options = data.Options("out");
         var summary = await ReductionHost.RunAsync(options);
         var csv = File.ReadAllText(Path.Combine(options.OutputFolder!, EmergenceWatch.FileName));
         output.WriteLine(csv);
         var rows = EmergenceCsv.Parse(csv, "emergence.csv");
-        var fiveSigma = FiveSigmaFrame(data, options.OutputFolder!, frames);
-        output.WriteLine($"5σ at frame {fiveSigma}");
+        var fiveSigma = await FiveSigmaFrame(data, options.OutputFolder!, frames, detector);
 
         var row = Assert.Single(rows);
         Assert.Equal(phase, row.Phase);
         var e = Assert.Single(summary.Emergence);
-        Assert.True(fiveSigma >= 0, "the phase never reached 5σ");
+        Assert.True(fiveSigma < frames, "the phase never reached 5σ");
         output.WriteLine($"reported at frame {e.DetectedFrame} ({e.DetectedFrame - fiveSigma} after 5σ)");
-        // Pilatus2M: the issue's bound. Pilatus300K: its ~0.08° peaks (against 0.04°) and a fit at GoF 8–16 put the
-        // report 6–7 frames after 5σ (see docs/performance.md); held to 8 so that it cannot get worse unseen.
-        Assert.True(e.DetectedFrame <= fiveSigma + (detector == "pilatus2m" ? 3 : 8), $"reported at frame {e.DetectedFrame}, 5σ at {fiveSigma}");
+        Assert.True(e.DetectedFrame <= fiveSigma + 3, $"reported at frame {e.DetectedFrame}, 5σ at {fiveSigma}");
         Assert.Equal(e.FirstFrame, row.FirstFrame);
 
         using var file = Hdf5File.Open(Path.Combine(options.OutputFolder!, "reduced.h5"));
@@ -60,15 +57,25 @@ public sealed class EmergenceReductionTests(ITestOutputHelper output)
         Assert.Equal(EmergenceCsv.Header + "\n", File.ReadAllText(Path.Combine(options.OutputFolder!, EmergenceWatch.FileName)));
     }
 
-    // First frame whose emerging phase's strongest peak (truth: counts per pixel = the integrated intensity, which is a
-    // mean over pixels) stands at least 5σ of the integrated pattern at its position: σ from the journal (Poisson),
-    // times the frame's GoF from lattice.csv. The simulated runs are fitted with GoF ≈ 8 (the fit's TCH profile is not
-    // the simulator's pixel-footprint profile), so the residual scatters ~8× the Poisson σ: a peak at 5 Poisson σ is
-    // buried in misfit, and no detector can tell it from the misfit around it. (On the 1D simulated charge, fitted with
+    private const int FramesPerFile = 8;
+
+    // First frame whose emerging phase's strongest peak stands at least 5σ in the integrated pattern at its position:
+    // σ from the journal (Poisson) times the frame's GoF from lattice.csv. The simulated runs are fitted with GoF ≈ 8–30
+    // (the fit's TCH profile is not the simulator's pixel-footprint profile, issue 15, and the growing phase is not in
+    // the model), so the residual scatters that much more than the Poisson σ. (On the 1D simulated charge, fitted with
     // GoF ≈ 1, EmergenceDetectorTests hold the issue's bound against the Poisson σ itself.)
-    private static int FiveSigmaFrame(SmallRun data, string outputFolder, int frames)
+    //
+    // The peak's height in the integrated pattern is not emergence_truth.csv's peak_counts: that is the simulator's 1D
+    // phase pattern before the detector, whose pixels (each spanning a range of 2θ) and the integration's bins broaden a
+    // ~0.03° reflection to the ~0.08° the Pilatus300K geometry gives (~0.04° on the Pilatus2M), so the integrated peak is
+    // lower in proportion. It is measured: the same run simulated without the phase (same seed), its last file reduced,
+    // and the phase's contribution = emerging − plain at the peak over those frames; its ratio to peak_counts (a fixed
+    // shape scaled up frame by frame) gives the integrated height of every frame.
+    private async Task<int> FiveSigmaFrame(SmallRun data, string outputFolder, int frames, string detector)
     {
         var truth = File.ReadAllLines(Path.Combine(data.Run.Folder, OperandoSimulator.EmergenceTruthFile)).Skip(1).Select(l => l.Split(',')).ToArray();
+        var heights = truth.Select(t => double.Parse(t[3], CultureInfo.InvariantCulture)).ToArray();
+        var tth = double.Parse(truth[0][4], CultureInfo.InvariantCulture);
         double[] radial;
         using (var file = Hdf5File.Open(Path.Combine(outputFolder, "reduced.h5")))
         using (var dataset = file.OpenDataset("entry/integrated/radial"))
@@ -80,17 +87,28 @@ public sealed class EmergenceReductionTests(ITestOutputHelper output)
         var lattice = File.ReadAllLines(Path.Combine(outputFolder, "lattice.csv"));
         var gofColumn = Array.IndexOf(lattice[0].Split(','), "GoF");
         var gof = lattice.Skip(1).Select(l => l.Split(',')[gofColumn]).Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var g) ? Math.Max(g, 1) : 1).ToArray();
-        var journal = Path.Combine(outputFolder, ".oxrd", "journal.bin");
-        foreach (var record in ResultsJournal.Read(journal))
+        var journal = ResultsJournal.Read(Path.Combine(outputFolder, ".oxrd", "journal.bin")).Select(r => (r.Index, Intensity: r.Intensity?.ToArray(), Sigma: r.Sigma?.ToArray())).ToList();
+
+        using var plain = new SmallRun(frames, FramesPerFile, seed: 31, detector);
+        var plainOptions = plain.Options("out", [plain.Run.FrameFiles[^1]]);
+        await ReductionHost.RunAsync(plainOptions);
+        var plainPatterns = ResultsJournal.Read(Path.Combine(plainOptions.OutputFolder!, ".oxrd", "journal.bin")).Select(r => r.Intensity!.ToArray()).ToList();
+        var window = Enumerable.Range(0, radial.Length).Where(i => Math.Abs(radial[i] - tth) <= 0.15).ToArray();
+        var first = frames - plainPatterns.Count;
+        var peakBin = window.MaxBy(i => journal[^1].Intensity![i] - plainPatterns[^1][i]);
+        var ratios = plainPatterns.Select((p, k) => (journal[first + k].Intensity![peakBin] - p[peakBin]) / heights[first + k]).Where(double.IsFinite).ToArray();
+        var ratio = ratios.Average();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"integrated peak / truth peak_counts at {radial[peakBin]:F3}° (truth {tth:F3}°): {ratio:F3} (frames {first}–{frames - 1}: {string.Join(" ", ratios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))})"));
+
+        foreach (var (index, _, sigma) in journal)
         {
-            var t = truth[record.Index];
-            var height = double.Parse(t[3], CultureInfo.InvariantCulture);
-            var tth = double.Parse(t[4], CultureInfo.InvariantCulture);
-            var bin = Array.BinarySearch(radial, tth);
-            bin = bin >= 0 ? bin : Math.Min(~bin, radial.Length - 1);
-            if (record.Sigma is { } sigma && height >= 5 * sigma[bin] * gof[record.Index])
+            var height = ratio * heights[index];
+            if (sigma is not null && height >= 5 * sigma[peakBin] * gof[index])
             {
-                return record.Index;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"5σ at frame {index}: {height:F1} in the integrated pattern ({heights[index]:F1} before the detector) against σ {sigma[peakBin]:F2} × GoF {gof[index]:F2}"));
+                return index;
             }
         }
 

@@ -83,4 +83,15 @@ public sealed class PipelineConfigTests
             Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public void Emergence_auto_add_is_off_unless_the_pipeline_asks_and_must_be_true_or_false()
+    {
+        var library = System.Text.Json.JsonSerializer.Serialize(Path.GetTempPath());
+        Assert.False(Parse("").Emergence.AutoAdd);
+        Assert.False(Parse($$""" "emergence": { "library": {{library}} } """).Emergence.AutoAdd);
+        Assert.True(Parse($$""" "emergence": { "library": {{library}}, "autoAdd": true } """).Emergence.AutoAdd);
+        var e = Assert.Throws<PipelineConfigException>(() => Parse($$""" "emergence": { "library": {{library}}, "autoAdd": "yes" } """));
+        Assert.Contains("p.json: emergence.autoAdd: expected", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -56,7 +56,9 @@ internal static class SyntheticRun
     /// <summary>Writes (replacing atomically) the files of a run that has reached <paramref name="frames"/> frames.</summary>
     /// <param name="latticeTail">Raw text appended after the complete lattice rows (e.g. a half-written row).</param>
     /// <param name="latticeFrames">Rows in lattice.csv (default: <paramref name="frames"/>).</param>
-    public static void Write(string folder, int frames, string latticeTail = "", int? latticeFrames = null, bool withFit = true)
+    /// <param name="emergence">Events for emergence.csv and /entry/emergence (the phase, its first frame, score, d and observed 2θ of its peaks).</param>
+    public static void Write(string folder, int frames, string latticeTail = "", int? latticeFrames = null, bool withFit = true,
+        IReadOnlyList<(string Phase, int FirstFrame, double Score, double[] D, double[] TwoTheta)>? emergence = null)
     {
         Directory.CreateDirectory(folder);
         var tmp = Path.Combine(folder, $".reduced.{Guid.NewGuid():N}.tmp");
@@ -90,6 +92,14 @@ internal static class SyntheticRun
                 file.WriteDataset<double>("/entry/fit/NCA/ticks", Enumerable.Range(0, frames).SelectMany(k => new[] { StrongPeak(k), ThirdPeak(k) }).ToArray(), frames, 2);
                 file.WriteDataset<double>("/entry/fit/LPSCl/ticks", Enumerable.Range(0, frames).Select(SecondPeak).ToArray(), frames, 1);
             }
+
+            if (emergence is not null)
+            {
+                using var entry = file.OpenGroup("/entry");
+                using var group = entry.CreateGroup("emergence", "NXcollection");
+                group.WriteString("phase", string.Join('\n', emergence.Select(e => e.Phase)));
+                group.WriteString("peaks_two_theta_deg", string.Join('\n', emergence.Select(e => string.Join(' ', e.TwoTheta.Select(t => t.ToString("F4", CultureInfo.InvariantCulture))))));
+            }
         }
 
         File.Move(tmp, Path.Combine(folder, "reduced.h5"), overwrite: true);
@@ -104,6 +114,12 @@ internal static class SyntheticRun
         var csvTmp = Path.Combine(folder, $".lattice.{Guid.NewGuid():N}.tmp");
         File.WriteAllText(csvTmp, csv.ToString());
         File.Move(csvTmp, Path.Combine(folder, "lattice.csv"), overwrite: true);
+        if (emergence is not null)
+        {
+            var events = emergence.Select(e => new Fitting.Emergence.EmergenceEvent(e.Phase, e.FirstFrame, e.FirstFrame + 3, e.Score, 0,
+                [.. e.D.Zip(e.TwoTheta, (d, t) => new Fitting.Emergence.UnexplainedPeak(t, d, 0.03, 50, 8, 5, e.FirstFrame))], null));
+            File.WriteAllText(Path.Combine(folder, "emergence.csv"), Fitting.Emergence.EmergenceCsv.Format(events));
+        }
     }
 
     private static double Gauss(double x, double centre, double sigma) => Math.Exp(-0.5 * Math.Pow((x - centre) / sigma, 2));

@@ -25,6 +25,7 @@ internal static class ReduceCommand
         var follow = new Option<bool>("--follow") { Description = "Live: follow files as the detector writes them." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the output folder's checkpoint." };
         var xye = new Option<bool>("--xye") { Description = "Also write patterns/frame_NNNNN.xye." };
+        var autoAdd = new Option<bool>("--auto-add") { Description = "A phase the emergence detector names joins the fit from the frame it is reported at (as the pipeline's emergence.autoAdd)." };
         var start = new Option<string?>("--start-time") { Description = "Start time (ISO 8601) when the files carry none." };
         var period = new Option<double?>("--frame-period") { Description = "Seconds between frame starts when the files carry none." };
         var idle = new Option<double>("--idle-timeout") { Description = "Live: stop after this many seconds without a new frame.", DefaultValueFactory = _ => 60 };
@@ -34,7 +35,7 @@ internal static class ReduceCommand
         var view = new Option<bool>("--view") { Description = "Open the live viewer beside the run (needs a display; headless: xvfb-run -a oxrd reduce ...)." };
         var command = new Command("reduce", "Integrate, fit and correlate frames into lattice.csv, reduced.h5 and figures.")
         {
-            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, flip, view, overrides,
+            pipeline, input, poni, peek, echem, output, follow, resume, xye, start, period, idle, flip, view, overrides, autoAdd,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -43,6 +44,11 @@ internal static class ReduceCommand
             options.Follow = parse.GetValue(follow);
             options.Resume = parse.GetValue(resume);
             options.WriteXye = parse.GetValue(xye);
+            options.AutoAdd = parse.GetValue(autoAdd);
+            if (options.AutoAdd && !options.Pipeline!.Emergence.Enabled)
+            {
+                throw new UsageException($"--auto-add: the emergence detector is off in {options.Pipeline.Source} (emergence.enabled = false); nothing would name a phase to add.");
+            }
             options.IdleTimeout_s = parse.GetValue(idle);
             options.FramePeriod_s = parse.GetValue(period);
             if (parse.GetValue(flip))
@@ -283,6 +289,14 @@ internal static class ReduceCommand
                 : [];
             channel.Writer.TryWrite(new Viewer.Feeds.ViewerFrame(row.Index, row.Timing.StartUnixSeconds, _radial, intensity.ToArray(),
                 calculated.IsEmpty ? null : calculated.ToArray(), null, lattice, row.Echem.Voltage_V, row.Fit?.Rwp ?? double.NaN));
+        }
+
+        // The event's line and frame mark; no peak marks here (the observer does not know the radial unit of the frames).
+        public void OnEmergence(Fitting.Emergence.EmergenceEvent emergence)
+        {
+            inner.OnEmergence(emergence);
+            channel.Report(new Viewer.Feeds.EmergenceMark(
+                new Fitting.Emergence.EmergenceRow(emergence.Phase, emergence.FirstFrame, emergence.Score, [.. emergence.Peaks.Select(p => p.D)]), []));
         }
     }
 

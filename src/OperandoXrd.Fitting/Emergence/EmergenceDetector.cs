@@ -31,6 +31,9 @@ public sealed class EmergenceDetector
     private readonly double _wavelength;
     private readonly Track[] _tracks = new Track[MaxTracks];
     private readonly double[] _heights = new double[MaxTracks * History];
+    // This frame's peaks at modelled reflections (misfit by the rule): companions for a match, never tracks.
+    private readonly ResidualPeak[] _atReflections = new ResidualPeak[MaxTracks];
+    private int _atReflectionCount;
     private readonly double[] _limits;
     private readonly double[] _grid;
     private readonly List<double> _claimed = [];
@@ -40,6 +43,8 @@ public sealed class EmergenceDetector
     private int _pendingSince = -1;
     private double _zero;
     private IReadOnlyList<PhaseMatch>? _lastRanking;
+    private ResidualPeak[] _lastCompanions = [];
+    private bool _bestExplainsPersistent;
 
     /// <param name="twoTheta">Fit-range grid, degrees, ascending.</param>
     /// <param name="wavelength">Å.</param>
@@ -84,6 +89,7 @@ public sealed class EmergenceDetector
             _tracks[t].Present = false;
         }
 
+        _atReflectionCount = 0;
         foreach (var peak in _scanner.Peaks)
         {
             if (IsClaimed(peak.TwoTheta))
@@ -96,6 +102,10 @@ public sealed class EmergenceDetector
             if (!_scanner.IsMisfit(peak, model))
             {
                 Follow(frame, peak, track);
+            }
+            else if (_atReflectionCount < _atReflections.Length)
+            {
+                _atReflections[_atReflectionCount++] = peak;
             }
         }
 
@@ -265,11 +275,21 @@ public sealed class EmergenceDetector
             var grid = _grid;
             var zero = _zero;
             var limits = _limits;
-            var peaks = present.Select(t => new ObservedPeak(_tracks[t].Position - zero, _tracks[t].Height)).ToArray();
+            // The tracked peaks, and as optional companions this frame's peaks at modelled reflections: a new phase's
+            // reflections that fall on (within a few FWHM of) a strong one of the model stay below the misfit fraction
+            // of it for many frames (Ni3S4's strongest at 4.91° beside a reflection 4× as high on the Pilatus300K), yet
+            // are evidence for the phase a persistent peak elsewhere has started to name.
+            var companions = _atReflections.AsSpan(0, _atReflectionCount).ToArray();
+            var peaks = present.Select(t => new ObservedPeak(_tracks[t].Position - zero, _tracks[t].Height))
+                .Concat(companions.Select(c => new ObservedPeak(c.TwoTheta - zero, c.Height, Optional: true))).ToArray();
             var ranking = _matcher.Rank(peaks, _options.MatchToleranceFwhm * _scanner.Fwhm, tth => Limit(grid, limits, tth + zero));
             best = ranking.Count > 0 ? ranking[0] : null;
             _lastRanking = ranking;
-            identified = _matcher.Identify(ranking);
+            _lastCompanions = companions;
+            // A name must explain a persistent peak: companions alone never name a phase.
+            bool ExplainsPersistent(PhaseMatch m) => present.Where((t, i) => m.Matched[i] && _tracks[t].Run >= _options.Persistence).Any();
+            identified = _matcher.Identify([.. ranking.Where(ExplainsPersistent)]);
+            _bestExplainsPersistent = best is not null && ExplainsPersistent(best);
             if (identified is not null)
             {
                 var matched = present.Where((_, i) => identified.Matched[i]).ToList();
@@ -277,7 +297,7 @@ public sealed class EmergenceDetector
                 // persistent one (a matched companion that is not persistent yet does not move it).
                 var start = matched.Where(t => _tracks[t].Run >= _options.Persistence).Select(t => _tracks[t].RunStart).DefaultIfEmpty(firstFrame).Min();
                 ClaimPhase(identified);
-                return Report(identified.Phase.Name, identified.Phase.Cif, start, frame, identified.Score, identified.Strain, matched);
+                return Report(identified.Phase.Name, identified.Phase.Cif, start, frame, identified.Score, identified.Strain, matched, MatchedCompanions(identified, present.Count, frame));
             }
         }
 
@@ -288,7 +308,7 @@ public sealed class EmergenceDetector
 
         // The wait is over. One peak may still name a phase if that phase explains it well and no other comes close
         // (its other reflections hidden under the model's or below the noise); otherwise the peaks are unindexed.
-        if (best is not null && best.MatchedCount >= 1 && best.Score >= _options.MinScore && _matcher is not null)
+        if (best is not null && _bestExplainsPersistent && best.Score >= _options.MinScore && _matcher is not null)
         {
             var ranking = _lastRanking!;
             var runnerUp = ranking.Count > 1 ? ranking[1].Score : 0;
@@ -296,11 +316,27 @@ public sealed class EmergenceDetector
             {
                 var matched = present.Where((_, i) => best.Matched[i]).ToList();
                 ClaimPhase(best);
-                return Report(best.Phase.Name, best.Phase.Cif, firstFrame, frame, best.Score, best.Strain, matched);
+                return Report(best.Phase.Name, best.Phase.Cif, firstFrame, frame, best.Score, best.Strain, matched, MatchedCompanions(best, present.Count, frame));
             }
         }
 
-        return Report(EmergenceEvent.Unindexed, null, firstFrame, frame, best?.Score ?? 0, 0, persistent);
+        return Report(EmergenceEvent.Unindexed, null, firstFrame, frame, best?.Score ?? 0, 0, persistent, []);
+    }
+
+    // The companions at modelled reflections that a match explained (they follow the tracked peaks in its flags).
+    private List<UnexplainedPeak> MatchedCompanions(PhaseMatch match, int tracked, int frame)
+    {
+        var result = new List<UnexplainedPeak>();
+        for (var i = 0; i < _lastCompanions.Length; i++)
+        {
+            if (match.Matched[tracked + i])
+            {
+                var c = _lastCompanions[i];
+                result.Add(new UnexplainedPeak(c.TwoTheta, Bragg.DFromTwoTheta(c.TwoTheta - _zero, _wavelength), _scanner.Width(c.Index), c.Height, c.Significance, 0, frame));
+            }
+        }
+
+        return result;
     }
 
     private static double Limit(double[] grid, double[] limits, double twoTheta)
@@ -326,9 +362,9 @@ public sealed class EmergenceDetector
         }
     }
 
-    private EmergenceEvent Report(string phase, string? cif, int firstFrame, int frame, double score, double strain, List<int> tracks)
+    private EmergenceEvent Report(string phase, string? cif, int firstFrame, int frame, double score, double strain, List<int> tracks, List<UnexplainedPeak> companions)
     {
-        var peaks = new List<UnexplainedPeak>();
+        var peaks = companions;
         foreach (var t in tracks)
         {
             ref var track = ref _tracks[t];

@@ -3,7 +3,12 @@ using OperandoXrd.Crystallography.Reflections;
 namespace OperandoXrd.Fitting.Emergence;
 
 /// <summary>An observed peak handed to the matcher: position (2θ degrees, zero shift removed) and height above the model.</summary>
-public readonly record struct ObservedPeak(double TwoTheta, double Height);
+/// <param name="Optional">
+/// A companion seen at a modelled reflection (the detector's misfit rule keeps it from being tracked): evidence for a
+/// phase that predicts a reflection there, and nothing against one that does not (misfit at a strong reflection is in
+/// every frame, whatever is growing).
+/// </param>
+public readonly record struct ObservedPeak(double TwoTheta, double Height, bool Optional = false);
 
 /// <summary>How well one library phase explains a set of peaks.</summary>
 /// <param name="Phase">The library phase.</param>
@@ -134,8 +139,8 @@ public sealed class PhaseMatcher
         double num = 0, den = 0, total = 0;
         foreach (var peak in peaks)
         {
-            total += peak.Height;
             var p = PredictedNear(phase, peak.TwoTheta, strain, tolerance);
+            total += peak.Optional && !(p > 0) ? 0 : peak.Height;
             num += peak.Height * p;
             den += p * p;
         }

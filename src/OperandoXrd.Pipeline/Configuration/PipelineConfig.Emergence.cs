@@ -6,9 +6,10 @@ namespace OperandoXrd.Pipeline.Configuration;
 /// <summary>
 /// The <c>emergence</c> section: the live detector of new phases (on unless <c>"enabled": false</c>), its
 /// thresholds, the phase library (<c>library</c>: folders of CIFs; default the folders holding the pipeline's own
-/// phase CIFs, i.e. calibration/phases) and further <c>candidates</c> (CIF files).
+/// phase CIFs, i.e. calibration/phases) and further <c>candidates</c> (CIF files), and <c>autoAdd</c> (off unless
+/// true, or <c>oxrd reduce --auto-add</c>): a phase the detector names joins the model from the frame it is reported at.
 /// </summary>
-public sealed record EmergenceSection(bool Enabled, EmergenceOptions Options, IReadOnlyList<string> Library, IReadOnlyList<string> Candidates);
+public sealed record EmergenceSection(bool Enabled, EmergenceOptions Options, IReadOnlyList<string> Library, IReadOnlyList<string> Candidates, bool AutoAdd = false);
 
 public sealed partial class PipelineConfig
 {
@@ -62,6 +63,6 @@ public sealed partial class PipelineConfig
             }
         }
 
-        return new EmergenceSection(s.Enabled ?? true, options, library, candidates);
+        return new EmergenceSection(s.Enabled ?? true, options, library, candidates, s.AutoAdd ?? false);
     }
 }

@@ -120,6 +120,10 @@ internal sealed class EmergenceFile
     /// <summary>CIF files: a path or a list of paths.</summary>
     [JsonPropertyName("candidates")]
     public JsonElement Candidates { get; init; }
+
+    /// <summary>A phase the detector names joins the model (as <c>oxrd reduce --auto-add</c>).</summary>
+    [JsonPropertyName("autoAdd")]
+    public bool? AutoAdd { get; init; }
 }
 
 /// <summary>

@@ -35,6 +35,12 @@ public sealed class ReduceOptions
     /// <summary>Continue a run that stopped (crash, kill, Ctrl-C) from its checkpoint.</summary>
     public bool Resume { get; set; }
 
+    /// <summary>
+    /// A phase the emergence detector names joins the model from the frame it is reported at (<c>--auto-add</c>; also
+    /// on when the pipeline's <c>emergence.autoAdd</c> is true).
+    /// </summary>
+    public bool AutoAdd { get; set; }
+
     /// <summary>Write patterns/frame_NNNNN.xye.</summary>
     public bool WriteXye { get; set; }
 

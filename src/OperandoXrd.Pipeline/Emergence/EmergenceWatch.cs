@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using OperandoXrd.Core.IO;
+using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Emergence;
+using OperandoXrd.Fitting.Model;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Configuration;
 using OperandoXrd.Pipeline.Hosting;
@@ -21,7 +23,8 @@ namespace OperandoXrd.Pipeline.Emergence;
 public sealed class EmergenceWatch
 {
     private readonly EmergenceSection _section;
-    private readonly SequentialFitter _fitter;
+    private readonly int _offset;
+    private readonly bool _autoAdd;
     private readonly double _wavelength;
     private readonly ILogger _log;
     private readonly string _path;
@@ -36,13 +39,15 @@ public sealed class EmergenceWatch
     /// <param name="outputFolder">Where emergence.csv goes.</param>
     /// <param name="log">Events are logged as they happen.</param>
     /// <param name="notify">Called for each event (the viewer).</param>
-    public EmergenceWatch(EmergenceSection section, PipelineConfig pipeline, SequentialFitter fitter, double wavelength, string outputFolder, ILogger log, Action<EmergenceEvent>? notify = null)
+    /// <param name="autoAdd">Whether a named phase joins the model (<see cref="Observe"/> then returns it).</param>
+    public EmergenceWatch(EmergenceSection section, PipelineConfig pipeline, SequentialFitter fitter, double wavelength, string outputFolder, ILogger log, Action<EmergenceEvent>? notify = null, bool autoAdd = false)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(fitter);
         _section = section;
-        _fitter = fitter;
+        _offset = fitter.Offset;
+        _autoAdd = autoAdd;
         _wavelength = wavelength;
         _log = log;
         _notify = notify;
@@ -56,7 +61,8 @@ public sealed class EmergenceWatch
         }
 
         _matcher = new PhaseMatcher(library, wavelength, x[0], x[^1], section.Options);
-        log.LogInformation("emergence: watching the residual for new phases; library of {Count} phases ({Names})", library.Count, string.Join(", ", library.Select(p => p.Name)));
+        log.LogInformation("emergence: watching the residual for new phases; library of {Count} phases ({Names}){AutoAdd}", library.Count, string.Join(", ", library.Select(p => p.Name)),
+            autoAdd ? "; a named phase joins the fit (auto-add)" : "");
         Write();
     }
 
@@ -79,7 +85,8 @@ public sealed class EmergenceWatch
         }
 
         Directory.CreateDirectory(folders.Output);
-        var watch = new EmergenceWatch(pipeline.Emergence, pipeline, fitter.Fitter, wavelength, folders.Output, log, observer is null ? null : observer.OnEmergence);
+        var watch = new EmergenceWatch(pipeline.Emergence, pipeline, fitter.Fitter, wavelength, folders.Output, log, observer is null ? null : observer.OnEmergence,
+            options.AutoAdd || pipeline.Emergence.AutoAdd);
         fitter.Emergence = watch;
         return watch;
     }
@@ -89,30 +96,65 @@ public sealed class EmergenceWatch
     public IReadOnlyList<EmergenceEvent> Events => _detector?.Events ?? [];
 
     /// <summary>
-    /// Looks at one frame after its fit (before the fit's parameter vector is dropped): the full pattern and σ, and the
-    /// fitted curve on the fit range. Frames without a usable fit are skipped.
+    /// Looks at one frame after its fit by <paramref name="fitter"/> (before the fit's parameter vector is dropped): the
+    /// full pattern and σ, and the fitted curve on the fit range. Frames without a usable fit are skipped. With
+    /// auto-add, returns the phase a new event names, ready to join the model (refined: scale and cell); otherwise null.
+    /// Unindexed events never join (there is no structure to add).
     /// </summary>
-    public void Observe(int frame, FrameFit fit, ReadOnlySpan<double> intensity, ReadOnlySpan<double> sigma, ReadOnlySpan<double> calculated)
+    public PhaseDefinition? Observe(SequentialFitter fitter, int frame, FrameFit fit, ReadOnlySpan<double> intensity, ReadOnlySpan<double> sigma, ReadOnlySpan<double> calculated)
     {
+        ArgumentNullException.ThrowIfNull(fitter);
         ArgumentNullException.ThrowIfNull(fit);
         if (fit.Status == FrameStatus.Failed || fit.Values.Length == 0)
         {
-            return;
+            return null;
         }
 
-        var model = _fitter.Model;
+        var model = fitter.Model;
         _detector ??= new EmergenceDetector(model.X, _wavelength, EmergenceSetup.TypicalFwhm(model, fit.Values), _matcher, _section.Options);
-        var offset = _fitter.Offset;
         var count = model.PointCount;
-        var e = _detector.Observe(frame, intensity.Slice(offset, count), calculated[..count], sigma.Slice(offset, count), fit.Zero);
+        var e = _detector.Observe(frame, intensity.Slice(_offset, count), calculated[..count], sigma.Slice(_offset, count), fit.Zero);
         if (e is null)
         {
-            return;
+            return null;
         }
 
         _log.LogWarning("emergence: {Event}", EmergenceDetector.Describe(e));
         Write();
         _notify?.Invoke(e);
+        return _autoAdd ? Joining(e, model) : null;
+    }
+
+    private PhaseDefinition? Joining(EmergenceEvent e, WholePatternModel model)
+    {
+        if (!e.IsIndexed)
+        {
+            return null;
+        }
+
+        if (Enumerable.Range(0, model.PhaseCount).Any(p => string.Equals(model.Phase(p).Name, e.Phase, StringComparison.Ordinal)))
+        {
+            _log.LogInformation("emergence: {Phase} is in the model already", e.Phase);
+            return null;
+        }
+
+        if (e.Cif is null)
+        {
+            _log.LogWarning("emergence: {Phase} has no CIF to add to the model from", e.Phase);
+            return null;
+        }
+
+        try
+        {
+            var phase = PhaseDefinition.Load(new PhaseConfiguration(e.Phase, e.Cif, ["scale", "cell"]));
+            _log.LogWarning("emergence: {Phase} joins the fit from frame {Frame} (scale and cell refined, intensities from {Cif})", e.Phase, e.DetectedFrame, e.Cif);
+            return phase;
+        }
+        catch (FitConfigurationException x)
+        {
+            _log.LogWarning("emergence: {Phase} cannot join the fit: {Message}", e.Phase, x.Message);
+            return null;
+        }
     }
 
     private void Write() => OutputWriteException.Guard(_path, () => AtomicFile.WriteAllText(_path, EmergenceCsv.Format(Events)));

@@ -114,7 +114,8 @@ public static class ReducedFileWriter
             WriteVector(fit, "PEEK_scale", rows.Select(r => r.Fit?.PeekScale ?? double.NaN).ToArray());
             fit.WriteString("status", string.Join('\n', rows.Select(r => r.Status)));
             fit.WriteString("reason", string.Join('\n', rows.Select(r => r.Reason.ReplaceLineEndings(" "))));
-            var phases = rows.FirstOrDefault(r => r.Fit is { Phases.Count: > 0 })?.Fit?.Phases ?? [];
+            // Every phase any frame fitted, in order of appearance: one that joined mid-run (auto-add) is NaN before.
+            var phases = rows.SelectMany(r => r.Fit?.Phases ?? []).DistinctBy(p => p.Name, StringComparer.Ordinal).ToList();
             foreach (var phase in phases)
             {
                 using var group = fit.CreateGroup(phase.Name, "NXcollection");

@@ -26,6 +26,9 @@ public interface IRunFeed : IDisposable
 
     /// <summary>A short note on the feed's state ("waiting for reduced.h5", a parse problem), or null.</summary>
     string? Status { get; }
+
+    /// <summary>The run's emergence events so far, in the order reported: the same list object until a new one comes.</summary>
+    IReadOnlyList<EmergenceMark> Emergence { get; }
 }
 
 /// <summary>
@@ -36,6 +39,7 @@ public sealed class ViewerChannel
 {
     private readonly Channel<ViewerFrame> _channel;
     private long _dropped;
+    private volatile IReadOnlyList<EmergenceMark> _emergence = [];
 
     public ViewerChannel(int capacity = 32)
     {
@@ -52,13 +56,27 @@ public sealed class ViewerChannel
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>The host's end for emergence events (rare: the list is copied, so the viewer's stays unchanged).</summary>
+    public void Report(EmergenceMark mark)
+    {
+        ArgumentNullException.ThrowIfNull(mark);
+        lock (_channel)
+        {
+            _emergence = [.. _emergence, mark];
+        }
+    }
+
     /// <summary>The viewer's end.</summary>
-    public IRunFeed ToFeed(string description = "live pipeline") => new ChannelRunFeed(Reader, description, () => Dropped);
+    public IRunFeed ToFeed(string description = "live pipeline") => new ChannelRunFeed(Reader, description, () => Dropped, () => _emergence);
 }
 
-/// <summary>A feed over any <see cref="ChannelReader{T}"/>; <paramref name="dropped"/> reports the producer's drop count.</summary>
-public sealed class ChannelRunFeed(ChannelReader<ViewerFrame> reader, string description, Func<long>? dropped = null) : IRunFeed
+/// <summary>
+/// A feed over any <see cref="ChannelReader{T}"/>; <paramref name="dropped"/> reports the producer's drop count,
+/// <paramref name="emergence"/> its emergence events.
+/// </summary>
+public sealed class ChannelRunFeed(ChannelReader<ViewerFrame> reader, string description, Func<long>? dropped = null, Func<IReadOnlyList<EmergenceMark>>? emergence = null) : IRunFeed
 {
+    private static readonly IReadOnlyList<EmergenceMark> None = [];
     private int _read;
 
     public string Description => description;
@@ -70,6 +88,8 @@ public sealed class ChannelRunFeed(ChannelReader<ViewerFrame> reader, string des
     public bool IsComplete => reader.Completion.IsCompleted;
 
     public string? Status => null;
+
+    public IReadOnlyList<EmergenceMark> Emergence => emergence?.Invoke() ?? None;
 
     public bool TryRead([MaybeNullWhen(false)] out ViewerFrame frame)
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Threading.Channels;
+using OperandoXrd.Fitting.Emergence;
 using OperandoXrd.Fitting.Output;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Hdf5;
@@ -13,12 +15,14 @@ namespace OperandoXrd.Viewer.Feeds;
 /// inotify reports a rename of either) and hands new frames over in frame order. Frame <c>k</c> is row <c>k</c> of <c>/entry/integrated/intensity</c> and the
 /// lattice.csv row whose <c>frame</c> is <c>k</c>. A frame whose lattice row has not arrived is held back until a
 /// later row is there or lattice.csv has stopped changing, so a pattern is not shown without its fit only because
-/// the two files are replaced at different moments.
+/// the two files are replaced at different moments. <c>emergence.csv</c> (replaced whole at each event) gives the
+/// emergence events, <c>/entry/emergence/peaks_two_theta_deg</c> of reduced.h5 where their peaks were seen.
 /// </summary>
 public sealed class RunFolderFeed : IRunFeed
 {
     public const string ReducedFileName = "reduced.h5";
     public const string LatticeFileName = "lattice.csv";
+    public const string EmergenceFileName = "emergence.csv";
 
     /// <summary>How often the folder is looked at.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(0.5);
@@ -29,6 +33,7 @@ public sealed class RunFolderFeed : IRunFeed
 
     private readonly string _reducedPath;
     private readonly string _latticePath;
+    private readonly string _emergencePath;
     // Unbounded on purpose: every frame here is already in memory (read from the file), and a bound would only make a
     // viewer catching up on a long run wait for the next poll.
     private readonly Channel<ViewerFrame> _ready = Channel.CreateUnbounded<ViewerFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -40,7 +45,11 @@ public sealed class RunFolderFeed : IRunFeed
     private readonly FileSystemWatcher? _watcher;
     private readonly object _pollLock = new();
 
-    private (long Length, DateTime Modified)? _h5Stamp, _csvStamp;
+    private (long Length, DateTime Modified)? _h5Stamp, _csvStamp, _emergenceStamp;
+    private IReadOnlyList<EmergenceRow> _emergenceRows = [];
+    private IReadOnlyList<double[]> _emergenceTwoTheta = [];
+    private string _unit = "2th_deg";
+    private volatile IReadOnlyList<EmergenceMark> _emergence = [];
     private long _csvChangedAt = System.Diagnostics.Stopwatch.GetTimestamp();
     private bool _csvSettledRead;
     private bool _csvTerminated = true;
@@ -62,6 +71,7 @@ public sealed class RunFolderFeed : IRunFeed
         Folder = Path.GetFullPath(folder);
         _reducedPath = Path.Combine(Folder, ReducedFileName);
         _latticePath = Path.Combine(Folder, LatticeFileName);
+        _emergencePath = Path.Combine(Folder, EmergenceFileName);
 
         // One look at once, so that AvailableFrames is right before the window opens.
         PollOnce();
@@ -109,7 +119,8 @@ public sealed class RunFolderFeed : IRunFeed
 
     private void Nudge(string? name)
     {
-        if ((string.Equals(name, ReducedFileName, StringComparison.Ordinal) || string.Equals(name, LatticeFileName, StringComparison.Ordinal)) &&
+        if ((string.Equals(name, ReducedFileName, StringComparison.Ordinal) || string.Equals(name, LatticeFileName, StringComparison.Ordinal) ||
+             string.Equals(name, EmergenceFileName, StringComparison.Ordinal)) &&
             _wake.CurrentCount == 0)
         {
             try
@@ -134,6 +145,8 @@ public sealed class RunFolderFeed : IRunFeed
 
     public string? Status => _status;
 
+    public IReadOnlyList<EmergenceMark> Emergence => _emergence;
+
     /// <summary>lattice.csv rows that were not data at the last read (wrong field count, unparsable number), with reasons.</summary>
     public IReadOnlyList<string> RejectedRows { get; private set; } = [];
 
@@ -148,7 +161,12 @@ public sealed class RunFolderFeed : IRunFeed
             {
                 _status = null;
                 ReadLattice();
-                ReadReduced();
+                var emergence = ReadEmergence();
+                if (ReadReduced() || emergence)
+                {
+                    MarkEmergence();
+                }
+
                 Emit();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
@@ -227,18 +245,84 @@ public sealed class RunFolderFeed : IRunFeed
         RejectedRows = table.Rejected;
     }
 
-    private void ReadReduced()
+    // True when emergence.csv changed (it is small: read whole; a file that is not one is reported and retried).
+    private bool ReadEmergence()
+    {
+        var stamp = Stamp(_emergencePath);
+        if (stamp == _emergenceStamp)
+        {
+            return false;
+        }
+
+        if (stamp is null)
+        {
+            (_emergenceRows, _emergenceStamp) = ([], null);
+            return true;
+        }
+
+        string text;
+        using (var stream = new FileStream(_emergencePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var reader = new StreamReader(stream))
+        {
+            text = reader.ReadToEnd();
+        }
+
+        try
+        {
+            _emergenceRows = EmergenceCsv.Parse(text, _emergencePath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FormatException(e.Message, e);
+        }
+
+        _emergenceStamp = stamp;
+        return true;
+    }
+
+    // The events with their peaks on the radial axis: the observed 2θ from reduced.h5 (event i is entry i there, once
+    // reduced.h5 has caught up), or q from d.
+    private void MarkEmergence()
+    {
+        var marks = new List<EmergenceMark>(_emergenceRows.Count);
+        for (var i = 0; i < _emergenceRows.Count; i++)
+        {
+            var row = _emergenceRows[i];
+            var radial = string.Equals(_unit, "2th_deg", StringComparison.Ordinal)
+                ? i < _emergenceTwoTheta.Count && _emergenceTwoTheta[i].Length == row.PeaksD.Count ? _emergenceTwoTheta[i] : []
+                : EmergenceMark.OnQAxis(row.PeaksD, _unit);
+            marks.Add(new EmergenceMark(row, radial));
+        }
+
+        _emergence = marks;
+    }
+
+    private static IReadOnlyList<double[]> ReadEmergenceTwoTheta(Hdf5File file)
+    {
+        const string path = "/entry/emergence/peaks_two_theta_deg";
+        if (file.GetObjectKind(path) != Hdf5ObjectKind.Dataset)
+        {
+            return [];
+        }
+
+        var text = file.ReadString(path) ?? "";
+        return [.. text.Split('\n').Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : double.NaN).ToArray())];
+    }
+
+    // True when reduced.h5 changed and was read.
+    private bool ReadReduced()
     {
         var stamp = Stamp(_reducedPath);
         if (stamp is null)
         {
             _status = $"waiting for {ReducedFileName} in {Folder}";
-            return;
+            return false;
         }
 
         if (stamp == _h5Stamp)
         {
-            return;
+            return false;
         }
 
         using var file = Hdf5File.Open(_reducedPath, new Hdf5OpenOptions { DisableFileLocking = true });
@@ -247,7 +331,7 @@ public sealed class RunFolderFeed : IRunFeed
         {
             _status = $"{_reducedPath}: no {integrated}/intensity yet";
             _h5Stamp = stamp;
-            return;
+            return false;
         }
 
         using var intensity = file.OpenDataset(integrated + "/intensity");
@@ -268,6 +352,9 @@ public sealed class RunFolderFeed : IRunFeed
             unit = radialSet.ReadStringAttribute("units") ?? "2th_deg";
         }
 
+        _unit = unit;
+        _emergenceTwoTheta = ReadEmergenceTwoTheta(file);
+
         _radial ??= file.Read<double>(integrated + "/radial");
         if (_radial.Length != npt)
         {
@@ -278,7 +365,7 @@ public sealed class RunFolderFeed : IRunFeed
         {
             _h5Stamp = stamp;
             _status = $"{_reducedPath}: now holds {frames} frames, fewer than the {_framesRead} already shown";
-            return;
+            return true;
         }
 
         _available = frames;
@@ -293,6 +380,7 @@ public sealed class RunFolderFeed : IRunFeed
         }
 
         _h5Stamp = stamp;
+        return true;
     }
 
     private void ReadBlock(Hdf5File file, Hdf5Dataset intensity, int first, int count, int npt, string unit)

@@ -22,6 +22,9 @@ internal sealed class ViewerRenderer : IDisposable
     public static readonly Rgba Difference = new(110, 110, 110);
     public static readonly Rgba Marker = new(255, 127, 14);
 
+    /// <summary>Emergence events: a magenta no viridis entry comes near, so the contour's marks stand out.</summary>
+    public static readonly Rgba Emergence = new(230, 0, 140);
+
     private readonly Batch2D _batch = new();
     private readonly TextBatch _text = new(GlyphAtlas.Labels);
     private readonly PlotPainter _plot;
@@ -130,6 +133,21 @@ internal sealed class ViewerRenderer : IDisposable
         var y = (ViewerLayout.HeaderHeight - _text.Atlas.LineHeight) / 2;
         var rightX = layout.Width - 10 - _text.Measure(rightText);
         _text.Draw(rightText, rightX, y, Ink);
+
+        // The emergence events, newest first, left of the counters; the feed's description gets what room is left.
+        if (state.Emergence.Count > 0)
+        {
+            var events = string.Join("   ", state.Emergence.Reverse().Select(e => e.StatusLine));
+            var eventRoom = Math.Max(0, (rightX - 40) * 2 / 3 / _text.Atlas.AverageAdvance);
+            if (events.Length > eventRoom)
+            {
+                events = eventRoom > 1 ? events[..(eventRoom - 1)] + "…" : "";
+            }
+
+            rightX -= 30 + _text.Measure(events);
+            _text.Draw(events, rightX + 10, y, Emergence);
+        }
+
         var left = "oxrd view  " + feed.Description;
         var room = Math.Max(0, (rightX - 30) / _text.Atlas.AverageAdvance);
         if (left.Length > room)
@@ -172,6 +190,7 @@ internal sealed class ViewerRenderer : IDisposable
         // The selected frame: a marker beside the image, never over it.
         var sy = plot.Bottom - (state.Selected + 0.5) / rows * plot.Height;
         _batch.Triangle(plot.Right + 2, sy, plot.Right + 10, sy - 5, plot.Right + 10, sy + 5, Marker);
+        DrawEmergenceMarks(plot, state, rows);
 
         // Colour scale: the 256 entries the shader indexes, bottom to top, with the data values they stand for.
         var bar = layout.ColorBar;
@@ -202,6 +221,38 @@ internal sealed class ViewerRenderer : IDisposable
         }
 
         _text.Draw(state.LogScale ? "I log" : "I", bar.X, bar.Y - _text.Atlas.LineHeight - 8, Ink);
+    }
+
+    // Each emergence event on the contour: a dashed line along its first frame's row, a short bar at each of its peaks
+    // on that row (when the feed knows where they are), and a triangle pointing at the row from the left edge.
+    private void DrawEmergenceMarks(PixelRect plot, ViewerState state, int rows)
+    {
+        var (v0, v1) = state.View;
+        foreach (var mark in state.Emergence)
+        {
+            int p = state.PositionOf(mark.Row.FirstFrame);
+            if (p < 0)
+            {
+                continue;
+            }
+
+            double y = plot.Bottom - (p + 0.5) / rows * plot.Height;
+            for (int x = plot.X; x < plot.Right; x += 10)
+            {
+                _batch.Rect(x, y - 1, Math.Min(6, plot.Right - x), 2, Emergence);
+            }
+
+            foreach (var r in mark.Radial)
+            {
+                if (r >= v0 && r <= v1)
+                {
+                    double x = plot.X + (r - v0) / (v1 - v0) * plot.Width;
+                    _batch.Rect(x - 1, Math.Max(plot.Y, y - 7), 3, Math.Min(14, plot.Bottom - Math.Max(plot.Y, y - 7)), Emergence);
+                }
+            }
+
+            _batch.Triangle(plot.X - 2, y, plot.X - 10, y - 5, plot.X - 10, y + 5, Emergence);
+        }
     }
 
     private void DrawPatternPanel(ViewerLayout layout, ViewerState state)

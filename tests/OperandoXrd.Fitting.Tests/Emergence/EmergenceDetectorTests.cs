@@ -134,6 +134,7 @@ public class EmergenceDetectorTests(ITestOutputHelper output)
             foreach (var p in e.Peaks)
             {
                 var nearest = result.TrueD.MinBy(d => Math.Abs(d - p.D));
+                output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.D:F4} Å against true {nearest:F4} Å: |Δd| {Math.Abs(nearest - p.D):F4} Å"));
                 Assert.True(Math.Abs(nearest - p.D) <= 0.002, $"{p.D:F4} Å: nearest true {nearest:F4} Å");
             }
         }

@@ -30,7 +30,8 @@ public sealed class RunFitter
         _statistics = statistics;
     }
 
-    public SequentialFitter Fitter { get; }
+    /// <summary>The fitter of the frames to come: replaced, its state carried over, when a phase joins the model (auto-add).</summary>
+    public SequentialFitter Fitter { get; private set; }
 
     /// <summary>What a curve record holds (the spool's record).</summary>
     public FitCurveLayout Layout { get; }
@@ -118,8 +119,16 @@ public sealed class RunFitter
     {
         var started = Stopwatch.GetTimestamp();
         var fit = Fitter.Fit(index, intensity, sigma, _inRange);
+        if (Emergence?.Observe(Fitter, index, fit, intensity, sigma, _inRange) is { } joining)
+        {
+            // Auto-add: the phase just named joins the model, and this frame is fitted again with it, so that its
+            // row is the first with the phase's columns filled. The resume replay passes here too, so a resumed run
+            // adds it at the same frame.
+            Fitter = Fitter.WithPhase(joining, Emergence.Events[^1].Strain, intensity, sigma);
+            fit = Fitter.Fit(index, intensity, sigma, _inRange);
+        }
+
         _statistics.Fitted(Stopwatch.GetTimestamp() - started);
-        Emergence?.Observe(index, fit, intensity, sigma, _inRange);
         double[]? curve = null;
         if (fit is { Status: not FrameStatus.Failed, Values.Length: > 0 })
         {
@@ -127,7 +136,9 @@ public sealed class RunFitter
             Array.Fill(curve, double.NaN, 0, Layout.Npt);
             _inRange.CopyTo(curve.AsSpan(Layout.Offset));
             var model = Fitter.Model;
-            for (var k = 0; k < model.PhaseCount; k++)
+            // The spool's record holds the ticks of the phases the run started with (its layout is fixed); a phase
+            // that joined later is in the curve, not in the ticks.
+            for (var k = 0; k < Layout.Phases.Count; k++)
             {
                 model.PeakPositions(k, fit.Values).CopyTo(curve.AsSpan(Layout.TickStart(k)));
             }

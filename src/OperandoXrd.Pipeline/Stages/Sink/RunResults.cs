@@ -22,7 +22,7 @@ public sealed class RunResults : IDisposable
     private readonly ReduceOptions _options;
     private readonly RunFolders _folders;
     private readonly RunIntegrator _integration;
-    private readonly IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> _columns;
+    private readonly List<(string Phase, IReadOnlyList<string> Cell)> _columns;
     private readonly bool _hasPeek;
     private readonly RunFitter _fitter;
     private readonly Dictionary<string, (long Length, DateTime Modified, string Line)> _inputHashes = new(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ public sealed class RunResults : IDisposable
         _integration = integration;
         _fitter = fitter;
         var model = fitter.Fitter.Model;
-        _columns = LatticeCsv.Columns(model);
+        _columns = [.. LatticeCsv.Columns(model)];
         _hasPeek = model.PeekScaleIndex >= 0;
         ResumeFrom = resumeFrom;
         Curves = new FitCurveSpool(folders.Curves, fitter.Layout);
@@ -98,7 +98,7 @@ public sealed class RunResults : IDisposable
     {
         ArgumentNullException.ThrowIfNull(row);
         OutputWriteException.Guard(Curves.Path, () => Curves.Append(curve));
-        Rows.Add(row);
+        Add(row);
     }
 
     /// <summary>A new frame: its pattern to the journal (and the .xye file), its curve to the spool, its row to the table.</summary>
@@ -109,10 +109,24 @@ public sealed class RunResults : IDisposable
         var pattern = frame.Pattern;
         OutputWriteException.Guard(Curves.Path, () => Curves.Append(frame.Curve));
         OutputWriteException.Guard(_folders.Journal, () => Journal.Append(new JournalRecord(row.Index, row.Timing, row.Error, pattern?.Intensity, pattern?.Sigma)));
-        Rows.Add(row);
+        Add(row);
         if (_options.WriteXye && pattern is not null)
         {
             WriteXye(row, pattern);
+        }
+    }
+
+    // A phase that joined the model mid-run (auto-add) brings its columns with its first row: lattice.csv is rewritten
+    // whole at every checkpoint, so from then on the file has them, empty in the rows before.
+    private void Add(FrameRow row)
+    {
+        Rows.Add(row);
+        foreach (var phase in row.Fit?.Phases ?? [])
+        {
+            if (!_columns.Exists(c => string.Equals(c.Phase, phase.Name, StringComparison.Ordinal)))
+            {
+                _columns.Add((phase.Name, [.. phase.Cell.Select(q => q.Name)]));
+            }
         }
     }
 
