@@ -43,7 +43,8 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
         Assert.Equal(["frame", "time_s", "voltage_V", "current_mA", "capacity_mAh_g", "x_Li"], header[..6]);
         var status = Array.IndexOf(header, "status");
         Assert.Equal(["PEEK_scale", "Rwp", "GoF", "status"], header[(status - 3)..(status + 1)]);
-        Assert.Equal(["iterations", "note"], header[(status + 1)..]);
+        // The default esd convention is named in the header (docs/uncertainty.md): scaled, whose factor is the GoF.
+        Assert.Equal(["iterations", "esd_factor_scaled", "note"], header[(status + 1)..]);
         foreach (var column in new[] { "NCA_a", "NCA_a_esd", "NCA_c", "NCA_c_esd", "LPSCl_a", "LIC_a", "LIC_b", "LIC_c", "LIC_beta", "NCA_scale" })
         {
             Assert.Contains(column, header);
@@ -52,7 +53,7 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
         var truth = Csv(_shared.Data.Run.TruthPath).Skip(1).ToArray();
         Assert.Equal(truth.Length, lattice.Length - 1);
         Assert.Equal(truth.Length, _shared.Summary.Frames);
-        int ix = Array.IndexOf(header, "x_Li"), iv = Array.IndexOf(header, "voltage_V");
+        int ix = Array.IndexOf(header, "x_Li"), iv = Array.IndexOf(header, "voltage_V"), ig = Array.IndexOf(header, "GoF"), ie = Array.IndexOf(header, "esd_factor_scaled");
         for (var i = 0; i < truth.Length; i++)
         {
             var row = lattice[i + 1];
@@ -60,6 +61,10 @@ public sealed class ReductionTests : IClassFixture<ReductionTests.Shared>
             Assert.Equal(i, int.Parse(row[0], CultureInfo.InvariantCulture));
             Assert.Equal(double.Parse(truth[i][4], CultureInfo.InvariantCulture), double.Parse(row[ix], CultureInfo.InvariantCulture), 1e-3);
             Assert.Equal(double.Parse(truth[i][5], CultureInfo.InvariantCulture), double.Parse(row[iv], CultureInfo.InvariantCulture), 2e-3);
+            if (row[status] != "failed")
+            {
+                Assert.Equal(double.Parse(row[ig], CultureInfo.InvariantCulture), double.Parse(row[ie], CultureInfo.InvariantCulture), 1e-4);
+            }
         }
     }
 

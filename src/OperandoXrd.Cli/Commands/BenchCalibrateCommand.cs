@@ -25,17 +25,19 @@ internal static class BenchCalibrateCommand
         var calibrant = new Option<string>("--calibrant") { Description = "LaB6, CeO2, Si or a CIF.", DefaultValueFactory = _ => "LaB6" };
         var offset = new Option<double>("--offset-mm") { Description = "How far the guess's distance is off, mm.", DefaultValueFactory = _ => 5.0 };
         var pyfai = new Option<bool>("--pyfai") { Description = "Also time pyFAI on the same image.", DefaultValueFactory = _ => true };
+        var record = BenchTable.RecordOption();
         var command = new Command("calibrate", "Time oxrd calibrate from a guess 5 mm off, beside pyFAI's control-point extraction and refinement on the same image.")
         {
-            input, poni, calibrant, offset, pyfai,
+            input, poni, calibrant, offset, pyfai, record,
         };
         command.SetAction(parse => IntegrateCommand.Guard(() => Run(parse.GetValue(input)!.FullName, parse.GetValue(poni)!.FullName, parse.GetValue(calibrant)!,
-            parse.GetValue(offset), parse.GetValue(pyfai))));
+            parse.GetValue(offset), parse.GetValue(pyfai), parse.GetValue(record))));
         return command;
     }
 
-    private static int Run(string input, string poniPath, string calibrantName, double offsetMm, bool pyfai)
+    private static int Run(string input, string poniPath, string calibrantName, double offsetMm, bool pyfai, FileInfo? record)
     {
+        var table = new BenchTable("calibrate");
         var truth = Poni.Load(poniPath);
         var calibrant = Calibrant.Resolve(calibrantName);
         var detector = truth.Detector;
@@ -67,8 +69,10 @@ internal static class BenchCalibrateCommand
         var seconds = watch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"oxrd   {seconds,6:F2} s  {result.Points.Count} points on {result.Rings.Count} rings, RMS {result.RmsPixels:F3} px; {Deviation(result.Poni, truth)}"));
+        table.Add("oxrd calibrate", seconds, "s", string.Create(CultureInfo.InvariantCulture, $"guess {offsetMm:G3} mm off; {result.Points.Count} points, RMS {result.RmsPixels:F3} px; Δdist {(result.Poni.Distance - truth.Distance) * 1e6:F1} µm"));
         if (!pyfai)
         {
+            table.Finish(record);
             return ExitCodes.Ok;
         }
 
@@ -87,12 +91,15 @@ internal static class BenchCalibrateCommand
             var pyfaiPoni = new Poni { Detector = detector, Distance = D("dist"), Poni1 = D("poni1"), Poni2 = D("poni2"), Rot1 = D("rot1"), Rot2 = D("rot2"), Rot3 = 0, Wavelength = truth.Wavelength };
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"pyFAI  {D("extract") + D("refine"),6:F2} s  (extract_cp {D("extract"):F2} s + refine2 {D("refine"):F2} s) {json.GetProperty("points").GetInt32()} points, pyFAI {json.GetProperty("version").GetString()}; {Deviation(pyfaiPoni, truth)}"));
+            table.Add("pyFAI extract_cp + refine2", D("extract") + D("refine"), "s", string.Create(CultureInfo.InvariantCulture,
+                $"same image and guess; pyFAI {json.GetProperty("version").GetString()}; Δdist {(pyfaiPoni.Distance - truth.Distance) * 1e6:F1} µm"));
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
 
+        table.Finish(record);
         return ExitCodes.Ok;
     }
 

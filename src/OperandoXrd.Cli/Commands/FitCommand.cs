@@ -35,9 +35,10 @@ internal static class FitCommand
         var period = new Option<double?>("--frame-period") { Description = "Text patterns: seconds between patterns, for --echem." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for lattice.csv and fit.h5.", Required = true };
         var profiles = new Option<bool>("--profiles") { Description = "Also store observed, calculated, difference and tick marks of every frame in fit.h5." };
+        var esd = new Option<string?>("--esd") { Description = "Which esd lattice.csv and fit.h5 report (overrides the pipeline's fit.esd): scaled (by √χ²ν, default), least-squares, berar-lelann." };
         var command = new Command("fit", "Sequential whole-pattern fits (Pawley/Le Bail/Rietveld, over PEEK or a Chebyshev background) of integrated patterns → lattice.csv, fit.h5.")
         {
-            pipeline, patterns, unit, peek, echem, start, period, output, profiles,
+            pipeline, patterns, unit, peek, echem, start, period, output, profiles, esd,
         };
         command.SetAction(parse => IntegrateCommand.Guard(() => Run(new FitRequest
         {
@@ -52,6 +53,7 @@ internal static class FitCommand
             FramePeriod = parse.GetValue(period),
             OutFolder = parse.GetValue(output)!.FullName,
             Profiles = parse.GetValue(profiles),
+            Esd = parse.GetValue(esd) is { } e ? EsdConventions.Parse(e) ?? throw new UsageException($"--esd: '{e}' is not one of {EsdConventions.Choices}") : null,
         })));
         return command;
     }
@@ -67,6 +69,7 @@ internal static class FitCommand
         public double? FramePeriod { get; init; }
         public required string OutFolder { get; init; }
         public bool Profiles { get; init; }
+        public EsdConvention? Esd { get; init; }
     }
 
     internal static int Run(FitRequest request)
@@ -85,6 +88,10 @@ internal static class FitCommand
         }
 
         var configuration = pipelineConfig.Fit;
+        if (request.Esd is { } convention)
+        {
+            configuration = new FitConfiguration { Phases = configuration.Phases, Fit = configuration.Fit with { Esd = convention }, Instrument = configuration.Instrument };
+        }
         PeekModel? peek = null;
         SequentialFitter fitter;
         var data = IntegratedPatterns.Load(request.Patterns, pipelineConfig, request.Unit, request.StartTime, request.FramePeriod, Log);
@@ -108,7 +115,7 @@ internal static class FitCommand
 
         var echem = request.EchemPath is { } echemPath ? FitEchem.Correlate(echemPath, pipelineConfig.Echem, data, Log) : null;
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"fit: {data.FrameCount} frames of {data.TwoTheta.Length} points from {string.Join(", ", request.Patterns)}; {configuration.Fit.Mode}, {string.Join(", ", configuration.Phases.Select(p => p.Name))}{(fitter.Model.PeekScaleIndex >= 0 ? " + PEEK" : $" + Chebyshev background ({configuration.Fit.ChebyshevTerms} terms)")}, {fitter.Model.PointCount} points in {configuration.Fit.RangeMin:0.###}–{configuration.Fit.RangeMax:0.###}°, λ = {data.Wavelength:0.######} Å from {data.WavelengthSource}"));
+            $"fit: {data.FrameCount} frames of {data.TwoTheta.Length} points from {string.Join(", ", request.Patterns)}; {configuration.Fit.Mode}, {string.Join(", ", configuration.Phases.Select(p => p.Name))}{(fitter.Model.PeekScaleIndex >= 0 ? " + PEEK" : $" + Chebyshev background ({configuration.Fit.ChebyshevTerms} terms)")}, {fitter.Model.PointCount} points in {configuration.Fit.RangeMin:0.###}–{configuration.Fit.RangeMax:0.###}°, λ = {data.Wavelength:0.######} Å from {data.WavelengthSource}; esds {configuration.Fit.Esd.Name()}"));
         Directory.CreateDirectory(outFolder);
         var frames = new List<(int, double[], double[])>(data.FrameCount);
         for (var i = 0; i < data.FrameCount; i++)
@@ -134,7 +141,7 @@ internal static class FitCommand
         });
 
         var csvPath = Path.Combine(outFolder, "lattice.csv");
-        AtomicFile.Write(csvPath, stream => LatticeCsv.WriteTo(stream, LatticeCsv.Columns(fitter.Model), fitter.Model.PeekScaleIndex >= 0, csv =>
+        AtomicFile.Write(csvPath, stream => LatticeCsv.WriteTo(stream, LatticeCsv.Columns(fitter.Model), fitter.Model.PeekScaleIndex >= 0, fitter.Settings.Esd, csv =>
         {
             for (var i = 0; i < results.Count; i++)
             {

@@ -5,6 +5,7 @@ using OperandoXrd.Core.Frames;
 using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Integration;
 using OperandoXrd.Core.Patterns;
+using OperandoXrd.Pipeline.Hosting;
 using OperandoXrd.Pipeline.Stages;
 using Spectre.Console;
 
@@ -106,7 +107,8 @@ internal static class IntegrateCommand
         public string? CacheFolder { get; init; }
     }
 
-    internal static int Run(IntegrateRequest r)
+    /// <param name="report">Given the stages' figures when the frames are done (oxrd bench integrate).</param>
+    internal static int Run(IntegrateRequest r, Action<IntegrationPipelineResult>? report = null)
     {
         var clock = Stopwatch.StartNew();
         Poni poni;
@@ -167,78 +169,48 @@ internal static class IntegrateCommand
         }
 
         var failed = new List<string>();
-        var readTime = new Stopwatch();
-        var integrateTime = new Stopwatch();
-        var pattern = integrator.CreatePattern();
-        var pixels = detector.PixelCount;
-        var ints = source.DType == FrameDType.Float32 ? null : new int[pixels];
-        var floats = source.DType == FrameDType.Float32 ? new float[pixels] : null;
+        IntegrationPipelineResult result;
         using (var writer = new PatternFileWriter(r.OutputPath, integrator, poni, r))
         {
-            void Frames(Action<int> progress)
-            {
-                for (var i = 0; i < source.FrameCount; i++)
+            // Reading, integrating and writing overlap (IntegrationPipeline): frame i + 1 is decoded and frame i − 1
+            // written while frame i is integrated; patterns reach the writer in frame order.
+            IntegrationPipelineResult Frames(Action<int> progress) => IntegrationPipeline.RunAsync(source, integrator, darkImage,
+                frame =>
                 {
-                    FrameTiming timing;
-                    try
-                    {
-                        timing = source.GetTiming(i);
-                        // Read, then integrate, on this thread: a reader thread overlapping the two was measured slower
-                        // (the HDF5 library lock and the integrator's own two threads leave nothing to overlap on 2 cores).
-                        readTime.Start();
-                        if (ints is not null)
-                        {
-                            source.ReadFrame(i, ints);
-                            readTime.Stop();
-                            integrateTime.Start();
-                            integrator.Integrate(ints, pattern, darkImage);
-                        }
-                        else
-                        {
-                            source.ReadFrame(i, floats!);
-                            readTime.Stop();
-                            integrateTime.Start();
-                            integrator.Integrate(floats, pattern, darkImage);
-                        }
-
-                        integrateTime.Stop();
-                    }
-                    catch (FrameSourceException e)
-                    {
-                        readTime.Stop();
-                        failed.Add(e.Message);
-                        continue;
-                    }
-
-                    writer.Append(i, timing, pattern);
+                    var pattern = frame.Pattern!;
+                    writer.Append(frame.Index, frame.Timing, pattern);
                     if (r.XyeFolder is not null)
                     {
-                        XyeFile.Write(Path.Combine(r.XyeFolder, XyeFile.FileName(i)), pattern, r.Unit,
+                        XyeFile.Write(Path.Combine(r.XyeFolder, XyeFile.FileName(frame.Index)), pattern, r.Unit,
                         [
-                            string.Create(CultureInfo.InvariantCulture, $"frame {i} of {source.Description}"),
-                            string.Create(CultureInfo.InvariantCulture, $"start {timing.Start:O}, exposure {timing.ExposureSeconds:G6} s"),
+                            string.Create(CultureInfo.InvariantCulture, $"frame {frame.Index} of {source.Description}"),
+                            string.Create(CultureInfo.InvariantCulture, $"start {frame.Timing.Start:O}, exposure {frame.Timing.ExposureSeconds:G6} s"),
                             $"poni {r.PoniPath}",
                         ]);
                     }
 
-                    progress(i + 1);
-                }
-            }
+                    progress(frame.Index + 1);
+                },
+                frame =>
+                {
+                    failed.Add(frame.Error!);
+                    progress(frame.Index + 1);
+                }).GetAwaiter().GetResult();
 
             if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
             {
-                AnsiConsole.Progress()
+                result = AnsiConsole.Progress()
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask("integrating", maxValue: Math.Max(1, source.FrameCount));
-                        Frames(done => task.Value = done);
+                        return Frames(done => task.Value = done);
                     });
             }
             else
             {
                 var lastLog = 0L;
-                Frames(done =>
+                result = Frames(done =>
                 {
                     if (clock.ElapsedMilliseconds - lastLog > 2000)
                     {
@@ -249,9 +221,11 @@ internal static class IntegrateCommand
             }
         }
 
-        var done = source.FrameCount - failed.Count;
+        report?.Invoke(result);
+        var done = result.Written;
+        var pipelineSeconds = result.Elapsed.TotalSeconds;
         Log(string.Create(CultureInfo.InvariantCulture,
-            $"integrate: {done} frames in {clock.Elapsed.TotalSeconds:F2} s ({done / clock.Elapsed.TotalSeconds:F1} frames/s; per frame {readTime.Elapsed.TotalMilliseconds / Math.Max(1, done):F1} ms reading, {integrateTime.Elapsed.TotalMilliseconds / Math.Max(1, done):F1} ms integrating) → {r.OutputPath}"));
+            $"integrate: {done} frames in {clock.Elapsed.TotalSeconds:F2} s, {pipelineSeconds:F2} s of them through the stages ({done / pipelineSeconds:F1} frames/s; per frame, overlapped: {result.Reading.TotalMilliseconds / Math.Max(1, done):F1} ms reading, {result.Integrating.TotalMilliseconds / Math.Max(1, done):F1} ms integrating, {result.Writing.TotalMilliseconds / Math.Max(1, done):F1} ms writing) → {r.OutputPath}"));
         if (failed.Count > 0)
         {
             Log($"integrate: {failed.Count} frames failed:");

@@ -222,6 +222,12 @@ internal static class ReduceCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reduce: steady {s.SteadyFramesPerSecond:F1} frames/s once set up; stage throughput (frames/s of busy time): read {rates.Read:F1}, integrate {rates.Integrate:F1}, fit {rates.Fit:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reduce: peak memory {s.PeakResidentBytes / 1e6:F0} MB (resident)"));
+        if (s.SetUpAndWrapUp.Count > 0)
+        {
+            // Matrix and reference fit are set-up; "final outputs" is the whole wrap-up, the parts after it are its pieces.
+            Console.WriteLine("reduce: set-up and wrap-up (s): " + string.Join(", ", s.SetUpAndWrapUp.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Part} {p.Seconds:F3}"))));
+        }
+
         foreach (var missing in s.MissingFiles)
         {
             Console.WriteLine($"reduce: file skipped: {missing}");

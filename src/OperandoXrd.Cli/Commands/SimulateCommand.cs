@@ -4,6 +4,7 @@ using System.Globalization;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Hdf5.Writers;
 using OperandoXrd.Simulation.Operando;
+using OperandoXrd.Simulation.Rendering;
 
 namespace OperandoXrd.Cli.Commands;
 
@@ -22,9 +23,12 @@ internal static class SimulateCommand
         var perFile = new Option<int>("--frames-per-file") { Description = "Frames per LIMA file.", DefaultValueFactory = _ => 25 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (the run is deterministic for a seed).", DefaultValueFactory = _ => 20240314UL };
         var emerge = EmergeOption();
+        var thickness = new Option<double>("--thickness") { Description = "Sample thickness along the beam, mm (rendered by integrating over depth; 0: a point sample)." };
+        var attenuation = new Option<double>("--attenuation") { Description = "Sample's linear attenuation coefficient, 1/mm." };
+        var beam = new Option<double[]>("--beam") { Description = "Beam size WIDTH HEIGHT (full, mm; rendered by integrating over it).", AllowMultipleArgumentsPerToken = true, Arity = new ArgumentArity(2, 2) };
         var command = new Command("simulate", "Simulate a BM31-like operando run (frames, empty cell, voltage log, truth.csv).")
         {
-            pipeline, frames, output, detector, compression, perFile, seed, emerge,
+            pipeline, frames, output, detector, compression, perFile, seed, emerge, thickness, attenuation, beam,
         };
         command.SetAction(parse =>
         {
@@ -38,6 +42,7 @@ internal static class SimulateCommand
                 Compression = ParseCompression(parse.GetValue(compression)!),
                 Seed = parse.GetValue(seed),
                 Emerging = ParseEmerging(parse.GetValue(emerge)),
+                Sample = Volume(parse.GetValue(thickness), parse.GetValue(attenuation), parse.GetValue(beam)),
             };
             var run = Simulate(options);
             Console.WriteLine($"frames:      {string.Join(' ', run.FrameFiles)}");
@@ -49,6 +54,16 @@ internal static class SimulateCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static SampleVolume Volume(double thickness, double attenuation, double[]? beam)
+    {
+        if (!(thickness >= 0) || !(attenuation >= 0) || (beam is not null && beam.Any(b => !(b >= 0))))
+        {
+            throw new UsageException("--thickness, --attenuation and --beam need numbers ≥ 0");
+        }
+
+        return new SampleVolume { Thickness_mm = thickness, Attenuation_per_mm = attenuation, BeamWidth_mm = beam is { Length: 2 } ? beam[0] : 0, BeamHeight_mm = beam is { Length: 2 } ? beam[1] : 0 };
     }
 
     /// <summary>--emerge PHASE@FRACTION[:GROWTH], repeatable (shared with oxrd demo).</summary>

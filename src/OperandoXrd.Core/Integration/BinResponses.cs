@@ -43,9 +43,14 @@ public sealed class BinResponses
     /// <summary>
     /// The responses of the bins whose centre lies in [<paramref name="minDeg"/>, <paramref name="maxDeg"/>] (2θ degrees)
     /// of <paramref name="matrix"/>, built on <paramref name="geometry"/>; <paramref name="twoThetaDeg"/> is the matrix's
-    /// bin centres in 2θ degrees (ascending).
+    /// bin centres in 2θ degrees (ascending). A sample of <paramref name="thickness_mm"/> along the beam (attenuation
+    /// <paramref name="attenuation_per_mm"/>) widens every pixel's footprint by its parallax: a scatterer at depth s (from
+    /// the sample centre towards the detector) is seen by a pixel at 2θ = c at atan(tan c·D/(D − s)), so over the slab the
+    /// pixel's centre spreads over a box (one per slice of the slab, weighted by exp(μ·s·(1/cos c − 1)): deeper
+    /// scatterers lose less on the way out).
     /// </summary>
-    public static BinResponses Compute(IntegrationMatrix matrix, PixelGeometry geometry, double[] twoThetaDeg, double minDeg, double maxDeg)
+    public static BinResponses Compute(IntegrationMatrix matrix, PixelGeometry geometry, double[] twoThetaDeg, double minDeg, double maxDeg,
+        double thickness_mm = 0, double attenuation_per_mm = 0)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(geometry);
@@ -77,13 +82,19 @@ public sealed class BinResponses
             minStep = Math.Min(minStep, twoThetaDeg[j + 1] - twoThetaDeg[j]);
         }
 
+        if (!(thickness_mm >= 0) || !(attenuation_per_mm >= 0) || !(thickness_mm < geometry.Poni.Distance * 1e3))
+        {
+            throw new ArgumentException($"sample thickness {thickness_mm} mm and attenuation {attenuation_per_mm}/mm are not usable");
+        }
+
+        var slab = new Slab(thickness_mm, attenuation_per_mm, geometry.Poni.Distance * 1e3);
         var widest = 0.0;
         for (var r = 0; r < rows; r++)
         {
             for (var c = 0; c < columns; c++)
             {
                 var (a, b) = RadialFootprints.HalfWidths(corners, stride, r, c);
-                widest = Math.Max(widest, a + b);
+                widest = Math.Max(widest, a + b + slab.Reach);
             }
         }
 
@@ -107,12 +118,12 @@ public sealed class BinResponses
 
                 var (a, b) = RadialFootprints.HalfWidths(corners, stride, r, c);
                 var centre = centres[p];
-                if (centre + a + b < twoThetaDeg[lo] - (reach * minStep) || centre - a - b > twoThetaDeg[hi] + (reach * minStep))
+                if (centre + a + b + slab.Reach < twoThetaDeg[lo] - (reach * minStep) || centre - a - b - slab.Reach > twoThetaDeg[hi] + (reach * minStep))
                 {
                     continue;
                 }
 
-                var first = PixelTaps(twoThetaDeg, centre, a, b, local.Taps, local.Scratch, out var count);
+                var first = slab.PixelTaps(twoThetaDeg, centre, a, b, local.Taps, local.Scratch, out var count);
                 visitor.Pixel(norm, first, count);
                 matrix.ForEachEntry(p, ref visitor);
             }
@@ -178,28 +189,25 @@ public sealed class BinResponses
     }
 
     /// <summary>
-    /// The taps of one pixel: E[hat_j(X)] minus the curvature term, for X = centre + U(−a, a) + U(−b, b), at grid indices
-    /// first, first + 1, … (count of them; the grid extended beyond its ends by its end steps, so indices may fall
-    /// outside it); see the remarks of the type.
+    /// Adds <paramref name="weight"/> × the taps of a footprint X = centre + U(−a, a) + U(−b, b) + U(−h, h) to
+    /// <paramref name="taps"/> (grid indices first, first + 1, …; the grid extended beyond its ends by its end steps):
+    /// E[hat_j(X)] minus the curvature term (see the remarks of the type). The span must reach one grid point beyond
+    /// the nodes whose hats meet the footprint.
     /// </summary>
-    internal static int PixelTaps(double[] grid, double centre, double a, double b, Span<double> taps, Span<double> scratch, out int count)
+    internal static void AddTaps(double[] grid, double centre, double a, double b, double h, double weight, Span<double> taps, int first, Span<double> scratch)
     {
-        var spread = a + b;
-        // Nodes whose hats or cells meet the footprint; one more each side for the second differences.
+        var spread = a + b + h;
+        // Nodes whose hats or cells meet the footprint; one more each side (in the span) for the second differences.
         var j0 = LowerIndex(grid, centre - spread);
         var j1 = LowerIndex(grid, centre + spread) + 1;
-        var first = j0 - 1;
-        count = j1 - j0 + 3;
-        if (count > taps.Length)
+        if (j0 - 1 < first || j1 + 1 - first >= taps.Length)
         {
-            throw new InvalidOperationException($"a pixel footprint spans {count} grid points, more than the {taps.Length} the band holds");
+            throw new InvalidOperationException($"a pixel footprint spans grid points {j0 - 1}–{j1 + 1}, beyond the {taps.Length} from {first} the band holds");
         }
 
-        var t = taps[..count];
-        t.Clear();
-        var moments = new Footprint(centre, a, b);
-        var m1 = scratch[..count];
-        for (var j = first; j <= first + count - 1; j++)
+        var moments = new Footprint(centre, a, b, h);
+        var m1 = scratch;
+        for (var j = j0 - 1; j <= j1 + 1; j++)
         {
             m1[j - first] = moments.Ramp(Node(grid, j), 1);
         }
@@ -210,7 +218,7 @@ public sealed class BinResponses
             var hl = Node(grid, j) - Node(grid, j - 1);
             var hr = Node(grid, j + 1) - Node(grid, j);
             var k = j - first;
-            t[k] += ((m1[k - 1] - m1[k]) / hl) - ((m1[k] - m1[k + 1]) / hr);
+            taps[k] += weight * (((m1[k - 1] - m1[k]) / hl) - ((m1[k] - m1[k + 1]) / hr));
         }
 
         // Curvature: for each cell [x_j, x_{j+1}] the footprint meets, q = E[½(X − x_j)(x_{j+1} − X); cell] times f'' of
@@ -219,14 +227,76 @@ public sealed class BinResponses
         {
             var xj = Node(grid, j);
             var xk = Node(grid, j + 1);
-            var h = xk - xj;
             var k = j - first;
-            var q = 0.5 * (moments.Ramp(xk, 2) - moments.Ramp(xj, 2) + (h * (m1[k] + m1[k + 1])));
-            SecondDifference(grid, j, -0.5 * q, t, first);
-            SecondDifference(grid, j + 1, -0.5 * q, t, first);
+            var q = 0.5 * (moments.Ramp(xk, 2) - moments.Ramp(xj, 2) + ((xk - xj) * (m1[k] + m1[k + 1])));
+            SecondDifference(grid, j, -0.5 * q * weight, taps, first);
+            SecondDifference(grid, j + 1, -0.5 * q * weight, taps, first);
+        }
+    }
+
+    /// <summary>The sample's slab seen from the detector: each pixel's centre spread by the parallax, slice by slice.</summary>
+    internal readonly struct Slab
+    {
+        private const double Deg = Math.PI / 180;
+        private readonly double _thickness, _attenuation, _distance;
+        private readonly int _slices;
+
+        public Slab(double thickness_mm, double attenuation_per_mm, double distance_mm)
+        {
+            _thickness = thickness_mm;
+            _attenuation = attenuation_per_mm;
+            _distance = distance_mm;
+            // One box for an even slab; with attenuation the weight tilts across it: four slices, each a box of its
+            // own weight (the tilt within a slice, (μt/4)·(1/cos2θ − 1), changes its moments at second order).
+            _slices = thickness_mm > 0 ? (attenuation_per_mm > 0 ? 4 : 1) : 0;
+            Reach = thickness_mm > 0 ? thickness_mm / distance_mm / Deg : 0; // ≥ the largest shift (sin·cos ≤ ½, ×2 margin)
         }
 
-        return first;
+        /// <summary>Bound on the parallax shift, degrees.</summary>
+        public double Reach { get; }
+
+        /// <summary>The taps of pixel (centre, a, b) over the slab into <paramref name="taps"/> (cleared first); returns the first grid index.</summary>
+        public int PixelTaps(double[] grid, double centre, double a, double b, Span<double> taps, Span<double> scratch, out int count)
+        {
+            var spread = a + b + Reach;
+            var first = LowerIndex(grid, centre - spread) - 1;
+            count = LowerIndex(grid, centre + spread) + 3 - first;
+            if (count > taps.Length)
+            {
+                throw new InvalidOperationException($"a pixel footprint spans {count} grid points, more than the {taps.Length} the band holds");
+            }
+
+            taps[..count].Clear();
+            if (_slices == 0)
+            {
+                AddTaps(grid, centre, a, b, 0, 1, taps, first, scratch);
+                return first;
+            }
+
+            var c = centre * Deg;
+            var kappa = _attenuation * ((1 / Math.Cos(c)) - 1);
+            Span<double> weights = stackalloc double[_slices];
+            var total = 0.0;
+            for (var k = 0; k < _slices; k++)
+            {
+                var s0 = _thickness * (((double)k / _slices) - 0.5);
+                var s1 = _thickness * (((k + 1.0) / _slices) - 0.5);
+                weights[k] = kappa * _thickness > 1e-9 ? (Math.Exp(kappa * s1) - Math.Exp(kappa * s0)) / kappa : s1 - s0;
+                total += weights[k];
+            }
+
+            for (var k = 0; k < _slices; k++)
+            {
+                var d0 = Shift(c, _thickness * (((double)k / _slices) - 0.5));
+                var d1 = Shift(c, _thickness * (((k + 1.0) / _slices) - 0.5));
+                AddTaps(grid, centre + (0.5 * (d0 + d1)), a, b, 0.5 * Math.Abs(d1 - d0), weights[k] / total, taps, first, scratch);
+            }
+
+            return first;
+        }
+
+        // Degrees: where a pixel at 2θ = c (radians) sees a scatterer s mm along the beam from the sample centre.
+        private double Shift(double c, double s) => (Math.Atan(Math.Tan(c) * _distance / (_distance - s)) - c) / Deg;
     }
 
     // t += scale·(f''_j as a combination of f_{j−1}, f_j, f_{j+1}).
@@ -263,47 +333,70 @@ public sealed class BinResponses
         return k >= 0 ? k : ~k - 1;
     }
 
-    /// <summary>X = c + U(−a, a) + U(−b, b): E[(X − t)₊ⁿ] for n = 1, 2, and P(X &lt; t), exactly.</summary>
+    /// <summary>X = c + U(−w₁, w₁) + … (up to three boxes): E[(X − t)₊ⁿ] for n = 1, 2, exactly.</summary>
     private readonly struct Footprint
     {
-        private readonly double _c, _a, _b, _variance;
+        private readonly double _c, _w0, _w1, _w2, _spread, _variance, _norm;
         private readonly int _boxes;
 
-        public Footprint(double c, double a, double b)
+        public Footprint(double c, double a, double b, double h)
         {
             _c = c;
-            var major = Math.Max(a, b);
-            var minor = Math.Min(a, b);
-            // A box narrower than 10⁻⁴ of the other changes the moments by (b/a)² ≈ 10⁻⁸ and would cost its digits in
-            // the division by 4ab: leave it out.
-            _boxes = major < 1e-12 ? 0 : minor < 1e-4 * major ? 1 : 2;
-            _a = major;
-            _b = _boxes == 2 ? minor : 0;
-            _variance = ((_a * _a) + (_b * _b)) / 3;
+            // Widest first; a box narrower than 10⁻⁴ of the widest changes the moments by ≈ 10⁻⁸ and would cost its
+            // digits in the division by the product of the widths: leave it out.
+            var major = Math.Max(a, Math.Max(b, h));
+            var minor = Math.Min(a, Math.Min(b, h));
+            var middle = a + b + h - major - minor;
+            var keep = 1e-4 * major;
+            _boxes = major <= 1e-12 ? 0 : middle < keep ? 1 : minor < keep ? 2 : 3;
+            _w0 = _boxes > 0 ? major : 0;
+            _w1 = _boxes > 1 ? middle : 0;
+            _w2 = _boxes > 2 ? minor : 0;
+            _spread = _w0 + _w1 + _w2;
+            _variance = ((_w0 * _w0) + (_w1 * _w1) + (_w2 * _w2)) / 3;
+            _norm = Math.Pow(2, _boxes) * (_boxes > 0 ? _w0 : 1) * (_boxes > 1 ? _w1 : 1) * (_boxes > 2 ? _w2 : 1);
         }
 
-        /// <summary>E[(X − t)₊ⁿ], n = 1 or 2.</summary>
+        /// <summary>E[(X − t)₊ⁿ], n = 1 or 2: a finite difference of z₊ⁿ⁺ᴺ·n!/(n + N)! over the boxes' corners.</summary>
         public double Ramp(double t, int n)
         {
             var z = _c - t;
-            var spread = _a + _b;
-            if (z >= spread)
+            if (z >= _spread)
             {
                 return n == 1 ? z : (z * z) + _variance;
             }
 
-            if (z <= -spread)
+            if (z <= -_spread)
             {
                 return 0;
             }
 
-            return _boxes switch
+            var power = n + _boxes;
+            double sum;
+            switch (_boxes)
             {
-                0 => Math.Pow(Math.Max(z, 0), n),
-                1 => (Power(z + _a, n + 1) - Power(z - _a, n + 1)) / ((n + 1) * 2 * _a),
-                _ => (Power(z + _a + _b, n + 2) - Power(z + _a - _b, n + 2) - Power(z - _a + _b, n + 2) + Power(z - _a - _b, n + 2))
-                    / ((n + 1) * (n + 2) * 4 * _a * _b),
-            };
+                case 0:
+                    return Power(z, n);
+                case 1:
+                    sum = Power(z + _w0, power) - Power(z - _w0, power);
+                    break;
+                case 2:
+                    sum = Power(z + _w0 + _w1, power) - Power(z + _w0 - _w1, power) - Power(z - _w0 + _w1, power) + Power(z - _w0 - _w1, power);
+                    break;
+                default:
+                    sum = Power(z + _w0 + _w1 + _w2, power) - Power(z + _w0 + _w1 - _w2, power) - Power(z + _w0 - _w1 + _w2, power) + Power(z + _w0 - _w1 - _w2, power)
+                        - Power(z - _w0 + _w1 + _w2, power) + Power(z - _w0 + _w1 - _w2, power) + Power(z - _w0 - _w1 + _w2, power) - Power(z - _w0 - _w1 - _w2, power);
+                    break;
+            }
+
+            // n!/(n + N)!: 1/(n + 1)…(n + N).
+            var factorial = 1.0;
+            for (var k = n + 1; k <= power; k++)
+            {
+                factorial *= k;
+            }
+
+            return sum / (factorial * _norm);
         }
 
         private static double Power(double z, int n)

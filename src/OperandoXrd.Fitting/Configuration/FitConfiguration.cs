@@ -80,12 +80,27 @@ public sealed record FitSettings
 
     public int MaxIterations { get; init; } = 60;
 
+    /// <summary>"fit.esd": which esd the fit reports (docs/uncertainty.md); default scaled by √χ²ν.</summary>
+    public Sequential.EsdConvention Esd { get; init; } = Sequential.EsdConvention.Scaled;
+
     /// <summary>
     /// "fit.instrumentFunction": convolve every reflection with the instrument function the host derives from its
     /// geometry (pixel footprint, splitting, bin; docs/instrument-profile.md). Off by default for now: it removes most
     /// of the mean biases on simulated 2D frames but costs ≈ 5× the per-frame fit time, which breaks live latency.
     /// </summary>
     public bool InstrumentFunction { get; init; }
+
+    /// <summary>
+    /// "fit.sampleThickness_mm": the sample's thickness along the beam (the pellet, not the cell), for the instrument
+    /// function's parallax (docs/instrument-profile.md §3); 0: a point sample. When the pipeline does not set it, an
+    /// <c>instrument.json</c> term <c>sampleThickness_mm</c> is used.
+    /// </summary>
+    public double? SampleThickness_mm { get; init; }
+
+    /// <summary>"fit.sampleAttenuation_per_mm": the sample's linear attenuation coefficient (1/mm), which weights the
+    /// depths (deeper scatterers count more); 0: every depth alike. Fallback: the <c>instrument.json</c> term
+    /// <c>sampleAttenuation_per_mm</c>.</summary>
+    public double? SampleAttenuation_per_mm { get; init; }
 
     /// <summary>Number of Chebyshev background terms ("background.chebyshev").</summary>
     public int ChebyshevTerms { get; init; } = 4;
@@ -225,6 +240,12 @@ public sealed class FitConfiguration
             };
         }
 
+        if (fit.Esd is { } esd)
+        {
+            var name = RequireString(esd, "esd", where);
+            s = s with { Esd = Sequential.EsdConventions.Parse(name) ?? throw new FitConfigurationException($"{where}.esd: '{name}' is not one of {Sequential.EsdConventions.Choices}.") };
+        }
+
         if (fit.Order is { } order)
         {
             s = s with
@@ -282,6 +303,16 @@ public sealed class FitConfiguration
             s = s with { InstrumentFunction = instrument };
         }
 
+        if (fit.SampleThickness_mm is { } thickness)
+        {
+            s = s with { SampleThickness_mm = NonNegative(thickness, $"{where}.sampleThickness_mm") };
+        }
+
+        if (fit.SampleAttenuation_per_mm is { } attenuation)
+        {
+            s = s with { SampleAttenuation_per_mm = NonNegative(attenuation, $"{where}.sampleAttenuation_per_mm") };
+        }
+
         return s;
     }
 
@@ -308,6 +339,9 @@ public sealed class FitConfiguration
 
         return (lo, hi);
     }
+
+    private static double NonNegative(double v, string where) =>
+        v >= 0 ? v : throw new FitConfigurationException($"{where}: expected a number ≥ 0.");
 
     private static double Positive(double v, string where) =>
         v > 0 ? v : throw new FitConfigurationException($"{where}: expected a positive number.");

@@ -101,6 +101,16 @@ public sealed class FitSettingsFile
 
     [JsonPropertyName("instrumentFunction")]
     public bool? InstrumentFunction { get; init; }
+
+    /// <summary>"scaled", "least-squares" or "berar-lelann" (docs/uncertainty.md).</summary>
+    [JsonPropertyName("esd")]
+    public string? Esd { get; init; }
+
+    [JsonPropertyName("sampleThickness_mm")]
+    public double? SampleThickness_mm { get; init; }
+
+    [JsonPropertyName("sampleAttenuation_per_mm")]
+    public double? SampleAttenuation_per_mm { get; init; }
 }
 
 /// <summary>The <c>background</c> section as written.</summary>

@@ -43,6 +43,13 @@ public sealed class LeastSquaresResult
     /// <summary>GoF = √(χ² / (N − P)) = Rwp / Rexp.</summary>
     public double GoF { get; init; }
 
+    /// <summary>
+    /// Lag-1 serial correlation of the weighted residuals rᵢ = (yᵢ − fᵢ)/σᵢ at the solution,
+    /// ρ = Σ rᵢrᵢ₋₁ / Σ rᵢ² over neighbouring weighted points (Durbin–Watson d ≈ 2(1 − ρ)); the input of the
+    /// Bérar–Lelann esd correction. NaN when not finite.
+    /// </summary>
+    public double SerialCorrelation { get; init; } = double.NaN;
+
     /// <summary>Indices of free parameters that ended on a bound.</summary>
     public required int[] AtBounds { get; init; }
 

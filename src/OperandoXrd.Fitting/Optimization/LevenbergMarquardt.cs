@@ -481,9 +481,32 @@ public sealed class LevenbergMarquardt
             Rwp = rwp,
             Rexp = rexp,
             GoF = Math.Sqrt(reducedChi2),
+            SerialCorrelation = SerialCorrelation(_lastM),
             AtBounds = [.. atBounds],
             Undetermined = [.. undetermined.Distinct()],
         };
+    }
+
+    // Lag-1 correlation of the weighted residuals of the last evaluation at the solution (_r), neighbouring weighted
+    // points only: a zero-weight gap breaks the chain.
+    private double SerialCorrelation(int m)
+    {
+        double lag = 0, sum = 0;
+        for (var i = 0; i < m; i++)
+        {
+            if (_sqrtW[i] == 0)
+            {
+                continue;
+            }
+
+            sum += _r[i] * _r[i];
+            if (i > 0 && _sqrtW[i - 1] != 0)
+            {
+                lag += _r[i] * _r[i - 1];
+            }
+        }
+
+        return sum > 0 ? lag / sum : double.NaN;
     }
 
     // Row k (lower triangle) of the unit-diagonal scaled normal matrix into _factor; a zero column gets a unit

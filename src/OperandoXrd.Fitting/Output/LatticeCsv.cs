@@ -15,7 +15,10 @@ public readonly record struct FrameEchem(double Voltage, double Current, double 
 /// <c>lattice.csv</c>, the one owner of its format (docs/formats.md): this type writes it (the host, <c>oxrd fit</c>)
 /// and reads it (the viewer, the tests; see LatticeCsvReader.cs):
 /// <c>frame,time_s,voltage_V,current_mA,capacity_mAh_g,x_Li,&lt;phase&gt;_&lt;param&gt;,&lt;phase&gt;_&lt;param&gt;_esd,...,&lt;phase&gt;_scale,PEEK_scale,Rwp,GoF,status</c>,
-/// then two added columns, <c>iterations</c> and <c>note</c> (why a frame is gated or failed). Cell columns per
+/// then three added columns: <c>iterations</c>, <c>esd_factor_&lt;convention&gt;</c> (the header names which esd the
+/// <c>_esd</c> columns hold — <c>scaled</c>, <c>least-squares</c> or <c>berar-lelann</c>, docs/uncertainty.md — and
+/// each row holds the factor over the least-squares esd) and <c>note</c> (why a frame is gated or failed). Files
+/// written before the esd column are read as <c>scaled</c>, which is what they hold. Cell columns per
 /// phase: the lattice system's parameters (a, b, c, alpha, beta, gamma as applicable) and V. Values of failed
 /// frames are left empty; gated frames keep theirs (the status says not to trust them blindly).
 /// </summary>
@@ -28,17 +31,20 @@ public sealed partial class LatticeCsv
     private readonly TextWriter _writer;
     private readonly (string Phase, string[] Cell)[] _columns;
     private readonly bool _peek;
+    private readonly EsdConvention _esd;
 
     /// <param name="writer">Destination; the header is written at once.</param>
     /// <param name="phases">Phase names with the cell quantities of their lattice system, in output order.</param>
     /// <param name="hasPeek">Whether a PEEK model is fitted (otherwise PEEK_scale stays empty).</param>
-    public LatticeCsv(TextWriter writer, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> phases, bool hasPeek)
+    /// <param name="esd">Which esd the <c>_esd</c> columns hold (named in the header).</param>
+    public LatticeCsv(TextWriter writer, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> phases, bool hasPeek, EsdConvention esd = EsdConvention.Scaled)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(phases);
         _writer = writer;
         _columns = [.. phases.Select(p => (p.Phase, p.Cell.Where(c => c != "c/a").ToArray()))];
         _peek = hasPeek;
+        _esd = esd;
         _writer.WriteLine(Header);
     }
 
@@ -70,7 +76,7 @@ public sealed partial class LatticeCsv
                 sb.Append(',').Append(phase).Append("_scale");
             }
 
-            sb.Append(",PEEK_scale,").Append(string.Join(',', Trailing)).Append(',').Append(string.Join(',', Added));
+            sb.Append(",PEEK_scale,").Append(string.Join(',', Trailing)).Append(',').Append(Added[0]).Append(',').Append(_esd.ColumnName()).Append(',').Append(Added[1]);
             return sb.ToString();
         }
     }
@@ -80,17 +86,22 @@ public sealed partial class LatticeCsv
     /// <paramref name="rows"/>, which calls <see cref="Write"/> or <see cref="WriteUnfitted"/> for each frame. Callers
     /// give it the stream of an atomic write, so that a reader never sees half a table.
     /// </summary>
-    public static void WriteTo(Stream stream, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> phases, bool hasPeek, Action<LatticeCsv> rows)
+    public static void WriteTo(Stream stream, IReadOnlyList<(string Phase, IReadOnlyList<string> Cell)> phases, bool hasPeek, EsdConvention esd, Action<LatticeCsv> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        rows(new LatticeCsv(writer, phases, hasPeek));
+        rows(new LatticeCsv(writer, phases, hasPeek, esd));
     }
 
     /// <summary>Writes one frame's row.</summary>
     public void Write(FrameFit fit, double timeSeconds, FrameEchem echem)
     {
         ArgumentNullException.ThrowIfNull(fit);
+        if (fit.Status != FrameStatus.Failed && fit.EsdConvention != _esd)
+        {
+            throw new InvalidOperationException($"frame {fit.Frame}: its esds are {fit.EsdConvention.Name()}, the table's header says {_esd.Name()}");
+        }
+
         var sb = new StringBuilder();
         sb.Append(fit.Frame.ToString(CultureInfo.InvariantCulture));
         Number(sb, timeSeconds, "G10");
@@ -121,6 +132,7 @@ public sealed partial class LatticeCsv
         Number(sb, fit.GoF, "G6");
         sb.Append(',').Append(Status(fit.Status));
         sb.Append(',').Append(fit.Iterations.ToString(CultureInfo.InvariantCulture));
+        Number(sb, failed ? double.NaN : fit.EsdFactor, "G6");
         sb.Append(',').Append(Note(fit.Reason));
         _writer.WriteLine(sb.ToString());
     }
@@ -140,7 +152,7 @@ public sealed partial class LatticeCsv
         Number(sb, echem.XLi, "G8");
         var empty = 2 * _columns.Sum(c => c.Cell.Length) + _columns.Length + 3;
         sb.Append(',', empty);
-        sb.Append(',').Append(FrameStatuses.Failed).Append(",0,").Append(Note(note));
+        sb.Append(',').Append(FrameStatuses.Failed).Append(",0,,").Append(Note(note));
         _writer.WriteLine(sb.ToString());
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OperandoXrd.Fitting.Sequential;
 
 namespace OperandoXrd.Fitting.Output;
 
@@ -17,11 +18,21 @@ public sealed record LatticeRow(
     IReadOnlyList<LatticeValue> Scales,
     double Rwp,
     double GoF,
-    string Status);
+    string Status)
+{
+    /// <summary>The <c>esd_factor_…</c> column: the reported esds over the least-squares ones (NaN when absent or empty).</summary>
+    public double EsdFactor { get; init; } = double.NaN;
+}
 
 /// <summary>What could be read from a <c>lattice.csv</c>: the rows that are data, and why the others are not.</summary>
 public sealed record LatticeTable(IReadOnlyList<string> Columns, IReadOnlyList<LatticeRow> Rows, IReadOnlyList<string> Rejected)
 {
+    /// <summary>
+    /// Which esd the <c>_esd</c> columns hold, from the header's <c>esd_factor_&lt;convention&gt;</c> column; files
+    /// written before that column existed hold the scaled esd (the fitter has always scaled by √χ²ν).
+    /// </summary>
+    public EsdConvention EsdConvention { get; init; } = EsdConvention.Scaled;
+
     public static LatticeTable Empty { get; } = new([], [], []);
 }
 
@@ -82,7 +93,7 @@ public sealed partial class LatticeCsv
             }
         }
 
-        return new LatticeTable(columns, rows, rejected);
+        return new LatticeTable(columns, rows, rejected) { EsdConvention = layout.Esd };
     }
 
     private sealed class Layout
@@ -92,12 +103,15 @@ public sealed partial class LatticeCsv
         private readonly List<(string Name, int Value)> _scales = [];
 
         private readonly int _status;
+        private int _esdFactor = -1;
 
         private Layout(string[] columns, int status)
         {
             _columns = columns;
             _status = status;
         }
+
+        public EsdConvention Esd { get; private set; } = EsdConvention.Scaled;
 
         public static Layout FromHeader(string[] columns, string source)
         {
@@ -133,6 +147,17 @@ public sealed partial class LatticeCsv
             }
 
             var layout = new Layout(columns, status);
+            for (int c = status + 1; c < columns.Length; c++)
+            {
+                if (columns[c].StartsWith(EsdConventions.ColumnPrefix, StringComparison.Ordinal))
+                {
+                    var name = columns[c][EsdConventions.ColumnPrefix.Length..];
+                    layout.Esd = EsdConventions.Parse(name)
+                        ?? throw new FormatException($"{source}: header column {c + 1} '{columns[c]}' names no esd convention ({EsdConventions.Choices})");
+                    layout._esdFactor = c;
+                }
+            }
+
             var index = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var c = Leading.Length; c < first; c++)
             {
@@ -205,8 +230,16 @@ public sealed partial class LatticeCsv
                 scales[i] = new LatticeValue(_scales[i].Name, values[_scales[i].Value], double.NaN);
             }
 
+            var factor = double.NaN;
+            if (_esdFactor >= 0 && fields[_esdFactor].Trim().Length > 0
+                && !double.TryParse(fields[_esdFactor], NumberStyles.Float, CultureInfo.InvariantCulture, out factor))
+            {
+                return $"frame {frame}: {_columns[_esdFactor]} '{fields[_esdFactor]}' is not a number";
+            }
+
             row = new LatticeRow(frame, values[1], values[2], values[3], values[4], values[5], lattice, scales,
-                values[_status - 2], values[_status - 1], fields[_status].Trim());
+                values[_status - 2], values[_status - 1], fields[_status].Trim())
+            { EsdFactor = factor };
             return null;
         }
     }

@@ -1,3 +1,4 @@
+using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Parameters;
 
 namespace OperandoXrd.Fitting.Sequential;
@@ -90,6 +91,18 @@ public sealed record FrameFit
     public double Zero { get; init; }
 
     public double ZeroEsd { get; init; }
+
+    /// <summary>Which esd <see cref="Esd"/> and the cell esds are (<see cref="FitSettings"/>.Esd).</summary>
+    public EsdConvention EsdConvention { get; init; }
+
+    /// <summary>
+    /// The factor by which the least-squares esd √((JᵀWJ)⁻¹)ᵢᵢ was multiplied to give the reported esds: 1, GoF, or
+    /// GoF × the Bérar–Lelann factor (<see cref="EsdConventions.FactorOverLeastSquares"/>).
+    /// </summary>
+    public double EsdFactor { get; init; } = double.NaN;
+
+    /// <summary>Lag-1 serial correlation of the weighted residuals (Durbin–Watson d ≈ 2(1 − ρ)).</summary>
+    public double SerialCorrelation { get; init; } = double.NaN;
 
     /// <summary>All parameter values (model order; names in <see cref="ParameterNames"/>).</summary>
     public required double[] Values { get; init; }

@@ -67,10 +67,15 @@ public sealed partial class SequentialFitter
     {
         var parameters = _model.Parameters;
         var n = parameters.Count;
+        // The optimizer's covariance is (JᵀWJ)⁻¹ scaled by χ²ν; the convention's factor over the plain least-squares
+        // esd divided by GoF rescales it (docs/uncertainty.md). A perfect fit (GoF 0) keeps the scaled covariance.
+        var convention = _settings.Esd;
+        var factor = convention.FactorOverLeastSquares(result.GoF, result.SerialCorrelation);
+        var rescale = result.GoF > 0 && double.IsFinite(result.GoF) ? factor / result.GoF : 1;
         var esd = new double[n];
         for (var j = 0; j < n; j++)
         {
-            esd[j] = result.Esd(j);
+            esd[j] = result.Esd(j) * rescale;
         }
 
         var phases = new List<PhaseFit>();
@@ -79,7 +84,7 @@ public sealed partial class SequentialFitter
             var phase = _model.Phase(p);
             var first = _model.CellIndex(p);
             var count = _model.CellTermCount(p);
-            var cell = CellDerivation.FromIndependentA(phase.LatticeSystem, result.Values.AsSpan(first, count), (i, j) => result.CovarianceOf(first + i, first + j));
+            var cell = CellDerivation.FromIndependentA(phase.LatticeSystem, result.Values.AsSpan(first, count), (i, j) => result.CovarianceOf(first + i, first + j) * rescale * rescale);
             var s = _model.ScaleIndex(p);
             phases.Add(new PhaseFit(phase.Name, cell, result.Values[s], esd[s]));
         }
@@ -97,6 +102,9 @@ public sealed partial class SequentialFitter
             Rwp = result.Rwp,
             Rexp = result.Rexp,
             GoF = result.GoF,
+            EsdConvention = convention,
+            EsdFactor = factor,
+            SerialCorrelation = result.SerialCorrelation,
             Phases = phases,
             PeekScale = peek >= 0 ? result.Values[peek] : double.NaN,
             PeekScaleEsd = peek >= 0 ? esd[peek] : double.NaN,

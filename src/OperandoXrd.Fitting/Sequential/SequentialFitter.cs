@@ -81,6 +81,9 @@ public sealed partial class SequentialFitter
 
     public WholePatternModel Model => _model;
 
+    /// <summary>The fit section this fitter follows (mode, gates, esd convention ...).</summary>
+    public FitSettings Settings => _settings;
+
     public int FullLength { get; }
 
     /// <summary>Index in the full pattern of the model's first point (where the fit range starts).</summary>

@@ -310,6 +310,14 @@ internal sealed class FrameStack : IDisposable
                 throw new FrameSourceException(File, DatasetPath, frame, $"chunk of {info.Size} bytes is too large");
             }
 
+            if (Filters.Count == 0 && info.Size == FrameBytes)
+            {
+                // An unfiltered chunk of one whole frame is the frame's bytes: read it straight into the caller's
+                // buffer (one copy from the page cache instead of two; oxrd integrate on uncompressed files).
+                dataset.ReadChunkLocked(offset, destination[..FrameBytes], out _);
+                return;
+            }
+
             chunk = ArrayPool<byte>.Shared.Rent((int)info.Size);
             try
             {

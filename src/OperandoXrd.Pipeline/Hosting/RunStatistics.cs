@@ -35,9 +35,16 @@ public sealed class RunStatistics
 
     public void Fitted(long ticks)
     {
-        Interlocked.Increment(ref _fitted);
+        if (Interlocked.Increment(ref _fitted) == 1)
+        {
+            ReferenceFitSeconds = ticks / (double)Stopwatch.Frequency;
+        }
+
         Interlocked.Add(ref _fitTicks, ticks);
     }
+
+    /// <summary>The first frame's fit (the reference fit, from the pipeline's starting values), seconds; NaN before.</summary>
+    public double ReferenceFitSeconds { get; private set; } = double.NaN;
 
     /// <summary>
     /// Frames written before the steady rate starts counting. While the reference frame is fitted, the reader and
@@ -125,6 +132,9 @@ public sealed record RunSummary(
 
     /// <summary>Files missing from the input series, each with the frames it would have held (those are failed rows).</summary>
     public IReadOnlyList<string> MissingFiles { get; init; } = [];
+
+    /// <summary>What set-up and wrap-up cost, part by part (matrix, reference fit, each final output), for the summary's timing line.</summary>
+    public IReadOnlyList<(string Part, double Seconds)> SetUpAndWrapUp { get; init; } = [];
 
     /// <summary>New phases (or unindexed peaks) the emergence detector reported, in order.</summary>
     public IReadOnlyList<Fitting.Emergence.EmergenceEvent> Emergence { get; init; } = [];

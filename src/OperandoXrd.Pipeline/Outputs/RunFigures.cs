@@ -1,4 +1,5 @@
 using OperandoXrd.Core.Geometry;
+using OperandoXrd.Core.IO;
 using OperandoXrd.Fitting.Sequential;
 using OperandoXrd.Pipeline.Checkpoints;
 using OperandoXrd.Reports;
@@ -26,15 +27,17 @@ public static class RunFigures
     private const int MaxSeriesPoints = 300;
 
     public static IReadOnlyList<string> Write(string folder, string journalPath, long journalBytes, double[] radial, RadialUnit unit,
-        IReadOnlyList<FrameRow> rows, (double Min, double Max) fitRange, Func<int, double[], double[]?>? calculate = null)
+        IReadOnlyList<FrameRow> rows, (double Min, double Max) fitRange, Func<int, double[], double[]?>? calculate = null, Action<string, double>? timed = null)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         ArgumentNullException.ThrowIfNull(rows);
         Directory.CreateDirectory(folder);
-        var written = new List<string>();
         if (rows.Count == 0)
         {
-            return written;
+            return [];
         }
+
+        var figures = new List<(string Name, Reports.Plotting.Figure Figure, double Seconds)>();
 
         var radialLabel = RadialUnits.AxisLabel(unit);
         var t0 = rows[0].Timing.StartUnixSeconds;
@@ -105,7 +108,7 @@ public static class RunFigures
             Voltage = hasEchem ? voltage : null,
             RadialLabel = radialLabel,
         };
-        Add(written, folder, "contour", OperandoFigures.Contour(contour, new ContourOptions { RadialMin = fitRange.Min, RadialMax = fitRange.Max, IntensityScale = Reports.Plotting.ScaleKind.Log }));
+        Add(figures, watch, "contour", OperandoFigures.Contour(contour, new ContourOptions { RadialMin = fitRange.Min, RadialMax = fitRange.Max, IntensityScale = Reports.Plotting.ScaleKind.Log }));
 
         var fitted = rows.FirstOrDefault(r => r.Fit is { Phases.Count: > 0 })?.Fit;
         var every = Math.Max(1, (rows.Count + MaxSeriesPoints - 1) / MaxSeriesPoints);
@@ -125,13 +128,13 @@ public static class RunFigures
                 }
             }
 
-            Add(written, folder, "lattice_vs_time", OperandoFigures.LatticeVersusTime(shownTime.Select(t => t / 3600).ToArray(), series));
+            Add(figures, watch, "lattice_vs_time", OperandoFigures.LatticeVersusTime(shownTime.Select(t => t / 3600).ToArray(), series));
             if (hasEchem)
             {
-                Add(written, folder, "lattice_vs_xli", OperandoFigures.LatticeVersusXLi(shownRows.Select(r => r.Echem.XLi).ToArray(), series));
+                Add(figures, watch, "lattice_vs_xli", OperandoFigures.LatticeVersusXLi(shownRows.Select(r => r.Echem.XLi).ToArray(), series));
             }
 
-            Add(written, folder, "rwp", OperandoFigures.Rwp(shownRows.Select(r => (double)r.Index).ToArray(), shownRows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray(),
+            Add(figures, watch, "rwp", OperandoFigures.Rwp(shownRows.Select(r => (double)r.Index).ToArray(), shownRows.Select(r => r.Fit?.Rwp ?? double.NaN).ToArray(),
                 shownRows.Select(r => r.Status == FrameStatuses.Failed).ToArray()));
         }
 
@@ -140,11 +143,69 @@ public static class RunFigures
             var calc = calculate(lastIndex, lastObserved);
             if (calc is not null)
             {
-                Add(written, folder, "last_pattern", OperandoFigures.Pattern(radial, lastObserved, calc, [], radialLabel, title: $"frame {rows[lastIndex].Index}"));
+                Add(figures, watch, "last_pattern", OperandoFigures.Pattern(radial, lastObserved, calc, [], radialLabel, title: $"frame {rows[lastIndex].Index}"));
             }
         }
 
-        return written;
+        return Render(folder, figures, timed);
+    }
+
+    /// <summary>
+    /// Draws every figure as SVG and PNG, the figures side by side on the cores (each figure its own ScottPlot plots and
+    /// Skia canvases), then writes the files in one go (<see cref="AtomicFile.WriteAll"/>: the fsyncs overlap, one fsync
+    /// of the folder). Before, five figures drawn and written one after the other, each file fsync'd in turn and a full
+    /// collection after each figure, made most of a short run's wrap-up (issue 18).
+    /// </summary>
+    private static List<string> Render(string folder, List<(string Name, Reports.Plotting.Figure Figure, double Seconds)> figures, Action<string, double>? timed)
+    {
+        var files = new (string Path, ReadOnlyMemory<byte> Content)[2 * figures.Count];
+        var seconds = new double[figures.Count];
+        try
+        {
+            Parallel.For(0, figures.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var (name, figure, _) = figures[k];
+                var path = Path.Combine(folder, name);
+                var svg = new MemoryStream();
+                FigureWriter.WriteSvg(figure, svg);
+                files[2 * k] = (path + ".svg", svg.GetBuffer().AsMemory(0, (int)svg.Length));
+                var png = new MemoryStream();
+                FigureWriter.WritePng(figure, png);
+                files[(2 * k) + 1] = (path + ".png", png.GetBuffer().AsMemory(0, (int)png.Length));
+                seconds[k] = watch.Elapsed.TotalSeconds;
+            });
+        }
+        catch (AggregateException e)
+        {
+            // The first error as itself, as drawing one figure after the other threw it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+        finally
+        {
+            foreach (var f in figures)
+            {
+                f.Figure.Dispose();
+            }
+        }
+
+        var writing = System.Diagnostics.Stopwatch.StartNew();
+        AtomicFile.WriteAll(files);
+        for (var k = 0; k < figures.Count; k++)
+        {
+            // Gathering the figure's data (sequential) and drawing it (in parallel with the others).
+            timed?.Invoke(figures[k].Name, figures[k].Seconds + seconds[k]);
+        }
+
+        timed?.Invoke("files written", writing.Elapsed.TotalSeconds);
+        // The figures' cells and rasters are large-object-heap garbage once written (their native bitmaps are freed by
+        // the Dispose above), and only a full collection returns it: without one, a long run's figures stack up tens of
+        // MB on top of the run's peak. One collection for all of them (was one per figure). SkiaSharp's rasters live
+        // in native memory, where glibc keeps freed blocks of that size: hand them back too.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        Hdf5.Hdf5Library.ReleaseFreeMemory();
+        return [.. files.Select(f => f.Path)];
     }
 
     private static Fitting.Parameters.DerivedQuantity Pick(FrameRow row, string phase, string name)
@@ -153,23 +214,45 @@ public static class RunFigures
         return p?.Cell.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal)) ?? new Fitting.Parameters.DerivedQuantity(name, double.NaN, double.NaN);
     }
 
-    private static void Add(List<string> written, string folder, string name, Reports.Plotting.Figure figure)
+    /// <summary>
+    /// Draws one small figure of each kind into memory and throws it away: the first figure of a process pays for
+    /// compiling ScottPlot's and our drawing code and loading the fonts (several tenths of a second), which a run does
+    /// in the background while its frames go through (the sink starts it), not in its wrap-up.
+    /// </summary>
+    public static void WarmUp()
     {
-        var path = Path.Combine(folder, name);
-        using (figure)
+        double[] x = [1, 2, 3, 4], y = [1, 3, 2, 4];
+        var cells = new float[3, 4];
+        for (var r = 0; r < 3; r++)
         {
-            FigureWriter.Write(figure, path);
+            for (var c = 0; c < 4; c++)
+            {
+                cells[r, c] = 1 + r + c;
+            }
         }
 
-        written.Add(path + ".svg");
-        written.Add(path + ".png");
-        // A figure's cells and raster are large-object-heap garbage once written (its native bitmaps are freed by the
-        // Dispose above), and only a full collection returns it; without one, five figures of a long run stack up tens
-        // of MB on top of the run's peak. A few ms once per figure at the end of a run (or of a live results interval)
-        // keeps the peak what the run needs.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        // SkiaSharp's rasters live in native memory; glibc keeps freed blocks of that size (its mmap threshold grows
-        // after the first free), so hand them back before the next figure.
-        Hdf5.Hdf5Library.ReleaseFreeMemory();
+        var contour = new ContourData { Radial = x, Intensity = cells, TimeSeconds = [0, 10, 20], XLi = [0, 0.1, 0.2], VoltageTimeSeconds = [0, 10, 20], Voltage = [3.5, 3.6, 3.7], RadialLabel = "2θ (°)" };
+        var series = new List<ParameterSeries> { new("phase", "a", "Å", y, [0.1, 0.1, 0.1, 0.1]) };
+        foreach (var figure in new[]
+        {
+            OperandoFigures.Contour(contour, new ContourOptions { IntensityScale = Reports.Plotting.ScaleKind.Log }),
+            OperandoFigures.LatticeVersusTime(x, series),
+            OperandoFigures.Rwp(x, y),
+            OperandoFigures.Pattern(x, y, y, [], "2θ (°)"),
+        })
+        {
+            using (figure)
+            {
+                FigureWriter.WriteSvg(figure, Stream.Null);
+                FigureWriter.WritePng(figure, Stream.Null);
+            }
+        }
+    }
+
+    /// <summary>Keeps a figure to draw, with the seconds spent gathering its data since the last one.</summary>
+    private static void Add(List<(string Name, Reports.Plotting.Figure Figure, double Seconds)> figures, System.Diagnostics.Stopwatch watch, string name, Reports.Plotting.Figure figure)
+    {
+        figures.Add((name, figure, watch.Elapsed.TotalSeconds));
+        watch.Restart();
     }
 }

@@ -287,6 +287,10 @@ public static class OperandoFigures
     public static Figure LatticeVersusTime(double[] timeHours, IReadOnlyList<ParameterSeries> parameters, string? title = null) =>
         StackedParameters(timeHours, "Time (h)", parameters, title);
 
+    /// <summary>Lattice parameters (one panel each, sharing x) with esd error bars, against temperature in kelvin.</summary>
+    public static Figure LatticeVersusTemperature(double[] kelvin, IReadOnlyList<ParameterSeries> parameters, string? title = null) =>
+        StackedParameters(kelvin, "Temperature (K)", parameters, title);
+
     private static Figure StackedParameters(double[] x, string xLabel, IReadOnlyList<ParameterSeries> parameters, string? title)
     {
         ArgumentNullException.ThrowIfNull(x);

@@ -164,7 +164,7 @@ public sealed class OperandoSimulator
         BioLogicMptWriter.Write(mptPath, cell, 10.0, new MptWriterOptions { AcquisitionStart = logStart, SourceName = "bm31_operando_nca.mpr" });
 
         var detector = _poni.Detector;
-        var renderer = new FrameRenderer(DetectorFootprints.Create(_geometry, BeamlineDefaults.PolarizationFactor), BadPixelPositions(detector, o.BadPixels, o.Seed));
+        var renderer = new FrameRenderer(DetectorFootprints.Create(_geometry, BeamlineDefaults.PolarizationFactor), BadPixelPositions(detector, o.BadPixels, o.Seed), o.Sample);
         var counts = new int[detector.Rows * detector.Columns];
         var writerOptions = new FrameWriterOptions
         {
@@ -403,7 +403,13 @@ public sealed class OperandoSimulator
                 new { name = "LPSCl", cif = Path.Combine(phases, "LPSCl.cif"), refine = new[] { "cell", "scale", "W" } },
                 new { name = "LIC", cif = Path.Combine(phases, "LIC.cif"), refine = new[] { "cell", "scale" } },
             },
-            fit = new { mode = "pawley", range = new[] { 2.0, 11.0 }, exclude = Array.Empty<double[]>(), carryOver = "gated", order = "forward" },
+            fit = o.Sample.IsPoint
+                ? (object)new { mode = "pawley", range = new[] { 2.0, 11.0 }, exclude = Array.Empty<double[]>(), carryOver = "gated", order = "forward" }
+                : new
+                {
+                    mode = "pawley", range = new[] { 2.0, 11.0 }, exclude = Array.Empty<double[]>(), carryOver = "gated", order = "forward",
+                    instrumentFunction = true, sampleThickness_mm = o.Sample.Thickness_mm, sampleAttenuation_per_mm = o.Sample.Attenuation_per_mm,
+                },
             echem = new { file = "echem/cell.mpt", format = "biologic-mpt", activeMass_mg = 0.84, theoreticalCapacity_mAh_g = 279.0, x0 = 1.0, clockOffset_s = 0.0 },
         };
         _ = folder;

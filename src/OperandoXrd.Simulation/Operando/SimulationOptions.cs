@@ -1,4 +1,5 @@
 using OperandoXrd.Hdf5.Writers;
+using OperandoXrd.Simulation.Rendering;
 
 namespace OperandoXrd.Simulation.Operando;
 
@@ -37,4 +38,8 @@ public sealed record SimulationOptions
 
     /// <summary>Phases that appear during the run (<c>--emerge</c>); their truth goes to emergence_truth.csv.</summary>
     public IReadOnlyList<EmergingPhase> Emerging { get; init; } = [];
+
+    /// <summary>The scattering volume (sample thickness, attenuation, beam size) the frames are rendered over; the
+    /// written pipeline.json then fits with the instrument function and names the thickness and attenuation.</summary>
+    public SampleVolume Sample { get; init; } = SampleVolume.Point;
 }

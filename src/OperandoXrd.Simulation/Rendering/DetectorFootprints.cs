@@ -9,7 +9,7 @@ namespace OperandoXrd.Simulation.Rendering;
 /// </summary>
 public sealed class DetectorFootprints
 {
-    private DetectorFootprints(int rows, int columns, float[] centre, float[] halfA, float[] halfB, float[] factor, byte[] mask)
+    private DetectorFootprints(int rows, int columns, float[] centre, float[] halfA, float[] halfB, float[] factor, byte[] mask, float[] chi, double distance_mm)
     {
         Rows = rows;
         Columns = columns;
@@ -18,6 +18,8 @@ public sealed class DetectorFootprints
         HalfWidthColumnsDeg = halfB;
         Factor = factor;
         Mask = mask;
+        ChiRad = chi;
+        Distance_mm = distance_mm;
     }
 
     public int Rows { get; }
@@ -39,6 +41,12 @@ public sealed class DetectorFootprints
     /// <summary>1 where the detector has no pixel (module gaps), from the detector's static mask.</summary>
     public byte[] Mask { get; }
 
+    /// <summary>Azimuth χ (radians, pyFAI's: atan2 of the slow-axis and fast-axis offsets) at each pixel centre.</summary>
+    public float[] ChiRad { get; }
+
+    /// <summary>Sample-to-detector distance (the PONI's), mm.</summary>
+    public double Distance_mm { get; }
+
     public static DetectorFootprints Create(PixelGeometry geometry, double polarizationFactor)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -49,12 +57,14 @@ public sealed class DetectorFootprints
         var solidAngle = geometry.SolidAngle();
         var polarization = geometry.Polarization(polarizationFactor);
         var mask = geometry.Detector.CreateStaticMask();
+        var chiCentres = geometry.ChiCenters();
 
         var n = rows * columns;
         var centre = new float[n];
         var halfA = new float[n];
         var halfB = new float[n];
         var factor = new float[n];
+        var chi = new float[n];
         var stride = columns + 1;
         Parallel.For(0, rows, r =>
         {
@@ -66,9 +76,10 @@ public sealed class DetectorFootprints
                 halfA[i] = (float)alongRows;
                 halfB[i] = (float)alongColumns;
                 factor[i] = (float)(solidAngle[i] * polarization[i]);
+                chi[i] = (float)chiCentres[i];
             }
         });
 
-        return new DetectorFootprints(rows, columns, centre, halfA, halfB, factor, mask);
+        return new DetectorFootprints(rows, columns, centre, halfA, halfB, factor, mask, chi, geometry.Poni.Distance * 1e3);
     }
 }

@@ -21,6 +21,10 @@ public sealed record BinResponse
     public required int[] Offsets { get; init; }
 
     public required double[] Taps { get; init; }
+
+    /// <summary>Whether the integrator's responses already hold the sample's thickness parallax (each pixel's footprint
+    /// widened by it); the fitter then does not convolve it in again.</summary>
+    public bool IncludesParallax { get; init; }
 }
 
 /// <summary>
@@ -94,7 +98,7 @@ public sealed class BinKernel
             var b = o + i;
             var source = bins.Taps.AsSpan(bins.Offsets[b], bins.Offsets[b + 1] - bins.Offsets[b]);
             var local = i == 0 ? grid[1] - grid[0] : i == n - 1 ? grid[^1] - grid[^2] : 0.5 * (grid[i + 1] - grid[i - 1]);
-            var (lMin, depth) = Parallax(profile, grid[i], local);
+            var (lMin, depth) = bins.IncludesParallax ? (0, [1.0]) : Parallax(profile, grid[i], local);
             // Tap s sits at grid index First + s, m = b − First − s: the largest m is at s = 0.
             var mTop = b - bins.First[b];
             var length = source.Length + depth.Length - 1;
@@ -141,7 +145,9 @@ public sealed class BinKernel
     private static int Nearest(double[] full, int above, double x) =>
         above <= 0 ? 0 : above >= full.Length ? full.Length - 1 : x - full[above - 1] < full[above] - x ? above - 1 : above;
 
-    // The depth distribution's shifts projected onto hats of step Δ: weights d_l for l = lMin…; [1] at 0 for a thin sample.
+    // The depth distribution's shifts on the grid: g_j = Σ_l d_l·f_{j−l}. A point at shift u = (k + r)Δ reads f between
+    // nodes k and k + 1 (in l): linearly, (1 − r) and r, less the interpolation's own error r(1 − r)Δ²/2·f'' with f''
+    // the mean second difference of the two nodes (as the integrator's taps do: exact for cubics). [1] for a thin sample.
     private static (int LMin, double[] D) Parallax(InstrumentFunction profile, double twoTheta, double step)
     {
         if (!(profile.SampleThickness_mm > 0))
@@ -150,16 +156,20 @@ public sealed class BinKernel
         }
 
         var (points, weights) = InstrumentKernel.Depth(profile, twoTheta);
-        var lo = (int)Math.Floor(points.Min() / step);
-        var hi = (int)Math.Floor(points.Max() / step) + 1;
+        var lo = (int)Math.Floor(points.Min() / step) - 1;
+        var hi = (int)Math.Floor(points.Max() / step) + 2;
         var d = new double[hi - lo + 1];
         for (var p = 0; p < points.Length; p++)
         {
             var u = points[p] / step;
             var k = (int)Math.Floor(u);
-            var f = u - k;
-            d[k - lo] += weights[p] * (1 - f);
-            d[k + 1 - lo] += weights[p] * f;
+            var r = u - k;
+            var w = weights[p];
+            var c = -0.25 * r * (1 - r) * w;
+            d[k - lo] += ((1 - r) * w) - c;
+            d[k + 1 - lo] += (r * w) - c;
+            d[k - 1 - lo] += c;
+            d[k + 2 - lo] += c;
         }
 
         return (lo, d);

@@ -91,17 +91,25 @@ public sealed class RunFitter
         var min = Math.Max(settings.RangeMin - 1, twoTheta[0]);
         var max = Math.Min(settings.RangeMax + 1, twoTheta[^1]);
         var footprints = RadialFootprints.Compute(geometry, min, max, 64, geometry.Detector.CreateStaticMask());
-        var bins = BinResponses.Compute(matrix, geometry, twoTheta, settings.RangeMin - 0.05, settings.RangeMax + 0.05);
+        var thickness = settings.SampleThickness_mm ?? Term(pipeline.Fit.Instrument, "sampleThickness_mm");
+        var attenuation = settings.SampleAttenuation_per_mm ?? Term(pipeline.Fit.Instrument, "sampleAttenuation_per_mm");
+        var bins = BinResponses.Compute(matrix, geometry, twoTheta, settings.RangeMin - 0.05, settings.RangeMax + 0.05, thickness, attenuation);
         return new InstrumentFunction
         {
-            Bins = new BinResponse { Grid = bins.Grid, First = bins.First, Offsets = bins.Offsets, Taps = bins.Taps },
+            Bins = new BinResponse { Grid = bins.Grid, First = bins.First, Offsets = bins.Offsets, Taps = bins.Taps, IncludesParallax = true },
             TwoTheta = footprints.TwoThetaDeg,
             Boxes = footprints.PixelBoxes,
             SplitBoxes = footprints.SplitBoxes(pipeline.Integration.Split),
             DensitySlope = footprints.DensitySlope,
             Distance_mm = geometry.Poni.Distance * 1e3,
+            SampleThickness_mm = thickness,
+            Attenuation_per_mm = attenuation,
         };
     }
+
+    // An instrument.json term (0 when there is no file or no such term).
+    private static double Term(InstrumentProfile? instrument, string name) =>
+        instrument is not null && instrument.Terms.TryGetValue(name, out var value) ? value : 0;
 
     /// <summary>Fits one integrated frame (when it has a pattern); the frame and its pattern are handed on as they are.</summary>
     public FittedFrame Fit(IntegratedFrame frame)

@@ -27,6 +27,11 @@ public sealed class RunResults : IDisposable
     private readonly RunFitter _fitter;
     private readonly Dictionary<string, (long Length, DateTime Modified, string Line)> _inputHashes = new(StringComparer.Ordinal);
 
+    // The inputs' SHA-256 for /entry/provenance, computed in the background from the start of the run (765 MB of a
+    // 300-frame archive took ≈ 0.4 s, at the end of the run before): the first reduced.h5 waits for it, and files that
+    // changed since (a live run) are hashed again then. Until it finishes only this task touches _inputHashes.
+    private Task? _hashing;
+
     private RunResults(ReduceOptions options, RunFolders folders, RunIntegrator integration, RunFitter fitter, Checkpoint? resumeFrom)
     {
         _options = options;
@@ -52,7 +57,14 @@ public sealed class RunResults : IDisposable
         {
             Directory.CreateDirectory(folders.Patterns);
         }
+
+        if (!options.Follow)
+        {
+            var files = InputFiles().ToList();
+            _hashing = Task.Factory.StartNew(() => ReducedFileWriter.DescribeInputs(files, _inputHashes), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
     }
+
 
     public RunFolders Folders => _folders;
 
@@ -145,12 +157,19 @@ public sealed class RunResults : IDisposable
     /// </summary>
     public long SaveCheckpoint()
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var bytes = OutputWriteException.Guard(_folders.Journal, Journal.Flush);
         OutputWriteException.Guard(_folders.Checkpoint, () =>
             new Checkpoint(Checkpoint.CurrentVersion, Rows.Count, bytes, _integration.Radial.Length, _folders.InputsKey, DateTimeOffset.UtcNow).Save(_folders.Checkpoint));
-        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, WriteRows)));
+        var checkpoint = watch.Elapsed.TotalSeconds;
+        OutputWriteException.Guard(_folders.Lattice, () => AtomicFile.Write(_folders.Lattice, stream => LatticeCsv.WriteTo(stream, _columns, _hasPeek, _fitter.Fitter.Settings.Esd, WriteRows)));
+        Timings["journal + checkpoint"] = checkpoint;
+        Timings["lattice.csv"] = watch.Elapsed.TotalSeconds - checkpoint;
         return bytes;
     }
+
+    /// <summary>Seconds the last write of each output took (journal + checkpoint, lattice.csv, reduced.h5, hash wait, each figure).</summary>
+    public Dictionary<string, double> Timings { get; } = new(StringComparer.Ordinal);
 
     // Every frame in order, fitted or not; time_s is the frame's mid-exposure time in seconds from the first frame's start.
     private void WriteRows(LatticeCsv csv)
@@ -174,9 +193,22 @@ public sealed class RunResults : IDisposable
     /// <summary>reduced.h5 from the journal's first <paramref name="journalBytes"/> bytes, the rows and the spool (atomic).</summary>
     public void WriteReduced(long journalBytes)
     {
+        if (_hashing is { } hashing)
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            // Its result is not needed: it fills the cache that DescribeInputs reads below. An I/O error there is
+            // reported in the provenance line of the file, as before.
+            hashing.Wait();
+            Timings["waiting for input hashes"] = waited.Elapsed.TotalSeconds;
+            _hashing = null;
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
         var pipeline = _options.Pipeline!;
         var provenance = new Provenance(pipeline.Json, _integration.PoniText, ReducedFileWriter.ProgramVersion(), ReducedFileWriter.DescribeInputs(InputFiles(), _inputHashes));
         OutputWriteException.Guard(_folders.Reduced, () => ReducedFileWriter.Write(_folders.Reduced, _folders.Journal, journalBytes, _integration.Radial, pipeline.Integration.Unit, Rows, provenance, Curves, Emergence?.Events));
+        Timings["reduced.h5"] = watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>The figures (bounded in size whatever the run's length); the files written.</summary>
@@ -185,7 +217,7 @@ public sealed class RunResults : IDisposable
         var fit = _options.Pipeline!.Fit.Fit;
         return RunFigures.Write(_folders.Figures, _folders.Journal, Journal.Length, _integration.Radial,
             _options.Pipeline.Integration.Unit, Rows, (fit.RangeMin, fit.RangeMax),
-            (i, _) => Curves.ReadCalculated(i));
+            (i, _) => Curves.ReadCalculated(i), (name, seconds) => Timings["figure " + name] = seconds);
     }
 
     /// <summary>What the checkpoint on disk says, for the message of a run that could not write.</summary>
@@ -225,6 +257,15 @@ public sealed class RunResults : IDisposable
 
     public void Dispose()
     {
+        // A run that ends before writing reduced.h5 (a bad frame source) must not leave the hashing reading its inputs.
+        try
+        {
+            _hashing?.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
+
         Journal.Dispose();
         Curves.Dispose();
     }
