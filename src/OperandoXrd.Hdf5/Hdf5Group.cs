@@ -366,12 +366,36 @@ public class Hdf5Group : Hdf5Object
 
     private static long FileType<T>() where T : unmanaged
     {
-        if (typeof(T) == typeof(int)) return H5T.STD_I32LE;
-        if (typeof(T) == typeof(uint)) return H5T.STD_U32LE;
-        if (typeof(T) == typeof(ushort)) return H5T.STD_U16LE;
-        if (typeof(T) == typeof(long)) return H5T.STD_I64LE;
-        if (typeof(T) == typeof(float)) return H5T.IEEE_F32LE;
-        if (typeof(T) == typeof(double)) return H5T.IEEE_F64LE;
+        if (typeof(T) == typeof(int))
+        {
+            return H5T.STD_I32LE;
+        }
+
+        if (typeof(T) == typeof(uint))
+        {
+            return H5T.STD_U32LE;
+        }
+
+        if (typeof(T) == typeof(ushort))
+        {
+            return H5T.STD_U16LE;
+        }
+
+        if (typeof(T) == typeof(long))
+        {
+            return H5T.STD_I64LE;
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return H5T.IEEE_F32LE;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return H5T.IEEE_F64LE;
+        }
+
         return Hdf5Types.Native<T>();
     }
 

@@ -33,16 +33,56 @@ internal static class Hdf5Types
 {
     public static long Native<T>() where T : unmanaged
     {
-        if (typeof(T) == typeof(int)) return H5T.NATIVE_INT32;
-        if (typeof(T) == typeof(uint)) return H5T.NATIVE_UINT32;
-        if (typeof(T) == typeof(ushort)) return H5T.NATIVE_UINT16;
-        if (typeof(T) == typeof(short)) return H5T.NATIVE_INT16;
-        if (typeof(T) == typeof(byte)) return H5T.NATIVE_UINT8;
-        if (typeof(T) == typeof(sbyte)) return H5T.NATIVE_INT8;
-        if (typeof(T) == typeof(long)) return H5T.NATIVE_INT64;
-        if (typeof(T) == typeof(ulong)) return H5T.NATIVE_UINT64;
-        if (typeof(T) == typeof(float)) return H5T.NATIVE_FLOAT;
-        if (typeof(T) == typeof(double)) return H5T.NATIVE_DOUBLE;
+        if (typeof(T) == typeof(int))
+        {
+            return H5T.NATIVE_INT32;
+        }
+
+        if (typeof(T) == typeof(uint))
+        {
+            return H5T.NATIVE_UINT32;
+        }
+
+        if (typeof(T) == typeof(ushort))
+        {
+            return H5T.NATIVE_UINT16;
+        }
+
+        if (typeof(T) == typeof(short))
+        {
+            return H5T.NATIVE_INT16;
+        }
+
+        if (typeof(T) == typeof(byte))
+        {
+            return H5T.NATIVE_UINT8;
+        }
+
+        if (typeof(T) == typeof(sbyte))
+        {
+            return H5T.NATIVE_INT8;
+        }
+
+        if (typeof(T) == typeof(long))
+        {
+            return H5T.NATIVE_INT64;
+        }
+
+        if (typeof(T) == typeof(ulong))
+        {
+            return H5T.NATIVE_UINT64;
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return H5T.NATIVE_FLOAT;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return H5T.NATIVE_DOUBLE;
+        }
+
         throw new NotSupportedException($"No HDF5 type for {typeof(T).Name}.");
     }
 }

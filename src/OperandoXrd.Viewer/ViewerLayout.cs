@@ -40,7 +40,7 @@ public sealed record ViewerLayout(int Width, int Height)
     {
         const int gap = 26;
         var all = Lattice;
-        int h = (all.Height - gap * (count - 1)) / Math.Max(1, count);
+        var h = (all.Height - gap * (count - 1)) / Math.Max(1, count);
         return new PixelRect(all.X, all.Y + index * (h + gap), all.Width, h);
     }
 

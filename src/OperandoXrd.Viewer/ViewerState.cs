@@ -91,7 +91,7 @@ public sealed class ViewerState
         if (_frames.Count == 0)
         {
             var r = frame.Radial;
-            double half = r.Length > 1 ? 0.5 * Math.Abs(r[1] - r[0]) : 0.5;
+            var half = r.Length > 1 ? 0.5 * Math.Abs(r[1] - r[0]) : 0.5;
             FullRange = (Math.Min(r[0], r[^1]) - half, Math.Max(r[0], r[^1]) + half);
             View = FullRange;
         }
@@ -125,7 +125,7 @@ public sealed class ViewerState
             return;
         }
 
-        int next = Math.Clamp(Selected + delta, 0, _frames.Count - 1);
+        var next = Math.Clamp(Selected + delta, 0, _frames.Count - 1);
         _selected = next == _frames.Count - 1 ? -1 : next;
     }
 
@@ -137,8 +137,8 @@ public sealed class ViewerState
     public void Zoom(double factor, double anchor)
     {
         var (lo, hi) = View;
-        double width = Math.Clamp((hi - lo) * factor, (FullRange.Max - FullRange.Min) / 2000, FullRange.Max - FullRange.Min);
-        double f = (anchor - lo) / (hi - lo);
+        var width = Math.Clamp((hi - lo) * factor, (FullRange.Max - FullRange.Min) / 2000, FullRange.Max - FullRange.Min);
+        var f = (anchor - lo) / (hi - lo);
         SetView(anchor - f * width, width);
     }
 

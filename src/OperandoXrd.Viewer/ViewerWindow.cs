@@ -80,12 +80,12 @@ public sealed class ViewerWindow : GameWindow
     public SKBitmap Capture(int width, int height)
     {
         var renderer = _renderer ?? throw new InvalidOperationException("the viewer is not loaded yet");
-        int texture = GL.GenTexture();
+        var texture = GL.GenTexture();
         GL.BindTexture(TextureTarget.Texture2D, texture);
         GL.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMinFilter, (int)TextureMinFilter.Nearest);
         GL.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMagFilter, (int)TextureMinFilter.Nearest);
         GL.TexImage2D(TextureTarget.Texture2D, 0, PixelInternalFormat.Rgba8, width, height, 0, PixelFormat.Rgba, PixelType.UnsignedByte, 0);
-        int framebuffer = GL.GenFramebuffer();
+        var framebuffer = GL.GenFramebuffer();
         GL.BindFramebuffer(FramebufferTarget.Framebuffer, framebuffer);
         GL.FramebufferTexture2D(FramebufferTarget.Framebuffer, FramebufferAttachment.ColorAttachment0, TextureTarget.Texture2D, texture, 0);
         try
@@ -105,8 +105,8 @@ public sealed class ViewerWindow : GameWindow
             // GL's rows run bottom to top, an image's top to bottom. The framebuffer is opaque (cleared to white).
             var image = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
             var target = image.GetPixelSpan();
-            int stride = width * 4;
-            for (int y = 0; y < height; y++)
+            var stride = width * 4;
+            for (var y = 0; y < height; y++)
             {
                 pixels.AsSpan((height - 1 - y) * stride, stride).CopyTo(target.Slice(y * stride, stride));
             }
@@ -135,7 +135,7 @@ public sealed class ViewerWindow : GameWindow
 
     protected override void OnUpdateFrame(FrameEventArgs args)
     {
-        int taken = 0;
+        var taken = 0;
         while (taken < MaxFramesPerTurn && _feed.TryRead(out var frame))
         {
             _state.Add(frame);
@@ -163,8 +163,8 @@ public sealed class ViewerWindow : GameWindow
         {
             // Frames the producer dropped were handed over all the same: they count towards --after-frames, and the
             // header says how many there were.
-            long seen = _state.Frames.Count + _state.Refused + _feed.Dropped;
-            bool enough = seen >= _target;
+            var seen = _state.Frames.Count + _state.Refused + _feed.Dropped;
+            var enough = seen >= _target;
             if (enough || _feed.IsComplete || _clock.Elapsed > _options.ScreenshotTimeout)
             {
                 var image = Capture(_options.Width, _options.Height);
@@ -189,7 +189,7 @@ public sealed class ViewerWindow : GameWindow
 
     protected override void OnRenderFrame(FrameEventArgs args)
     {
-        double now = _clock.Elapsed.TotalSeconds;
+        var now = _clock.Elapsed.TotalSeconds;
         if (_options.ScreenshotPath is not null || (!_dirty && now - _lastRedraw < 1.0))
         {
             return;

@@ -121,7 +121,8 @@ public sealed class CampaignFileTests : IDisposable
         Assert.True(bash.ExitCode == 0, error);
         // The words bash would pass to oxrd: the path with a quote and the output folder with a space survive intact.
         using var echo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash",
-            ["-c", $"SLURM_ARRAY_TASK_ID=0; eval \"$(sed -n '/^case/,/^esac/p' {OxrdInvocation.Quote(script)})\"; printf '%s\\n' \"${{args[@]}}\""]) { RedirectStandardOutput = true })!;
+            ["-c", $"SLURM_ARRAY_TASK_ID=0; eval \"$(sed -n '/^case/,/^esac/p' {OxrdInvocation.Quote(script)})\"; printf '%s\\n' \"${{args[@]}}\""])
+        { RedirectStandardOutput = true })!;
         var words = echo.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         echo.WaitForExit();
         Assert.Contains(Path.Combine(_folder, "data", "it's here"), words);

@@ -13,14 +13,14 @@ public class BadInputTests
     public void Repeated_and_backward_times_are_skipped_with_their_lines_named()
     {
         using var dir = new TempDir();
-        string path = Mpt(dir, "order.mpt",
+        var path = Mpt(dir, "order.mpt",
             MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) +      // line 25
             MptSamples.Row(1, 1, 10, 3.1, 0.1, 0, 0) +   // 26
             MptSamples.Row(1, 1, 10, 3.2, 0.1, 0, 0) +   // 27 repeats
             MptSamples.Row(1, 1, 5, 3.3, 0.1, 0, 0) +    // 28 goes back
             MptSamples.Row(1, 1, 20, 3.4, 0.1, 0, 0));   // 29
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal([0.0, 10.0, 20.0], log.TimeSeconds.ToArray());
         Assert.Equal([25, 26, 29], log.SourceLines.ToArray());
@@ -36,13 +36,13 @@ public class BadInputTests
     public void Garbage_lines_are_reported_and_the_rest_is_used()
     {
         using var dir = new TempDir();
-        string path = Mpt(dir, "garbage.mpt",
+        var path = Mpt(dir, "garbage.mpt",
             MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) +
             "### power failure, channel restarted ###\r\n" +
             MptSamples.Row(1, 1, 10, 3.1, 0.1, 0, 0).Replace("3,1000000E+000", "n/a", StringComparison.Ordinal) +
             MptSamples.Row(1, 1, 20, 3.2, 0.1, 0, 0));
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal([0.0, 20.0], log.TimeSeconds.ToArray());
         Assert.Equal(2, log.Warnings.Count);
@@ -57,11 +57,11 @@ public class BadInputTests
     public void Log_that_starts_after_the_first_frame_marks_the_early_frames()
     {
         using var dir = new TempDir();
-        string path = Mpt(dir, "late.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(1, 1, 600, 3.1, 0.1, 0, 0));
-        VoltageLog log = VoltageLog.Open(path);
-        double t0 = log.StartUnixSeconds;
+        var path = Mpt(dir, "late.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(1, 1, 600, 3.1, 0.1, 0, 0));
+        var log = VoltageLog.Open(path);
+        var t0 = log.StartUnixSeconds;
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [t0 - 300, t0 - 10, t0 + 100], 10.0);
+        var r = EchemSynchronizer.Synchronize(log, [t0 - 300, t0 - 10, t0 + 100], 10.0);
 
         Assert.Equal([FrameEchemStatus.BeforeLog, FrameEchemStatus.BeforeLog, FrameEchemStatus.Ok], r.Status);
         Assert.Contains(r.Notes, n => n.Contains("2 frame(s) before", StringComparison.Ordinal) && n.Contains("300.0 s after frame 0", StringComparison.Ordinal));
@@ -73,13 +73,13 @@ public class BadInputTests
     {
         using var dir = new TempDir();
         const string columns = "mode\ttime/s\tEwe/V\t(Q-Qo)/mA.h\t";
-        string path = Mpt(dir, "nocurrent.mpt", "3\t0\t3.0\t0\t\r\n1\t3600\t3.4\t0.0234\t\r\n", columns);
+        var path = Mpt(dir, "nocurrent.mpt", "3\t0\t3.0\t0\t\r\n1\t3600\t3.4\t0.0234\t\r\n", columns);
 
-        VoltageLog log = VoltageLog.Open(path);
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds + 1800], 0.0);
+        var log = VoltageLog.Open(path);
+        var r = EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds + 1800], 0.0);
 
         Assert.False(log.HasCurrent);
-        LogWarning w = Assert.Single(log.Warnings);
+        var w = Assert.Single(log.Warnings);
         Assert.Equal(24, w.Line);
         Assert.Contains("no usable current column", w.Message, StringComparison.Ordinal);
         Assert.Equal(CapacitySource.ChargeColumn, r.CapacitySourceUsed);
@@ -92,9 +92,9 @@ public class BadInputTests
     {
         using var dir = new TempDir();
         const string columns = "time/s\tEwe/furlong\t<I>/kA\t(Q-Qo)/mA.h\t";
-        string path = Mpt(dir, "units.mpt", "0\t3.0\t0\t0\t\r\n3600\t3.4\t1\t0.0234\t\r\n", columns);
+        var path = Mpt(dir, "units.mpt", "0\t3.0\t0\t0\t\r\n3600\t3.4\t1\t0.0234\t\r\n", columns);
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.False(log.HasVoltage);
         Assert.False(log.HasCurrent);
@@ -109,7 +109,7 @@ public class BadInputTests
     public void A_log_with_nothing_usable_throws_naming_the_file_and_the_first_bad_line()
     {
         using var dir = new TempDir();
-        string path = Mpt(dir, "empty.mpt", "garbage\r\nmore garbage\r\n");
+        var path = Mpt(dir, "empty.mpt", "garbage\r\nmore garbage\r\n");
 
         var e = Assert.Throws<VoltageLogException>(() => VoltageLog.Open(path));
 
@@ -123,9 +123,9 @@ public class BadInputTests
     public void Structural_errors_throw_with_file_and_line()
     {
         using var dir = new TempDir();
-        string noTime = Mpt(dir, "notime.mpt", "3.0\t0\t\r\n", "Ewe/V\t<I>/mA\t");
-        string csv = dir.Write("x.csv", "a,b\n1,2\n");
-        string unknown = dir.Write("x.dat", "hello\nworld\n");
+        var noTime = Mpt(dir, "notime.mpt", "3.0\t0\t\r\n", "Ewe/V\t<I>/mA\t");
+        var csv = dir.Write("x.csv", "a,b\n1,2\n");
+        var unknown = dir.Write("x.dat", "hello\nworld\n");
 
         var e1 = Assert.Throws<VoltageLogException>(() => VoltageLog.Open(noTime));
         var e2 = Assert.Throws<VoltageLogException>(() => VoltageLog.Open(csv, new VoltageLogOptions { Columns = new CsvColumnMap { Time = "time", Voltage = "E" } }));
@@ -141,14 +141,14 @@ public class BadInputTests
     public void A_file_rewritten_instead_of_appended_to_is_read_again_from_the_start()
     {
         using var dir = new TempDir();
-        string rows = MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0);
-        string path = Mpt(dir, "reexported.mpt", rows);
-        VoltageLog log = VoltageLog.Open(path);
+        var rows = MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0);
+        var path = Mpt(dir, "reexported.mpt", rows);
+        var log = VoltageLog.Open(path);
         Assert.Equal(2, log.Count);
 
         // EC-Lab exported again mid-run: the header's "Loop 0 from point number 0 to 5" became "... to 12", one byte
         // longer, so the old rows moved; then three rows where there were two.
-        string again = MptSamples.Header("07/15/2021 14:23:45.123").Replace("to 5", "to 12", StringComparison.Ordinal) +
+        var again = MptSamples.Header("07/15/2021 14:23:45.123").Replace("to 5", "to 12", StringComparison.Ordinal) +
                        rows + MptSamples.Row(1, 1, 20, 3.1, 0.1, 0, 0);
         File.WriteAllBytes(path, Encoding.Latin1.GetBytes(again));
         Assert.Equal(1, log.Refresh());
@@ -168,8 +168,8 @@ public class BadInputTests
     public void A_log_without_absolute_start_cannot_be_synchronised()
     {
         using var dir = new TempDir();
-        string path = dir.Write("rel.csv", "t,E\n0,3\n10,3.1\n");
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { Columns = new CsvColumnMap { Time = "t", Voltage = "E" } });
+        var path = dir.Write("rel.csv", "t,E\n0,3\n10,3.1\n");
+        var log = VoltageLog.Open(path, new VoltageLogOptions { Columns = new CsvColumnMap { Time = "t", Voltage = "E" } });
 
         var e = Assert.Throws<VoltageLogException>(() => EchemSynchronizer.Synchronize(log, [0.0], 1.0));
 
@@ -180,8 +180,8 @@ public class BadInputTests
     public void Frames_without_a_time_are_an_error_naming_the_frame()
     {
         using var dir = new TempDir();
-        string path = Mpt(dir, "ok.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0));
-        VoltageLog log = VoltageLog.Open(path);
+        var path = Mpt(dir, "ok.mpt", MptSamples.Row(3, 0, 0, 3.0, 0, 0, 0) + MptSamples.Row(3, 0, 10, 3.0, 0, 0, 0));
+        var log = VoltageLog.Open(path);
 
         var e = Assert.Throws<ArgumentException>(() => EchemSynchronizer.Synchronize(log, [log.StartUnixSeconds, double.NaN], 1.0));
 

@@ -23,13 +23,13 @@ public class CellModelTests
         // Pristine: 3.62 V vs Li+/Li = 3.00 V vs Li-In (brief: steep start at 3.0–3.1 V vs Li-In).
         Assert.InRange(NcaOpenCircuit.VersusLithium(1.0) - 0.62, 3.0, 3.1);
         // Steep start: the first 2 % of delithiation raise it by more than the next 40 % per unit x.
-        double start = (NcaOpenCircuit.VersusLithium(0.98) - NcaOpenCircuit.VersusLithium(1.0)) / 0.02;
-        double plateau = (NcaOpenCircuit.VersusLithium(0.5) - NcaOpenCircuit.VersusLithium(0.9)) / 0.4;
-        double end = (NcaOpenCircuit.VersusLithium(0.25) - NcaOpenCircuit.VersusLithium(0.3)) / 0.05;
+        var start = (NcaOpenCircuit.VersusLithium(0.98) - NcaOpenCircuit.VersusLithium(1.0)) / 0.02;
+        var plateau = (NcaOpenCircuit.VersusLithium(0.5) - NcaOpenCircuit.VersusLithium(0.9)) / 0.4;
+        var end = (NcaOpenCircuit.VersusLithium(0.25) - NcaOpenCircuit.VersusLithium(0.3)) / 0.05;
         Assert.InRange(plateau, 0.4, 0.7);
         Assert.True(start > 4 * plateau && end > 4 * plateau, $"start {start}, plateau {plateau}, end {end} V per unit x");
         // Strictly monotonic, so the cut-off search has a single crossing.
-        for (double x = 1.05; x > 0.1; x -= 0.001)
+        for (var x = 1.05; x > 0.1; x -= 0.001)
         {
             Assert.True(NcaOpenCircuit.VersusLithium(x - 0.001) > NcaOpenCircuit.VersusLithium(x));
         }
@@ -38,10 +38,10 @@ public class CellModelTests
     [Fact]
     public void Charge_and_discharge_end_exactly_at_their_cut_offs_with_charge_conserved()
     {
-        IReadOnlyList<CellStep> steps = s_model.Steps;
+        var steps = s_model.Steps;
         Assert.Equal([CellStepKind.Rest, CellStepKind.Charge, CellStepKind.Rest, CellStepKind.Discharge, CellStepKind.Rest], steps.Select(s => s.Kind));
         CellStep charge = steps[1], discharge = steps[3];
-        double capacity = 0.84e-3 * 279;
+        var capacity = 0.84e-3 * 279;
 
         Assert.Equal(600.0, charge.Start_s);
         // End of charge: the last instant of the charge step is at 3.58 V vs Li-In (4.2 V vs Li+/Li).
@@ -59,31 +59,31 @@ public class CellModelTests
     public void Ohmic_jump_at_the_current_step_and_relaxation_towards_open_circuit_at_rest()
     {
         CellStep charge = s_model.Steps[1], rest = s_model.Steps[2];
-        double before = s_model.StateAt(charge.Start_s - 1e-9).Ewe_V;
-        double after = s_model.StateAt(charge.Start_s).Ewe_V;
+        var before = s_model.StateAt(charge.Start_s - 1e-9).Ewe_V;
+        var after = s_model.StateAt(charge.Start_s).Ewe_V;
         // I · R_ohm = 0.023436 mA × 700 Ω.
         Assert.Equal(0.023436 * 0.7, after - before, 9);
 
         // 1800 s of rest is 6 time constants: what is left of I·(R_ohm is gone) R_pol·(1 − e^{−t/τ}) decays by e^{−6}.
-        double ocv = NcaOpenCircuit.VersusLithium(rest.XStart) - 0.62;
-        double left = s_model.StateAt(rest.End_s - 1e-9).Ewe_V - ocv;
-        double polarization = 0.023436 * 1.5 * (1 - Math.Exp(-(charge.End_s - charge.Start_s) / 300));
+        var ocv = NcaOpenCircuit.VersusLithium(rest.XStart) - 0.62;
+        var left = s_model.StateAt(rest.End_s - 1e-9).Ewe_V - ocv;
+        var polarization = 0.023436 * 1.5 * (1 - Math.Exp(-(charge.End_s - charge.Start_s) / 300));
         Assert.Equal(polarization * Math.Exp(-6), left, 9);
     }
 
     [Fact]
     public void Model_is_deterministic_and_records_every_step_boundary()
     {
-        IReadOnlyList<CellState> a = s_model.Record(10.0);
-        IReadOnlyList<CellState> b = new GalvanostaticFirstCycle().Record(10.0);
+        var a = s_model.Record(10.0);
+        var b = new GalvanostaticFirstCycle().Record(10.0);
 
         Assert.Equal(a, b);
-        for (int i = 1; i < a.Count; i++)
+        for (var i = 1; i < a.Count; i++)
         {
             Assert.True(a[i].Time_s > a[i - 1].Time_s);
         }
 
-        foreach (CellStep step in s_model.Steps.Skip(1))
+        foreach (var step in s_model.Steps.Skip(1))
         {
             Assert.Contains(a, s => s.Time_s == step.Start_s + 1e-3);
         }
@@ -100,19 +100,19 @@ public class CellModelTests
     public void Writer_header_counts_its_own_lines_and_rows_carry_EC_Lab_columns()
     {
         using var dir = new TempDir();
-        string path = Path.Combine(dir.Root, "w.mpt");
+        var path = Path.Combine(dir.Root, "w.mpt");
         BioLogicMptWriter.Write(path, s_model, 60.0, new MptWriterOptions { DecimalComma = true, AcquisitionStart = new DateTimeOffset(2024, 3, 14, 7, 0, 0, TimeSpan.Zero), WallClockUtcOffset = TimeSpan.FromHours(1) });
-        string[] lines = File.ReadAllLines(path);
+        var lines = File.ReadAllLines(path);
 
-        int n = int.Parse(lines[1]["Nb header lines : ".Length..], CultureInfo.InvariantCulture);
+        var n = int.Parse(lines[1]["Nb header lines : ".Length..], CultureInfo.InvariantCulture);
         Assert.Equal(BioLogicMptWriter.ColumnLine, lines[n - 1]);
         Assert.Equal("Acquisition started on : 03/14/2024 08:00:00,000", lines[8]);
-        string[] firstCharge = lines.Skip(n).Select(l => l.Split('\t')).First(f => f[0] == "1");
+        var firstCharge = lines.Skip(n).Select(l => l.Split('\t')).First(f => f[0] == "1");
         Assert.Equal("1", firstCharge[1]);                          // ox/red: oxidation
         Assert.Equal("6,000010000000000E+002", firstCharge[7]);     // time/s: 1 ms after the 600 s rest
         Assert.Equal("2,343600000000000E-002", firstCharge[10]);    // <I>/mA
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
         Assert.Equal(lines.Length - n, log.Count);
         Assert.Equal(0, log.CycleNumber[^1]);
         // The last (Q-Qo) is the net charge of the cycle: charge in minus charge out.

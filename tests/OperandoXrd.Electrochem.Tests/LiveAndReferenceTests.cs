@@ -14,34 +14,34 @@ public class LiveAndReferenceTests
     {
         using var dir = new TempDir();
         var model = new GalvanostaticFirstCycle();
-        IReadOnlyList<CellState> states = model.Record(30.0);
+        var states = model.Record(30.0);
         var options = new MptWriterOptions();
-        string path = Path.Combine(dir.Root, "live.mpt");
+        var path = Path.Combine(dir.Root, "live.mpt");
         MptRow[] rows = [.. BioLogicMptWriter.ToRows(states)];
-        using (StreamWriter w = BioLogicMptWriter.Create(path, options))
+        using (var w = BioLogicMptWriter.Create(path, options))
         {
-            foreach (MptRow row in rows.Take(100))
+            foreach (var row in rows.Take(100))
             {
                 BioLogicMptWriter.WriteRow(w, row, options);
             }
         }
 
-        VoltageLog log = VoltageLog.Open(path);
-        double start = log.StartUnixSeconds;
+        var log = VoltageLog.Open(path);
+        var start = log.StartUnixSeconds;
         double[] frames = [start + 1000, start + 5000];
-        EchemAtFrames early = EchemSynchronizer.Synchronize(log, frames, 10.0);
+        var early = EchemSynchronizer.Synchronize(log, frames, 10.0);
         Assert.Equal([FrameEchemStatus.Ok, FrameEchemStatus.AfterLog], early.Status);
 
         using (var w = new StreamWriter(path, append: true, Encoding.Latin1))
         {
-            foreach (MptRow row in rows.Skip(100).Take(200))
+            foreach (var row in rows.Skip(100).Take(200))
             {
                 BioLogicMptWriter.WriteRow(w, row, options);
             }
         }
 
         Assert.Equal(200, log.Refresh());
-        EchemAtFrames later = EchemSynchronizer.Synchronize(log, frames, 10.0);
+        var later = EchemSynchronizer.Synchronize(log, frames, 10.0);
         Assert.Equal([FrameEchemStatus.Ok, FrameEchemStatus.Ok], later.Status);
         // 1.4e-8 is the trapezoid over the 1 ms the log takes to step the current from 0 to I at 600 s.
         Assert.Equal(model.StateAt(5005).XLi, later.XLi[1], 7);
@@ -56,17 +56,17 @@ public class LiveAndReferenceTests
         var rng = new Random(20240314);
         var sb = new StringBuilder("t/s,E/V,I/mA\n");
         double t = 0;
-        for (int k = 0; k < 2000; k++)
+        for (var k = 0; k < 2000; k++)
         {
-            double i = (k < 1200 ? 0.0234 : -0.0234) * (1 + (0.2 * ((2 * rng.NextDouble()) - 1)));
+            var i = (k < 1200 ? 0.0234 : -0.0234) * (1 + (0.2 * ((2 * rng.NextDouble()) - 1)));
             sb.Append(CultureInfo.InvariantCulture, $"{t:R},{3 + (t * 1e-5):R},{i:R}\n");
             t += 1 + (rng.NextDouble() * 19);
         }
 
-        string csv = dir.Write("noisy.csv", sb.ToString());
+        var csv = dir.Write("noisy.csv", sb.ToString());
         double[] mids = [.. Enumerable.Range(1, 40).Select(j => j * t / 41.0)];
-        string midsText = string.Join(",", mids.Select(m => m.ToString("R", CultureInfo.InvariantCulture)));
-        string script = $$"""
+        var midsText = string.Join(",", mids.Select(m => m.ToString("R", CultureInfo.InvariantCulture)));
+        var script = $$"""
             import numpy as np
             d = np.loadtxt(r"{{csv}}", delimiter=",", skiprows=1)
             t, i = d[:, 0], d[:, 2]
@@ -76,19 +76,19 @@ public class LiveAndReferenceTests
                 ii = np.append(i[:k], np.interp(m, t, i))
                 print(repr(np.trapz(ii, tt) / 3600.0))
             """;
-        string[] reference = RunPython(script);
+        var reference = RunPython(script);
 
-        VoltageLog log = VoltageLog.Open(csv, new VoltageLogOptions
+        var log = VoltageLog.Open(csv, new VoltageLogOptions
         {
             StartTime = DateTimeOffset.UnixEpoch.AddSeconds(1.7e9),
             Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" },
         });
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [.. mids.Select(m => 1.7e9 + m)], 0.0);
+        var r = EchemSynchronizer.Synchronize(log, [.. mids.Select(m => 1.7e9 + m)], 0.0);
 
         Assert.Equal(mids.Length, reference.Length);
-        for (int j = 0; j < mids.Length; j++)
+        for (var j = 0; j < mids.Length; j++)
         {
-            double expected = double.Parse(reference[j], CultureInfo.InvariantCulture);
+            var expected = double.Parse(reference[j], CultureInfo.InvariantCulture);
             Assert.True(Math.Abs(expected - r.CapacitymAh[j]) <= 1e-12, $"frame {j}: numpy {expected:R}, ours {r.CapacitymAh[j]:R}");
         }
     }
@@ -97,11 +97,11 @@ public class LiveAndReferenceTests
     {
         // The Debian python (numpy installed with python3-pyfai), not the pyenv one on PATH.
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process p = Process.Start(psi)!;
+        using var p = Process.Start(psi)!;
         p.StandardInput.Write(script);
         p.StandardInput.Close();
-        string stdout = p.StandardOutput.ReadToEnd();
-        string stderr = p.StandardError.ReadToEnd();
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, "python failed: " + stderr);
         return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);

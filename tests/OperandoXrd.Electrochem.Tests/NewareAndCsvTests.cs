@@ -12,7 +12,7 @@ public class NewareAndCsvTests
     {
         using var dir = new TempDir();
         // BTSDA record sheet: Time restarts per step, Total Time runs on; this export prints currents unsigned in A.
-        string path = dir.Write("neware.csv",
+        var path = dir.Write("neware.csv",
             "Record ID,Realtime,Time,Total Time,Cycle ID,Step ID,Step Type,Current(A),Voltage(V),Capacity(Ah),Energy(Wh)\r\n" +
             "1,2023-11-02 16:45:10,00:00:00,00:00:00,1,1,Rest,0.0000000,3.0051,0.0000000,0.0000000\r\n" +
             "2,2023-11-02 16:55:10,00:10:00,00:10:00,1,1,Rest,0.0000000,3.0049,0.0000000,0.0000000\r\n" +
@@ -20,7 +20,7 @@ public class NewareAndCsvTests
             "4,2023-11-02 17:55:11,01:00:01,01:10:01,1,2,CC_Chg,0.0000234,3.3102,0.0000234,0.0000750\r\n" +
             "5,2023-11-02 17:55:12,00:00:01,01:10:02,1,3,CC_DChg,0.0000234,3.2811,0.0000000,0.0000000\r\n");
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
 
         Assert.Equal(VoltageLogFormat.NewareCsv, log.Format);
         Assert.Equal(Start20231102 - 3600, log.StartUnixSeconds, 6);
@@ -38,14 +38,14 @@ public class NewareAndCsvTests
     public void Neware_tab_export_with_fractional_durations_signed_milliamperes_and_date_column()
     {
         using var dir = new TempDir();
-        string path = dir.Write("neware.txt",
+        var path = dir.Write("neware.txt",
             "DataPoint\tCycle Index\tStep Index\tStep Type\tTime\tTotal Time\tCurrent(mA)\tVoltage(V)\tCapacity(mAh)\tDate\r\n" +
             "1\t1\t1\tCC Chg\t00:00:00.000\t00:00:00.500\t0.0234\t3.0412\t0.0000\t2023-11-02 16:45:10\r\n" +
             "2\t1\t1\tCC Chg\t00:00:30.000\t00:00:30.500\t0.0234\t3.0520\t0.0002\t2023-11-02 16:45:40\r\n" +
             "3\t1\t1\tCC Chg\t25:00:00.000\t25:00:00.500\t0.0234\t3.5800\t0.5850\t2023-11-03 17:45:10\r\n" +
             "4\t1\t2\tCC DChg\t00:00:01.250\t25:00:01.750\t-0.0234\t3.5512\t0.0000\t2023-11-03 17:45:11\r\n");
 
-        VoltageLog log = VoltageLog.Open(path);
+        var log = VoltageLog.Open(path);
 
         Assert.Equal(VoltageLogFormat.NewareCsv, log.Format);
         // The first row's wall clock is 0.5 s of total time after the log's zero.
@@ -58,7 +58,7 @@ public class NewareAndCsvTests
     public void Generic_csv_with_preamble_semicolons_decimal_comma_minutes_microamperes_and_coulombs()
     {
         using var dir = new TempDir();
-        string path = dir.Write("potentiostat.csv",
+        var path = dir.Write("potentiostat.csv",
             "Exported by SomeLab 2.1\r\n" +
             "Cell: NCA|LPSCl|LiIn\r\n" +
             "t (min);U [mV];Iwe [uA];Q [C];step\r\n" +
@@ -71,7 +71,7 @@ public class NewareAndCsvTests
         };
         var start = new DateTimeOffset(2023, 11, 2, 16, 45, 10, TimeSpan.Zero);
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { Columns = map, StartTime = start });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { Columns = map, StartTime = start });
 
         Assert.Equal(VoltageLogFormat.GenericCsv, log.Format);
         Assert.Equal(Start20231102, log.StartUnixSeconds, 6);
@@ -91,9 +91,9 @@ public class NewareAndCsvTests
     public void Generic_csv_with_absolute_times(string format, string t0, string t1)
     {
         using var dir = new TempDir();
-        string path = dir.Write("abs.csv", $"when,E/V,I/mA\n{t0},3.0,0.1\n{t1},3.1,0.1\n");
+        var path = dir.Write("abs.csv", $"when,E/V,I/mA\n{t0},3.0,0.1\n{t1},3.1,0.1\n");
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions
+        var log = VoltageLog.Open(path, new VoltageLogOptions
         {
             Columns = new CsvColumnMap { Time = "when", AbsoluteTimeFormat = format, Voltage = "E", Current = "I" },
         });

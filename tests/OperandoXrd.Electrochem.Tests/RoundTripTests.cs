@@ -20,7 +20,7 @@ public class RoundTripTests(ITestOutputHelper output)
     public void Mpt_written_from_the_model_and_synchronised_to_frames_reproduces_x_and_voltage(bool decimalComma, double samplePeriod, double adcStep)
     {
         using var dir = new TempDir();
-        string path = Path.Combine(dir.Root, "cell.mpt");
+        var path = Path.Combine(dir.Root, "cell.mpt");
         // The cycler PC writes CET wall-clock time and runs 12.5 s behind the beamline clock.
         var logStart = new DateTimeOffset(2024, 3, 14, 8, 0, 0, 250, TimeSpan.Zero);
         const double clockOffset = 12.5;
@@ -29,27 +29,27 @@ public class RoundTripTests(ITestOutputHelper output)
             AcquisitionStart = logStart, WallClockUtcOffset = TimeSpan.FromHours(1), DecimalComma = decimalComma, VoltageResolution_V = adcStep,
         });
 
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
+        var log = VoltageLog.Open(path, new VoltageLogOptions { WallClockUtcOffset = TimeSpan.FromHours(1) });
         Assert.Empty(log.Warnings);
         Assert.Equal((logStart - DateTimeOffset.UnixEpoch).TotalSeconds, log.StartUnixSeconds, 6);
 
         // Frames: 30 s exposures every 37 s on the beamline clock, from 5 min before the log to 5 min after it ends.
-        double trueStart = log.StartUnixSeconds + clockOffset;
+        var trueStart = log.StartUnixSeconds + clockOffset;
         const double exposure = 30.0;
         var starts = new List<double>();
-        for (double t = trueStart - 300; t < trueStart + s_model.Duration_s + 300; t += 37.0)
+        for (var t = trueStart - 300; t < trueStart + s_model.Duration_s + 300; t += 37.0)
         {
             starts.Add(t);
         }
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [.. starts], exposure, new EchemSyncOptions { ClockOffsetSeconds = clockOffset });
+        var r = EchemSynchronizer.Synchronize(log, [.. starts], exposure, new EchemSyncOptions { ClockOffsetSeconds = clockOffset });
 
         double maxDx = 0, maxDv = 0, maxDi = 0, maxRatio = 0;
-        int ok = 0;
-        for (int f = 0; f < starts.Count; f++)
+        var ok = 0;
+        for (var f = 0; f < starts.Count; f++)
         {
-            double mid = starts[f] + (0.5 * exposure) - trueStart;
-            FrameEchemStatus expected = mid < 0 ? FrameEchemStatus.BeforeLog : mid > s_model.Duration_s ? FrameEchemStatus.AfterLog : FrameEchemStatus.Ok;
+            var mid = starts[f] + (0.5 * exposure) - trueStart;
+            var expected = mid < 0 ? FrameEchemStatus.BeforeLog : mid > s_model.Duration_s ? FrameEchemStatus.AfterLog : FrameEchemStatus.Ok;
             Assert.Equal(expected, r.Status[f]);
             if (expected != FrameEchemStatus.Ok)
             {
@@ -58,11 +58,11 @@ public class RoundTripTests(ITestOutputHelper output)
             }
 
             ok++;
-            CellState truth = s_model.StateAt(mid);
+            var truth = s_model.StateAt(mid);
             maxDx = Math.Max(maxDx, Math.Abs(r.XLi[f] - truth.XLi));
-            double dv = Math.Abs(r.VoltageV[f] - truth.Ewe_V);
+            var dv = Math.Abs(r.VoltageV[f] - truth.Ewe_V);
             maxDv = Math.Max(maxDv, dv);
-            double bound = VoltageResolution(log, mid, adcStep > 0 ? adcStep : 1e-7);
+            var bound = VoltageResolution(log, mid, adcStep > 0 ? adcStep : 1e-7);
             Assert.True(dv <= bound, $"frame {f} at {mid:F1} s: Ewe {r.VoltageV[f]:R} V vs truth {truth.Ewe_V:R} V, off by {dv:E2} V > log resolution {bound:E2} V");
             maxRatio = Math.Max(maxRatio, dv / bound);
             CellState a = s_model.StateAt(mid - (0.5 * exposure)), b = s_model.StateAt(mid + (0.5 * exposure));
@@ -85,15 +85,15 @@ public class RoundTripTests(ITestOutputHelper output)
     /// </summary>
     private static double VoltageResolution(VoltageLog log, double t, double quantum)
     {
-        ReadOnlySpan<double> times = log.TimeSeconds;
-        int i = times.BinarySearch(t);
-        int k = Math.Clamp(i >= 0 ? i : ~i - 1, 0, times.Length - 2);
+        var times = log.TimeSeconds;
+        var i = times.BinarySearch(t);
+        var k = Math.Clamp(i >= 0 ? i : ~i - 1, 0, times.Length - 2);
         double a = times[k], b = times[k + 1], span = b - a, h = Math.Min(0.5, span / 8);
         double curvature = 0;
-        foreach (double u in (ReadOnlySpan<double>)[0.2, 0.5, 0.8])
+        foreach (var u in (ReadOnlySpan<double>)[0.2, 0.5, 0.8])
         {
-            double c = a + (u * span);
-            double second = (s_model.StateAt(c + h).Ewe_V - (2 * s_model.StateAt(c).Ewe_V) + s_model.StateAt(c - h).Ewe_V) / (h * h);
+            var c = a + (u * span);
+            var second = (s_model.StateAt(c + h).Ewe_V - (2 * s_model.StateAt(c).Ewe_V) + s_model.StateAt(c - h).Ewe_V) / (h * h);
             curvature = Math.Max(curvature, Math.Abs(second));
         }
 

@@ -14,10 +14,10 @@ public class SynchronizerTests
     private static VoltageLog AnalyticLog(TempDir dir, Func<double, double> current, Func<double, double> voltage, double end, bool withCharge = false, Func<double, double>? charge = null)
     {
         var sb = new StringBuilder("t/s,E/V,I/mA,Q/mA.h\n");
-        for (int k = 0; ; k++)
+        for (var k = 0; ; k++)
         {
             // Steps of 20–40 s that never repeat a pattern a bug could line up with.
-            double t = Math.Min(end, (k * 30.0) + (k == 0 ? 0 : 10.0 * Math.Sin(k * 1.7)));
+            var t = Math.Min(end, (k * 30.0) + (k == 0 ? 0 : 10.0 * Math.Sin(k * 1.7)));
             sb.Append(CultureInfo.InvariantCulture, $"{t:R},{voltage(t):R},{current(t):R},{(charge ?? (_ => 0))(t):R}\n");
             if (t >= end)
             {
@@ -25,7 +25,7 @@ public class SynchronizerTests
             }
         }
 
-        string path = dir.Write("analytic.csv", sb.ToString());
+        var path = dir.Write("analytic.csv", sb.ToString());
         return VoltageLog.Open(path, new VoltageLogOptions
         {
             StartTime = s_start,
@@ -38,15 +38,15 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         const double i = 0.0234; // mA, C/10 of 0.84 mg × 279 mAh/g
-        VoltageLog log = AnalyticLog(dir, _ => i, t => 3.0 + (1e-5 * t), 36000);
+        var log = AnalyticLog(dir, _ => i, t => 3.0 + (1e-5 * t), 36000);
         double[] mids = [100, 1000, 3000.5, 17999.25, 35990];
         double[] starts = [.. mids.Select(m => s_startUnix + m - 5.0)];
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, starts, 10.0);
+        var r = EchemSynchronizer.Synchronize(log, starts, 10.0);
 
-        for (int f = 0; f < mids.Length; f++)
+        for (var f = 0; f < mids.Length; f++)
         {
-            double q = i * mids[f] / 3600.0;
+            var q = i * mids[f] / 3600.0;
             Assert.Equal(FrameEchemStatus.Ok, r.Status[f]);
             Assert.Equal(mids[f], r.LogTimeSeconds[f], 9);
             Assert.Equal(q, r.CapacitymAh[f], 12);
@@ -65,18 +65,18 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         // I(t) = 0.1 + 1e-4 t mA: the trapezoid rule is exact, Q(t) = (0.1 t + 5e-5 t²) / 3600 mA·h.
-        VoltageLog log = AnalyticLog(dir, t => 0.1 + (1e-4 * t), t => 3.2 - (2e-5 * t), 7200);
+        var log = AnalyticLog(dir, t => 0.1 + (1e-4 * t), t => 3.2 - (2e-5 * t), 7200);
         const double offset = 42.5;
         double[] mids = [250, 3333.3, 7100];
         // Frames on their own clock: the log's clock is 42.5 s behind, so frame time = log time + 42.5.
         double[] starts = [.. mids.Select(m => s_startUnix + offset + m - 30.0)];
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, starts, 60.0, new EchemSyncOptions { ClockOffsetSeconds = offset, ActiveMass_mg = 1.2, TheoreticalCapacity_mAh_g = 200, X0 = 0.95 });
+        var r = EchemSynchronizer.Synchronize(log, starts, 60.0, new EchemSyncOptions { ClockOffsetSeconds = offset, ActiveMass_mg = 1.2, TheoreticalCapacity_mAh_g = 200, X0 = 0.95 });
 
-        for (int f = 0; f < mids.Length; f++)
+        for (var f = 0; f < mids.Length; f++)
         {
-            double t = mids[f];
-            double q = ((0.1 * t) + (5e-5 * t * t)) / 3600.0;
+            var t = mids[f];
+            var q = ((0.1 * t) + (5e-5 * t * t)) / 3600.0;
             // Epoch seconds near 1.7e9 carry 2.4e-7 s of resolution: 1e-10 mA·h is that at this current.
             Assert.Equal(q, r.CapacitymAh[f], 10);
             Assert.Equal(0.95 - (q / 1.2e-3 / 200), r.XLi[f], 9);
@@ -90,11 +90,11 @@ public class SynchronizerTests
     public void Current_is_averaged_over_the_exposure_across_a_step()
     {
         using var dir = new TempDir();
-        string path = dir.Write("step.csv", "t,E,I\n0,3,0\n100,3,0\n100.001,3,1\n200,3,1\n");
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
+        var path = dir.Write("step.csv", "t,E,I\n0,3,0\n100,3,0\n100.001,3,1\n200,3,1\n");
+        var log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
         // Exposure 90..110 s: 10 s at 0 mA, ~10 s at 1 mA, the 1 ms ramp between counting half.
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [s_startUnix + 90], 20.0);
+        var r = EchemSynchronizer.Synchronize(log, [s_startUnix + 90], 20.0);
 
         Assert.Equal((10.0 - 0.0005) / 20.0, r.CurrentmA[0], 12);
     }
@@ -104,10 +104,10 @@ public class SynchronizerTests
     {
         using var dir = new TempDir();
         // The charge column disagrees with the current on purpose (offset 0.01 and twice the slope) to tell them apart.
-        VoltageLog log = AnalyticLog(dir, _ => 0.5, _ => 3.0, 3600, withCharge: true, charge: t => 0.01 + (t / 3600.0));
+        var log = AnalyticLog(dir, _ => 0.5, _ => 3.0, 3600, withCharge: true, charge: t => 0.01 + (t / 3600.0));
 
-        EchemAtFrames fromCurrent = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0);
-        EchemAtFrames fromColumn = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0, new EchemSyncOptions { CapacitySource = CapacitySource.ChargeColumn });
+        var fromCurrent = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0);
+        var fromColumn = EchemSynchronizer.Synchronize(log, [s_startUnix + 1800], 0.0, new EchemSyncOptions { CapacitySource = CapacitySource.ChargeColumn });
 
         Assert.Equal(0.25, fromCurrent.CapacitymAh[0], 12);
         Assert.Equal(0.5, fromColumn.CapacitymAh[0], 12);
@@ -118,10 +118,10 @@ public class SynchronizerTests
     public void Frames_before_after_and_in_gaps_are_kept_and_marked()
     {
         using var dir = new TempDir();
-        string path = dir.Write("gap.csv", "t,E,I\n0,3.0,0.1\n100,3.1,0.1\n2000,3.5,0.1\n2100,3.6,0.1\n");
-        VoltageLog log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
+        var path = dir.Write("gap.csv", "t,E,I\n0,3.0,0.1\n100,3.1,0.1\n2000,3.5,0.1\n2100,3.6,0.1\n");
+        var log = VoltageLog.Open(path, new VoltageLogOptions { StartTime = s_start, Columns = new CsvColumnMap { Time = "t", Voltage = "E", Current = "I" } });
 
-        EchemAtFrames r = EchemSynchronizer.Synchronize(log, [s_startUnix - 50, s_startUnix + 50, s_startUnix + 1050, s_startUnix + 2050, s_startUnix + 2200], 0.0);
+        var r = EchemSynchronizer.Synchronize(log, [s_startUnix - 50, s_startUnix + 50, s_startUnix + 1050, s_startUnix + 2050, s_startUnix + 2200], 0.0);
 
         Assert.Equal([FrameEchemStatus.BeforeLog, FrameEchemStatus.Ok, FrameEchemStatus.Gap, FrameEchemStatus.Ok, FrameEchemStatus.AfterLog], r.Status);
         Assert.True(double.IsNaN(r.VoltageV[0]) && double.IsNaN(r.XLi[0]) && double.IsNaN(r.VoltageV[4]) && double.IsNaN(r.CapacitymAh[4]));

@@ -11,7 +11,7 @@ internal sealed class TempDir : IDisposable
 
     public string Write(string name, string text, Encoding? encoding = null)
     {
-        string path = Path.Combine(Root, name);
+        var path = Path.Combine(Root, name);
         File.WriteAllBytes(path, (encoding ?? new UTF8Encoding(false)).GetBytes(text));
         return path;
     }
@@ -19,7 +19,7 @@ internal sealed class TempDir : IDisposable
     public static void Append(string path, string text, Encoding? encoding = null)
     {
         using var fs = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        byte[] bytes = (encoding ?? new UTF8Encoding(false)).GetBytes(text);
+        var bytes = (encoding ?? new UTF8Encoding(false)).GetBytes(text);
         fs.Write(bytes);
     }
 

@@ -20,7 +20,7 @@ public class ColorMapTests
     {
         Assert.Equal(new Rgba(59, 76, 192), ColorMap.CoolWarm.Map(0));
         Assert.Equal(new Rgba(180, 4, 38), ColorMap.CoolWarm.Map(1));
-        Rgba mid = ColorMap.CoolWarm[128];
+        var mid = ColorMap.CoolWarm[128];
         // Moreland's midpoint is (221, 221, 221).
         Assert.InRange(mid.R, 218, 224);
         Assert.InRange(mid.G, 218, 224);
@@ -30,7 +30,7 @@ public class ColorMapTests
     [Fact]
     public void Both_maps_agree_with_matplotlib_at_every_entry()
     {
-        double[] ts = Enumerable.Range(0, 256).Select(i => (i + 0.5) / 256).ToArray();
+        var ts = Enumerable.Range(0, 256).Select(i => (i + 0.5) / 256).ToArray();
         var query = new JsonObject
         {
             ["colormaps"] = new JsonObject
@@ -39,14 +39,14 @@ public class ColorMapTests
                 ["coolwarm"] = new JsonArray(ts.Select(t => (JsonNode)t).ToArray()),
             },
         };
-        JsonNode result = PythonProbe.Run(query);
-        int worstCoolWarm = 0;
+        var result = PythonProbe.Run(query);
+        var worstCoolWarm = 0;
         double sumCoolWarm = 0;
-        for (int i = 0; i < 256; i++)
+        for (var i = 0; i < 256; i++)
         {
             Assert.Equal(PythonProbe.Ints(result["viridis"]![i]!), Channels(ColorMap.Viridis.Map(ts[i])));
             int[] expected = PythonProbe.Ints(result["coolwarm"]![i]!), ours = Channels(ColorMap.CoolWarm.Map(ts[i]));
-            for (int c = 0; c < 3; c++)
+            for (var c = 0; c < 3; c++)
             {
                 worstCoolWarm = Math.Max(worstCoolWarm, Math.Abs(expected[c] - ours[c]));
                 sumCoolWarm += Math.Abs(expected[c] - ours[c]);

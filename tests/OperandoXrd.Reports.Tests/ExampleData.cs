@@ -19,23 +19,26 @@ internal static class ExampleData
 
     public static (double A, double C) NcaCell(double x)
     {
-        double a = 2.865 - 0.055 * (1 - x);
-        double c = 14.18 + 0.30 * Math.Sin(Math.PI * (1 - x) / 1.2) - 0.35 * Math.Max(0, 0.4 - x) / 0.15 * Math.Max(0, 0.4 - x);
+        var a = 2.865 - 0.055 * (1 - x);
+        var c = 14.18 + 0.30 * Math.Sin(Math.PI * (1 - x) / 1.2) - 0.35 * Math.Max(0, 0.4 - x) / 0.15 * Math.Max(0, 0.4 - x);
         return (a, c);
     }
 
     public static (double[] Radial, float[,] Intensity, double[] TimeSeconds, double[] XLi) Run(int frames, int bins, double tthMin = 2.0, double tthMax = 8.0)
     {
         var radial = new double[bins];
-        for (int b = 0; b < bins; b++)
+        for (var b = 0; b < bins; b++)
+        {
             radial[b] = tthMin + (b + 0.5) * (tthMax - tthMin) / bins;
+        }
+
         var intensity = new float[frames, bins];
         var times = new double[frames];
         var xli = new double[frames];
         var rng = new Random(4);
-        for (int f = 0; f < frames; f++)
+        for (var f = 0; f < frames; f++)
         {
-            double fraction = (f + 0.5) / frames;
+            var fraction = (f + 0.5) / frames;
             times[f] = 1.7e9 + fraction * 20 * 3600;
             xli[f] = XLi(fraction);
             var (a, c) = NcaCell(xli[f]);
@@ -45,12 +48,15 @@ internal static class ExampleData
                 (TwoTheta(d003), 900), (TwoTheta(d101), 300), (TwoTheta(d104), 650),
                 (TwoTheta(9.85 / Math.Sqrt(8)), 500), (TwoTheta(9.85 / Math.Sqrt(11)), 420),
             ];
-            for (int b = 0; b < bins; b++)
+            for (var b = 0; b < bins; b++)
             {
-                double tth = radial[b];
-                double y = 40 + 60 * Math.Exp(-(tth - 3.1) * (tth - 3.1) / 0.3);
+                var tth = radial[b];
+                var y = 40 + 60 * Math.Exp(-(tth - 3.1) * (tth - 3.1) / 0.3);
                 foreach (var (p, h) in peaks)
+                {
                     y += h * Math.Exp(-(tth - p) * (tth - p) / (2 * 0.018 * 0.018));
+                }
+
                 intensity[f, b] = (float)(y + Math.Sqrt(y) * (rng.NextDouble() - 0.5));
             }
         }

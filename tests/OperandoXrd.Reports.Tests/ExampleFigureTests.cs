@@ -15,10 +15,10 @@ public class ExampleFigureTests
     {
         var (radial, intensity, times, xli) = ExampleData.Run(240, 1500, 2.0, 8.0);
         double t0 = times[0], span = times[^1] - times[0];
-        double[] vt = Enumerable.Range(0, 2001).Select(i => t0 + i * span / 2000).ToArray();
-        double[] v = vt.Select(t =>
+        var vt = Enumerable.Range(0, 2001).Select(i => t0 + i * span / 2000).ToArray();
+        var v = vt.Select(t =>
         {
-            double f = (t - t0) / span;
+            var f = (t - t0) / span;
             return ExampleData.Voltage(ExampleData.XLi(f), discharge: f > 0.5);
         }).ToArray();
         var data = new ContourData
@@ -43,12 +43,12 @@ public class ExampleFigureTests
     [Fact]
     public void Example_contour_renders_at_full_size()
     {
-        bool toDocs = Environment.GetEnvironmentVariable("OXRD_WRITE_DOC_FIGURES") == "1";
-        string stem = toDocs ? Path.Combine(DocsFigures(), "example-contour") : Path.Combine(Path.GetTempPath(), $"oxrd-example-{Guid.NewGuid():N}");
+        var toDocs = Environment.GetEnvironmentVariable("OXRD_WRITE_DOC_FIGURES") == "1";
+        var stem = toDocs ? Path.Combine(DocsFigures(), "example-contour") : Path.Combine(Path.GetTempPath(), $"oxrd-example-{Guid.NewGuid():N}");
         try
         {
             FigureWriter.Write(ExampleContour(), stem);
-            JsonNode png = PythonProbe.Run(new JsonObject { ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (500, 5)) } })["png"]!;
+            var png = PythonProbe.Run(new JsonObject { ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (500, 5)) } })["png"]!;
             Assert.Equal(1000, png["width"]!.GetValue<int>());
             Assert.Equal(700, png["height"]!.GetValue<int>());
             Assert.Contains("Operando XRD, NCA", File.ReadAllText(stem + ".svg"), StringComparison.Ordinal);

@@ -21,7 +21,7 @@ public class NiceTicksTests
     [Fact]
     public void Log_ticks_label_decades_and_mark_minor_ticks()
     {
-        IReadOnlyList<Tick> ticks = NiceTicks.Log(1, 1000, 6);
+        var ticks = NiceTicks.Log(1, 1000, 6);
         Assert.Equal(["1", "10", "100", "1000"], Labels(ticks));
         Assert.Equal(8 * 3, ticks.Count(t => !t.Major));
         Assert.Equal(["10⁰", "10²", "10⁴", "10⁶"], Labels(NiceTicks.Log(1, 5e6, 4)));

@@ -16,13 +16,23 @@ public class PngFigureTests
         var (radial, intensity, times, _) = ExampleData.Run(frames, bins);
         // A flat block of known intensity, far from the peaks, so a pixel inside it has one exact colour; the first
         // ten frames at zero, so the bottom of the map (time runs up) is the map's first colour and the top is not.
-        for (int f = 20; f < 40; f++)
-            for (int b = 160; b < 200; b++)
+        for (var f = 20; f < 40; f++)
+        {
+            for (var b = 160; b < 200; b++)
+            {
                 intensity[f, b] = 500;
-        for (int f = 0; f < 10; f++)
-            for (int b = 0; b < bins; b++)
+            }
+        }
+
+        for (var f = 0; f < 10; f++)
+        {
+            for (var b = 0; b < bins; b++)
+            {
                 intensity[f, b] = 0;
-        Figure figure = OperandoFigures.Contour(
+            }
+        }
+
+        var figure = OperandoFigures.Contour(
             new ContourData { Radial = radial, Intensity = intensity, TimeSeconds = times },
             new ContourOptions { IntensityMin = 0, IntensityMax = 1000 });
         var area = figure.Panel("contour").DataArea;
@@ -30,7 +40,7 @@ public class PngFigureTests
         int px = (int)(area.Left + area.Width * 180 / bins), py = (int)(area.Top + area.Height * (1 - 30.0 / frames));
         int bottomY = (int)(area.Top + area.Height * (1 - 5.0 / frames)), topY = (int)(area.Top + area.Height * (5.0 / frames));
 
-        string stem = Path.Combine(Path.GetTempPath(), $"oxrd-fig-{Guid.NewGuid():N}");
+        var stem = Path.Combine(Path.GetTempPath(), $"oxrd-fig-{Guid.NewGuid():N}");
         try
         {
             FigureWriter.Write(figure, stem);
@@ -41,12 +51,12 @@ public class PngFigureTests
                 Assert.NotEqual(ColorMap.Viridis.Map(0), Of(decoded.GetPixel(px, topY)));
             }
 
-            JsonNode result = PythonProbe.Run(new JsonObject
+            var result = PythonProbe.Run(new JsonObject
             {
                 ["files"] = new JsonObject { ["png"] = PythonProbe.File1(stem + ".png", (3, 3), (px, py), (996, 696)) },
                 ["colormaps"] = new JsonObject { ["viridis"] = new JsonArray(0.5) },
             })!;
-            JsonNode png = result["png"]!;
+            var png = result["png"]!;
             Assert.Equal(1000, png["width"]!.GetValue<int>());
             Assert.Equal(700, png["height"]!.GetValue<int>());
             Assert.Equal([255, 255, 255], PythonProbe.Ints(png["pixels"]![0]!)[..3]);
@@ -76,10 +86,15 @@ public class PngFigureTests
         // y = 5 is the middle of the data area: figure row 10 + 60 = 70, pixel row 140 at scale 2, fully red there.
         Assert.Equal(new Rgba(214, 39, 40), Of(image.GetPixel(2 * 160, 140)));
         Assert.Equal(Rgba.White, Of(image.GetPixel(2 * 160, 140 + 12)));
-        bool ink = false;
-        for (int y = 2 * 132; y < 2 * 150 && !ink; y++)
-            for (int x = 2 * 50; x < 2 * 70 && !ink; x++)
+        var ink = false;
+        for (var y = 2 * 132; y < 2 * 150 && !ink; y++)
+        {
+            for (var x = 2 * 50; x < 2 * 70 && !ink; x++)
+            {
                 ink = image.GetPixel(x, y).Red < 128;
+            }
+        }
+
         Assert.True(ink, "no '0' tick label under the x axis");
     }
 

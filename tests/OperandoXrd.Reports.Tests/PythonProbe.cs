@@ -10,7 +10,7 @@ internal static class PythonProbe
 {
     public static JsonNode Run(JsonObject query, [CallerFilePath] string here = "")
     {
-        string queryFile = Path.Combine(Path.GetTempPath(), "oxrd-png-query-" + Guid.NewGuid().ToString("N")[..8] + ".json");
+        var queryFile = Path.Combine(Path.GetTempPath(), "oxrd-png-query-" + Guid.NewGuid().ToString("N")[..8] + ".json");
         File.WriteAllText(queryFile, query.ToJsonString());
         try
         {
@@ -24,11 +24,14 @@ internal static class PythonProbe
             start.ArgumentList.Add(queryFile);
             start.Environment["MPLCONFIGDIR"] = Path.GetTempPath();
             using var process = Process.Start(start)!;
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
             process.WaitForExit();
             if (process.ExitCode != 0)
+            {
                 throw new InvalidOperationException("png_probe.py failed: " + stderr.Result);
+            }
+
             return JsonNode.Parse(stdout.Result)!;
         }
         finally

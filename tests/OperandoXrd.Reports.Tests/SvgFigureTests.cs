@@ -29,7 +29,7 @@ public class SvgFigureTests
     private static ContourData Example(int frames, int bins, out double[] voltageTimes)
     {
         var (radial, intensity, times, xli) = ExampleData.Run(frames, bins);
-        double[] vt = Enumerable.Range(0, 501).Select(i => times[0] + i * (times[^1] - times[0]) / 500).ToArray();
+        var vt = Enumerable.Range(0, 501).Select(i => times[0] + i * (times[^1] - times[0]) / 500).ToArray();
         voltageTimes = vt;
         return new ContourData
         {
@@ -46,23 +46,23 @@ public class SvgFigureTests
     public void Contour_axes_colour_bar_and_heat_map_cells_match_the_data()
     {
         const int frames = 120, bins = 600;
-        ContourData data = Example(frames, bins, out _);
-        Figure figure = OperandoFigures.Contour(data, new ContourOptions { RadialMin = 2.5, RadialMax = 7.5 });
-        XDocument doc = Render(figure);
+        var data = Example(frames, bins, out _);
+        var figure = OperandoFigures.Contour(data, new ContourOptions { RadialMin = 2.5, RadialMax = 7.5 });
+        var doc = Render(figure);
         Assert.Equal("1000", (string?)doc.Root!.Attribute("width"));
         Assert.Equal("700", (string?)doc.Root!.Attribute("height"));
 
         // Radial: bins whose centres lie in [2.5, 7.5], drawn edge to edge.
         int first = Array.FindIndex(data.Radial, r => r >= 2.5), last = Array.FindLastIndex(data.Radial, r => r <= 7.5);
-        double spacing = data.Radial[1] - data.Radial[0];
-        AxisLimits contour = Limits(figure, "contour");
+        var spacing = data.Radial[1] - data.Radial[0];
+        var contour = Limits(figure, "contour");
         Assert.Equal(data.Radial[first] - spacing / 2, contour.Left, 9);
         Assert.Equal(data.Radial[last] + spacing / 2, contour.Right, 9);
         Assert.Contains("3", MajorLabels(figure.Panel("contour").Plot.Axes.Bottom));
         Assert.Contains("7", MajorLabels(figure.Panel("contour").Plot.Axes.Bottom));
 
         // Time in hours from the first frame: frames every 1/6 h, so the cells run from -1/12 h to 20 - 1/12 + 1/6.
-        double hour = (data.TimeSeconds[1] - data.TimeSeconds[0]) / 3600;
+        var hour = (data.TimeSeconds[1] - data.TimeSeconds[0]) / 3600;
         Assert.Equal(-hour / 2, contour.Bottom, 9);
         Assert.Equal((frames - 1) * hour + hour / 2, contour.Top, 9);
         Assert.Contains("2θ (°)", Texts(doc));
@@ -71,49 +71,62 @@ public class SvgFigureTests
         Assert.Contains("Intensity (counts)", Texts(doc));
 
         // The voltage panel shares the vertical axis and hides its labels; the colour bar spans the data.
-        AxisLimits voltage = Limits(figure, "voltage");
+        var voltage = Limits(figure, "voltage");
         Assert.Equal(contour.Bottom, voltage.Bottom, 12);
         Assert.Equal(contour.Top, voltage.Top, 12);
         Assert.False(figure.Panel("voltage").Plot.Axes.Left.TickLabelStyle.IsVisible);
         Assert.True(voltage.Left <= data.Voltage!.Min() && voltage.Right >= data.Voltage!.Max());
         double low = double.MaxValue, high = double.MinValue;
-        for (int f = 0; f < frames; f++)
-            for (int b = first; b <= last; b++)
+        for (var f = 0; f < frames; f++)
+        {
+            for (var b = first; b <= last; b++)
             {
                 low = Math.Min(low, data.Intensity[f, b]);
                 high = Math.Max(high, data.Intensity[f, b]);
             }
-        ValueRange bar = figure.Panel("colorbar").ColourScale!.Value;
+        }
+
+        var bar = figure.Panel("colorbar").ColourScale!.Value;
         Assert.Equal(low, bar.Min, 4);
         Assert.Equal(high, bar.Max, 4);
 
         // The heat map as the SVG embeds it: one column per bin, one row per frame (latest on top), colours = matplotlib viridis.
-        XElement image = doc.Descendants(Svg + "image").First(i => (string?)i.Attribute("width") == (last - first + 1).ToString(CultureInfo.InvariantCulture));
-        string uri = (string)image.Attribute(Xlink + "href")!;
+        var image = doc.Descendants(Svg + "image").First(i => (string?)i.Attribute("width") == (last - first + 1).ToString(CultureInfo.InvariantCulture));
+        var uri = (string)image.Attribute(Xlink + "href")!;
         Assert.StartsWith("data:image/png;base64,", uri, StringComparison.Ordinal);
-        string path = Path.Combine(Path.GetTempPath(), $"oxrd-heatmap-{Guid.NewGuid():N}.png");
+        var path = Path.Combine(Path.GetTempPath(), $"oxrd-heatmap-{Guid.NewGuid():N}.png");
         File.WriteAllBytes(path, Convert.FromBase64String(uri["data:image/png;base64,".Length..]));
         try
         {
             var rng = new Random(1);
             var cells = new List<(int Frame, int Bin)> { (0, first), (frames - 1, last) };
-            for (int i = 0; i < 6; i++)
+            for (var i = 0; i < 6; i++)
+            {
                 cells.Add((rng.Next(frames), first + rng.Next(last - first + 1)));
-            for (int f = 0; f < frames; f++)
-                for (int b = first; b <= last; b++)
+            }
+
+            for (var f = 0; f < frames; f++)
+            {
+                for (var b = first; b <= last; b++)
+                {
                     if (data.Intensity[f, b] == high)
+                    {
                         cells.Add((f, b));
-            double[] ts = cells.Select(c => (data.Intensity[c.Frame, c.Bin] - low) / (high - low)).ToArray();
-            JsonNode result = PythonProbe.Run(new JsonObject
+                    }
+                }
+            }
+
+            var ts = cells.Select(c => (data.Intensity[c.Frame, c.Bin] - low) / (high - low)).ToArray();
+            var result = PythonProbe.Run(new JsonObject
             {
                 ["files"] = new JsonObject { ["heat"] = PythonProbe.File1(path, cells.Select(c => (c.Bin - first, frames - 1 - c.Frame)).ToArray()) },
                 ["colormaps"] = new JsonObject { ["viridis"] = new JsonArray(ts.Select(t => (JsonNode)t).ToArray()) },
             });
             Assert.Equal(last - first + 1, result["heat"]!["width"]!.GetValue<int>());
             Assert.Equal(frames, result["heat"]!["height"]!.GetValue<int>());
-            for (int i = 0; i < cells.Count; i++)
+            for (var i = 0; i < cells.Count; i++)
             {
-                int[] pixel = PythonProbe.Ints(result["heat"]!["pixels"]![i]!);
+                var pixel = PythonProbe.Ints(result["heat"]!["pixels"]![i]!);
                 Assert.Equal(PythonProbe.Ints(result["viridis"]![i]!), pixel[..3]);
                 Assert.Equal(255, pixel[3]);
             }
@@ -127,14 +140,14 @@ public class SvgFigureTests
     [Fact]
     public void Log_contour_has_a_log_colour_bar_labelled_in_decades()
     {
-        ContourData data = Example(30, 300, out _);
-        Figure figure = OperandoFigures.Contour(data, new ContourOptions { IntensityScale = ScaleKind.Log, IntensityMin = 10, IntensityMax = 2000 });
-        XDocument doc = Render(figure);
-        FigurePanel bar = figure.Panel("colorbar");
+        var data = Example(30, 300, out _);
+        var figure = OperandoFigures.Contour(data, new ContourOptions { IntensityScale = ScaleKind.Log, IntensityMin = 10, IntensityMax = 2000 });
+        var doc = Render(figure);
+        var bar = figure.Panel("colorbar");
         Assert.Equal(ScaleKind.Log, bar.ColourScale!.Value.Scale);
         Assert.Equal(["10", "100", "1000"], MajorLabels(bar.Plot.Axes.Right));
         // Decades sit at their log position on the bar (0 = 10, 1 = 2000), with minor ticks between them.
-        double[] at = bar.Plot.Axes.Right.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Position).ToArray();
+        var at = bar.Plot.Axes.Right.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Position).ToArray();
         Assert.Equal(0, at[0], 12);
         Assert.Equal(1 / Math.Log10(200), at[1], 12);
         Assert.Contains(bar.Plot.Axes.Right.TickGenerator.Ticks, t => !t.IsMajor);
@@ -146,24 +159,29 @@ public class SvgFigureTests
     [Fact]
     public void Contour_against_x_li_needs_a_monotonic_half_cycle()
     {
-        ContourData full = Example(40, 200, out _);
+        var full = Example(40, 200, out _);
         var error = Assert.Throws<ArgumentException>(() => OperandoFigures.Contour(full, new ContourOptions { Vertical = ContourAxis.XLi }));
         Assert.Contains("monotonic", error.Message, StringComparison.Ordinal);
 
         var (radial, intensity, times, xli) = ExampleData.Run(40, 200);
-        double[] gapXli = (double[])xli.Clone();
+        var gapXli = (double[])xli.Clone();
         gapXli[3] = double.NaN;
         var missing = Assert.Throws<ArgumentException>(() => OperandoFigures.Contour(
             new ContourData { Radial = radial, Intensity = intensity, TimeSeconds = times, XLi = gapXli }, new ContourOptions { Vertical = ContourAxis.XLi }));
         Assert.Contains("frame 3", missing.Message, StringComparison.Ordinal);
         var charge = new float[20, 200];
-        for (int f = 0; f < 20; f++)
-            for (int b = 0; b < 200; b++)
+        for (var f = 0; f < 20; f++)
+        {
+            for (var b = 0; b < 200; b++)
+            {
                 charge[f, b] = intensity[f, b];
+            }
+        }
+
         var half = new ContourData { Radial = radial, Intensity = charge, TimeSeconds = times[..20], XLi = xli[..20] };
-        Figure figure = OperandoFigures.Contour(half, new ContourOptions { Vertical = ContourAxis.XLi });
-        XDocument doc = Render(figure);
-        AxisLimits contour = Limits(figure, "contour");
+        var figure = OperandoFigures.Contour(half, new ContourOptions { Vertical = ContourAxis.XLi });
+        var doc = Render(figure);
+        var contour = Limits(figure, "contour");
         Assert.True(contour.Bottom < xli[19] && contour.Top > xli[0]);
         Assert.Contains("x(Li)", Texts(doc));
     }
@@ -171,13 +189,13 @@ public class SvgFigureTests
     [Fact]
     public void Lattice_figure_has_one_panel_per_parameter_with_error_bars_inside_the_range()
     {
-        int n = 25;
-        double[] x = Enumerable.Range(0, n).Select(i => 1 - 0.03 * i).ToArray();
+        var n = 25;
+        var x = Enumerable.Range(0, n).Select(i => 1 - 0.03 * i).ToArray();
         double[] a = x.Select(v => ExampleData.NcaCell(v).A).ToArray(), c = x.Select(v => ExampleData.NcaCell(v).C).ToArray();
         double[] ea = a.Select((_, i) => 2e-4 * (1 + i % 3)).ToArray(), ec = c.Select(_ => 1.5e-3).ToArray();
         ec[4] = double.NaN; // a failed esd draws no bar
-        Figure figure = OperandoFigures.LatticeVersusXLi(x, [new("NCA", "a", "Å", a, ea), new("NCA", "c", "Å", c, ec)]);
-        XDocument doc = Render(figure);
+        var figure = OperandoFigures.LatticeVersusXLi(x, [new("NCA", "a", "Å", a, ea), new("NCA", "c", "Å", c, ec)]);
+        var doc = Render(figure);
         AxisLimits pa = Limits(figure, "param-0"), pc = Limits(figure, "param-1");
         Assert.True(pa.Bottom <= a.Zip(ea, (v, e) => v - e).Min() && pa.Top >= a.Zip(ea, (v, e) => v + e).Max());
         Assert.True(pc.Bottom <= c.Min() - 1.5e-3 && pc.Top >= c.Max() + 1.5e-3);
@@ -204,12 +222,12 @@ public class SvgFigureTests
     [Fact]
     public void Rwp_figure_spans_the_frames_and_marks_failed_ones()
     {
-        double[] frame = Enumerable.Range(0, 50).Select(i => (double)i).ToArray();
-        double[] rwp = frame.Select(f => 4 + Math.Sin(f / 5)).ToArray();
-        bool[] failed = frame.Select(f => f is 7 or 31).ToArray();
-        Figure figure = OperandoFigures.Rwp(frame, rwp, failed);
-        XDocument doc = Render(figure);
-        AxisLimits limits = Limits(figure, "rwp");
+        var frame = Enumerable.Range(0, 50).Select(i => (double)i).ToArray();
+        var rwp = frame.Select(f => 4 + Math.Sin(f / 5)).ToArray();
+        var failed = frame.Select(f => f is 7 or 31).ToArray();
+        var figure = OperandoFigures.Rwp(frame, rwp, failed);
+        var doc = Render(figure);
+        var limits = Limits(figure, "rwp");
         Assert.True(limits.Left < 0 && limits.Right > 49);
         Assert.True(limits.Bottom < rwp.Min() && limits.Top > rwp.Max());
         var markers = figure.Panel("rwp").Plot.GetPlottables<ScottPlot.Plottables.Markers>().ToArray();
@@ -224,12 +242,12 @@ public class SvgFigureTests
     [Fact]
     public void Pattern_figure_stacks_fit_tick_marks_and_difference_on_one_radial_axis()
     {
-        double[] radial = Enumerable.Range(0, 400).Select(i => 2 + i * 0.015).ToArray();
-        double[] calc = radial.Select(t => 100 + 800 * Math.Exp(-(t - 3.0) * (t - 3.0) / 0.001)).ToArray();
-        double[] obs = calc.Select((v, i) => v + 5 * Math.Sin(i)).ToArray();
+        var radial = Enumerable.Range(0, 400).Select(i => 2 + i * 0.015).ToArray();
+        var calc = radial.Select(t => 100 + 800 * Math.Exp(-(t - 3.0) * (t - 3.0) / 0.001)).ToArray();
+        var obs = calc.Select((v, i) => v + 5 * Math.Sin(i)).ToArray();
         PhaseTicks[] phases = [new("NCA", [2.97, 4.1, 6.9]), new("LPSCl", [4.03, 4.72, 9.5])];
-        Figure figure = OperandoFigures.Pattern(radial, obs, calc, phases);
-        XDocument doc = Render(figure);
+        var figure = OperandoFigures.Pattern(radial, obs, calc, phases);
+        var doc = Render(figure);
         AxisLimits main = Limits(figure, "pattern"), ticks = Limits(figure, "phase-ticks"), diff = Limits(figure, "difference");
         Assert.Equal(2.0, main.Left, 12);
         Assert.Equal(radial[^1], diff.Right, 12);
@@ -252,7 +270,7 @@ public class HeatMapResampleTests
     [Fact]
     public void Evenly_spaced_cells_map_one_to_one()
     {
-        int[] map = OperandoXrd.Reports.Figures.HeatMap.Resample([1.0, 2.0, 3.0, 4.0], out double start, out double end);
+        var map = OperandoXrd.Reports.Figures.HeatMap.Resample([1.0, 2.0, 3.0, 4.0], out var start, out var end);
         Assert.Equal([0, 1, 2, 3], map);
         Assert.Equal(0.5, start, 12);
         Assert.Equal(4.5, end, 12);
@@ -263,19 +281,23 @@ public class HeatMapResampleTests
     {
         // Frames every 1 unit, then a 10-unit pause, then frames again.
         double[] centers = [0, 1, 2, 3, 13, 14, 15];
-        int[] map = OperandoXrd.Reports.Figures.HeatMap.Resample(centers, out double start, out double end);
+        var map = OperandoXrd.Reports.Figures.HeatMap.Resample(centers, out var start, out var end);
         Assert.Equal(-0.5, start, 12);
         Assert.Equal(15.5, end, 12);
-        double width = (end - start) / map.Length;
-        for (int k = 0; k < map.Length; k++)
+        var width = (end - start) / map.Length;
+        for (var k = 0; k < map.Length; k++)
         {
-            double y = start + (k + 0.5) * width;
-            int nearest = Enumerable.Range(0, centers.Length).MinBy(i => Math.Abs(centers[i] - y));
-            bool inGap = y > 3.5 + width && y < 12.5 - width;
+            var y = start + (k + 0.5) * width;
+            var nearest = Enumerable.Range(0, centers.Length).MinBy(i => Math.Abs(centers[i] - y));
+            var inGap = y > 3.5 + width && y < 12.5 - width;
             if (inGap)
+            {
                 Assert.Equal(-1, map[k]);
+            }
             else if (Math.Abs(centers[nearest] - y) < 0.5 - width)
+            {
                 Assert.Equal(nearest, map[k]);
+            }
         }
         Assert.Contains(-1, map);
 
@@ -292,13 +314,21 @@ public class DifferenceContourTests
     {
         var (radial, intensity, times, _) = ExampleData.Run(20, 100);
         var diff = new float[20, 100];
-        for (int f = 0; f < 20; f++)
-            for (int b = 0; b < 100; b++)
+        for (var f = 0; f < 20; f++)
+        {
+            for (var b = 0; b < 100; b++)
+            {
                 diff[f, b] = intensity[f, b] - intensity[0, b];
+            }
+        }
+
         diff[5, 50] = -300; // the most negative value decides the limits: ±300 unless something exceeds it
         double m = 0;
-        foreach (float v in diff)
+        foreach (var v in diff)
+        {
             m = Math.Max(m, Math.Abs(v));
+        }
+
         var figure = OperandoFigures.Contour(
             new ContourData { Radial = radial, Intensity = diff, TimeSeconds = times, IntensityLabel = "ΔI (counts)" },
             new ContourOptions { ColorMap = Color.ColorMap.CoolWarm, SymmetricLimits = true });

@@ -1,8 +1,8 @@
 using System.Globalization;
 using OperandoXrd.Fitting.Output;
+using OperandoXrd.Viewer;
 using OperandoXrd.Viewer.Feeds;
 using OperandoXrd.Viewer.Native;
-using OperandoXrd.Viewer;
 
 namespace OperandoXrd.Viewer.Tests;
 
@@ -32,7 +32,7 @@ public static class ChildProgram
             // thread after a while (GLFW allows glfwSetWindowShouldClose and glfwPostEmptyEvent from any thread).
             using var feed = new RunFolderFeed(args[1]);
             using var window = new ViewerWindow(feed, new ViewerOptions { Width = 1000, Height = 700 });
-            double seconds = double.Parse(args[2], CultureInfo.InvariantCulture);
+            var seconds = double.Parse(args[2], CultureInfo.InvariantCulture);
             _ = Task.Run(async () =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
@@ -51,8 +51,8 @@ public static class ChildProgram
             int frames = int.Parse(args[1], CultureInfo.InvariantCulture), capacity = int.Parse(args[2], CultureInfo.InvariantCulture);
             var channel = new ViewerChannel(capacity);
             var radial = Enumerable.Range(0, SyntheticRun.Npt).Select(SyntheticRun.Radial).ToArray();
-            int accepted = 0;
-            for (int k = 0; k < frames; k++)
+            var accepted = 0;
+            for (var k = 0; k < frames; k++)
             {
                 var obs = Enumerable.Range(0, SyntheticRun.Npt).Select(i => SyntheticRun.Observed(k, i)).ToArray();
                 var calc = Enumerable.Range(0, SyntheticRun.Npt).Select(i => SyntheticRun.Model(k, i)).ToArray();
@@ -72,9 +72,9 @@ public static class ChildProgram
             string? run = null, screenshot = null;
             int? after = null;
             int width = 1400, height = 900;
-            double poll = 0.5;
-            bool log = false;
-            for (int i = 1; i + 1 < args.Length; i += 2)
+            var poll = 0.5;
+            var log = false;
+            for (var i = 1; i + 1 < args.Length; i += 2)
             {
                 var value = args[i + 1];
                 switch (args[i])

@@ -28,7 +28,7 @@ internal sealed class PngImage
     {
         get
         {
-            int i = (y * Width + x) * 3;
+            var i = (y * Width + x) * 3;
             return (Rgb[i], Rgb[i + 1], Rgb[i + 2]);
         }
     }
@@ -44,11 +44,11 @@ internal sealed class PngImage
 
         int width = 0, height = 0, channels = 0;
         using var idat = new MemoryStream();
-        int at = 8;
+        var at = 8;
         while (at < bytes.Length)
         {
-            int length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(at));
-            string type = Encoding.ASCII.GetString(bytes, at + 4, 4);
+            var length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(at));
+            var type = Encoding.ASCII.GetString(bytes, at + 4, 4);
             var data = bytes.AsSpan(at + 8, length);
             if (type == "IHDR")
             {
@@ -75,20 +75,20 @@ internal sealed class PngImage
 
         idat.Position = 0;
         using var zlib = new ZLibStream(idat, CompressionMode.Decompress);
-        int stride = width * channels;
+        var stride = width * channels;
         var raw = new byte[(stride + 1) * height];
         zlib.ReadExactly(raw);
         var rows = new byte[stride * height];
-        for (int y = 0; y < height; y++)
+        for (var y = 0; y < height; y++)
         {
             int filter = raw[y * (stride + 1)];
             var line = raw.AsSpan(y * (stride + 1) + 1, stride);
             var output = rows.AsSpan(y * stride, stride);
             ReadOnlySpan<byte> up = y > 0 ? rows.AsSpan((y - 1) * stride, stride) : new byte[stride];
-            for (int i = 0; i < stride; i++)
+            for (var i = 0; i < stride; i++)
             {
                 int a = i >= channels ? output[i - channels] : 0, b = up[i], c = i >= channels ? up[i - channels] : 0;
-                int predictor = filter switch
+                var predictor = filter switch
                 {
                     0 => 0,
                     1 => a,
@@ -102,7 +102,7 @@ internal sealed class PngImage
         }
 
         var rgb = new byte[width * height * 3];
-        for (int p = 0; p < width * height; p++)
+        for (var p = 0; p < width * height; p++)
         {
             rgb[3 * p] = rows[channels * p];
             rgb[3 * p + 1] = rows[channels * p + 1];

@@ -178,7 +178,7 @@ public class RunFolderFeedTests
         var channel = new ViewerChannel(capacity: 4);
         using var feed = channel.ToFeed();
         var pattern = new[] { 1.0, 2.0 };
-        for (int k = 0; k < 10; k++)
+        for (var k = 0; k < 10; k++)
         {
             Assert.True(channel.Writer.TryWrite(new ViewerFrame(k, k, pattern, pattern, null, null, [], double.NaN, double.NaN)));
         }

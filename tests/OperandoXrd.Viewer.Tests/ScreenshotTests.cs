@@ -83,7 +83,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         var bands = Bands(png, c);
 
         Assert.Equal(FinishedRunScreenshot.Frames, bands.Count);
-        double expected = (double)c.Height / FinishedRunScreenshot.Frames;
+        var expected = (double)c.Height / FinishedRunScreenshot.Frames;
         Assert.All(bands, b => Assert.InRange(b.Height, Math.Floor(expected) - 1, Math.Ceiling(expected) + 1));
 
         // The image fills its frame exactly: the pixels just outside are the frame's ink, inside are colour-map entries.
@@ -121,9 +121,9 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     private static (double Min, double Max) DataRange(int frames)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
-        for (int k = 0; k < frames; k++)
+        for (var k = 0; k < frames; k++)
         {
-            for (int i = 0; i < SyntheticRun.Npt; i++)
+            for (var i = 0; i < SyntheticRun.Npt; i++)
             {
                 min = Math.Min(min, SyntheticRun.Observed(k, i));
                 max = Math.Max(max, SyntheticRun.Observed(k, i));
@@ -143,10 +143,10 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         var index = ViridisIndex();
         int total = 0, exact = 0, close = 0;
         var misses = new List<string>();
-        for (int py = c.Y; py < c.Bottom; py++)
+        for (var py = c.Y; py < c.Bottom; py++)
         {
             var rows = Cells((c.Bottom - (py + 0.5)) / c.Height * frames, frames);
-            for (int px = c.X; px < c.Right; px++)
+            for (var px = c.X; px < c.Right; px++)
             {
                 var bins = Cells((px + 0.5 - c.X) / c.Width * SyntheticRun.Npt, SyntheticRun.Npt);
                 Assert.True(index.TryGetValue(png[px, py], out var actual), $"pixel ({px}, {py}) {png[px, py]} is not a viridis entry");
@@ -155,7 +155,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
                 {
                     foreach (var bin in bins)
                     {
-                        int e = Entry(normalize(SyntheticRun.Observed(row, bin)));
+                        var e = Entry(normalize(SyntheticRun.Observed(row, bin)));
                         if (Math.Abs(actual - e) < best)
                         {
                             (best, expected) = (Math.Abs(actual - e), e);
@@ -185,12 +185,12 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         var c = Layout.Contour;
         var index = ViridisIndex();
         var bands = Bands(png, c);
-        for (int k = 0; k < bands.Count; k++)
+        for (var k = 0; k < bands.Count; k++)
         {
-            int y = bands[k].Bottom - 1 - bands[k].Height / 2;
+            var y = bands[k].Bottom - 1 - bands[k].Height / 2;
             Assert.Equal(bands.Count - 1 - k, (int)Math.Floor((c.Bottom - (y + 0.5)) / c.Height * FinishedRunScreenshot.Frames));
             int best = -1, bestX = -1;
-            for (int x = c.X; x < c.Right; x++)
+            for (var x = c.X; x < c.Right; x++)
             {
                 if (index[png[x, y]] > best)
                 {
@@ -198,8 +198,8 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
                 }
             }
 
-            int frame = bands.Count - 1 - k; // bands run top to bottom, frame 0 is at the bottom
-            double expectedX = c.X + (SyntheticRun.StrongPeak(frame) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * c.Width;
+            var frame = bands.Count - 1 - k; // bands run top to bottom, frame 0 is at the bottom
+            var expectedX = c.X + (SyntheticRun.StrongPeak(frame) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * c.Width;
             Assert.True(Math.Abs(bestX + 0.5 - expectedX) <= 2, $"frame {frame}: brightest pixel at x={bestX}, peak at {expectedX:F1}");
             Assert.True(best >= 240, $"frame {frame}: brightest entry {best}");
         }
@@ -211,13 +211,13 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         var png = shot.Png;
         var bar = Layout.ColorBar;
         var index = ViridisIndex();
-        int x = bar.X + bar.Width / 2;
+        var x = bar.X + bar.Width / 2;
         Assert.Equal(0, index[png[x, bar.Bottom - 1]]);
         Assert.Equal(255, index[png[x, bar.Y]]);
-        int previous = -1;
-        for (int y = bar.Bottom - 1; y >= bar.Y; y--)
+        var previous = -1;
+        for (var y = bar.Bottom - 1; y >= bar.Y; y--)
         {
-            int i = index[png[x, y]];
+            var i = index[png[x, y]];
             Assert.True(i >= previous, $"colour bar not monotonic at y={y}");
             previous = i;
         }
@@ -244,7 +244,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
 
         // The top of the observed curve is the strongest peak of the latest frame (29).
         var top = observed.MinBy(q => q.Y);
-        double expectedX = p.X + (SyntheticRun.StrongPeak(29) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * p.Width;
+        var expectedX = p.X + (SyntheticRun.StrongPeak(29) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * p.Width;
         Assert.True(Math.Abs(top.X - expectedX) <= 3, $"curve top at x={top.X}, peak at {expectedX:F1}");
 
         // Tick marks: NCA (first phase colour) at its two peaks, LPSCl at its one, in rows below the curves.
@@ -328,8 +328,8 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     /// <summary>The texel under a pixel centre at cell coordinate <paramref name="at"/>; both neighbours when the centre sits on an edge (the GPU's interpolation may land on either side).</summary>
     private static int[] Cells(double at, int count)
     {
-        int cell = Math.Clamp((int)Math.Floor(at), 0, count - 1);
-        double edge = Math.Round(at);
+        var cell = Math.Clamp((int)Math.Floor(at), 0, count - 1);
+        var edge = Math.Round(at);
         if (Math.Abs(at - edge) < 1e-3)
         {
             return [Math.Clamp((int)edge - 1, 0, count - 1), Math.Clamp((int)edge, 0, count - 1)];
@@ -359,7 +359,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
         var c = Layout.Contour;
         var index = ViridisIndex();
         int y = c.Bottom - 3, bestX = Enumerable.Range(c.X, c.Width).MaxBy(x => index[image[x, y]]);
-        double expectedX = c.X + (SyntheticRun.StrongPeak(192) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * c.Width;
+        var expectedX = c.X + (SyntheticRun.StrongPeak(192) - SyntheticRun.TwoThetaMin) / (SyntheticRun.TwoThetaMax - SyntheticRun.TwoThetaMin) * c.Width;
         Assert.True(Math.Abs(bestX + 0.5 - expectedX) <= 2, $"brightest at {bestX}, frame 192's peak at {expectedX:F1}");
     }
 
@@ -382,7 +382,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     internal static Dictionary<(byte, byte, byte), int> ViridisIndex()
     {
         var map = new Dictionary<(byte, byte, byte), int>();
-        for (int i = 0; i < 256; i++)
+        for (var i = 0; i < 256; i++)
         {
             var c = ColorMap.Viridis[i];
             map.TryAdd((c.R, c.G, c.B), i);
@@ -395,8 +395,8 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     internal static List<(int Top, int Height, int Bottom)> Bands(PngImage png, PixelRect r)
     {
         var bands = new List<(int, int, int)>();
-        int start = r.Y;
-        for (int y = r.Y + 1; y <= r.Bottom; y++)
+        var start = r.Y;
+        for (var y = r.Y + 1; y <= r.Bottom; y++)
         {
             if (y == r.Bottom || !RowEquals(png, r, y, start))
             {
@@ -410,7 +410,7 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
 
     private static bool RowEquals(PngImage png, PixelRect r, int y0, int y1)
     {
-        for (int x = r.X; x < r.Right; x++)
+        for (var x = r.X; x < r.Right; x++)
         {
             if (png[x, y0] != png[x, y1])
             {
@@ -426,9 +426,9 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     private static List<(int X, int Y)> Pixels(PngImage png, PixelRect r, (byte, byte, byte) color)
     {
         var hits = new List<(int, int)>();
-        for (int y = r.Y; y < r.Bottom; y++)
+        for (var y = r.Y; y < r.Bottom; y++)
         {
-            for (int x = r.X; x < r.Right; x++)
+            for (var x = r.X; x < r.Right; x++)
             {
                 if (png[x, y] == color)
                 {
@@ -448,10 +448,10 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     {
         var atlas = GlyphAtlas.Labels;
         int w = atlas.Measure(text), h = atlas.LineHeight;
-        byte[] mask = atlas.Render(text);
-        for (int y = region.Y; y + h <= Math.Min(region.Bottom, png.Height); y++)
+        var mask = atlas.Render(text);
+        for (var y = region.Y; y + h <= Math.Min(region.Bottom, png.Height); y++)
         {
-            for (int x = region.X; x + w <= Math.Min(region.Right, png.Width); x++)
+            for (var x = region.X; x + w <= Math.Min(region.Right, png.Width); x++)
             {
                 if (Matches(png, mask, w, h, x, y))
                 {
@@ -466,11 +466,11 @@ public class ScreenshotTests(FinishedRunScreenshot shot) : IClassFixture<Finishe
     private static bool Matches(PngImage png, byte[] mask, int w, int h, int x0, int y0)
     {
         (byte, byte, byte)? ink = null, paper = null;
-        for (int row = 0; row < h; row++)
+        for (var row = 0; row < h; row++)
         {
-            for (int col = 0; col < w; col++)
+            for (var col = 0; col < w; col++)
             {
-                byte coverage = mask[row * w + col];
+                var coverage = mask[row * w + col];
                 if (coverage is > 0 and < 255)
                 {
                     continue; // anti-aliased edge: a blend of the two

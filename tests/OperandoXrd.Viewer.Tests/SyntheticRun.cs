@@ -37,7 +37,7 @@ internal static class SyntheticRun
     /// <summary>The noise-free model (the "calculated" pattern).</summary>
     public static double Model(int k, int bin)
     {
-        double t = Radial(bin);
+        var t = Radial(bin);
         return 20 + 2 * t
             + 1000 * Gauss(t, StrongPeak(k), 0.03)
             + 600 * Gauss(t, SecondPeak(k), 0.04)
@@ -73,9 +73,9 @@ internal static class SyntheticRun
 
             var obs = new double[frames * Npt];
             var calc = new double[frames * Npt];
-            for (int k = 0; k < frames; k++)
+            for (var k = 0; k < frames; k++)
             {
-                for (int i = 0; i < Npt; i++)
+                for (var i = 0; i < Npt; i++)
                 {
                     obs[k * Npt + i] = Observed(k, i);
                     calc[k * Npt + i] = Model(k, i);
@@ -105,7 +105,7 @@ internal static class SyntheticRun
         File.Move(tmp, Path.Combine(folder, "reduced.h5"), overwrite: true);
 
         var csv = new StringBuilder(LatticeHeader).Append('\n');
-        for (int k = 0; k < (latticeFrames ?? frames); k++)
+        for (var k = 0; k < (latticeFrames ?? frames); k++)
         {
             csv.Append(LatticeLine(k)).Append('\n');
         }

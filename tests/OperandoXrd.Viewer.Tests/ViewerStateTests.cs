@@ -8,7 +8,7 @@ public class ViewerStateTests
     {
         var state = new ViewerState();
         var radial = Enumerable.Range(0, 11).Select(i => 2.0 + i).ToArray(); // 2..12, bin width 1
-        for (int k = 0; k < frames; k++)
+        for (var k = 0; k < frames; k++)
         {
             state.Add(new ViewerFrame(k, k, radial, radial.Select(r => r * (k + 1)).ToArray(), null, null, [], double.NaN, double.NaN));
         }

@@ -53,21 +53,25 @@ public class BitUnshuffleBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        byte[] frame = MemoryMarshal.AsBytes(PilatusFrameData.Create(1).AsSpan()).ToArray();
+        var frame = MemoryMarshal.AsBytes(PilatusFrameData.Create(1).AsSpan()).ToArray();
         _isa = Enum.Parse<BitTransposeIsa>(Kernel);
         _rows = new byte[frame.Length];
         _output = new byte[frame.Length];
         _planes = new byte[8192];
         const int block = 2048, blockBytes = block * 4;
-        for (int offset = 0; offset + blockBytes <= frame.Length; offset += blockBytes)
+        for (var offset = 0; offset + blockBytes <= frame.Length; offset += blockBytes)
+        {
             BitTranspose.Shuffle(frame.AsSpan(offset, blockBytes), _rows.AsSpan(offset, blockBytes), block, 4, _planes, BitTranspose.Best);
+        }
     }
 
     [Benchmark]
     public void Unshuffle()
     {
         const int block = 2048, blockBytes = block * 4;
-        for (int offset = 0; offset + blockBytes <= _rows.Length; offset += blockBytes)
+        for (var offset = 0; offset + blockBytes <= _rows.Length; offset += blockBytes)
+        {
             BitTranspose.Unshuffle(_rows.AsSpan(offset, blockBytes), _output.AsSpan(offset, blockBytes), block, 4, _planes, _isa);
+        }
     }
 }

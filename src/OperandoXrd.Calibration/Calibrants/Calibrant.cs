@@ -87,7 +87,7 @@ public sealed class Calibrant
     {
         ArgumentNullException.ThrowIfNull(phase);
         var reflections = ReflectionGenerator.Generate(phase.Cell, phase.SpaceGroup, 0.5);
-        StructureFactorCalculator? structure = phase.Atoms.Count > 0 ? new StructureFactorCalculator(phase) : null;
+        var structure = phase.Atoms.Count > 0 ? new StructureFactorCalculator(phase) : null;
         var rings = new List<CalibrantRing>();
         var strongest = 0.0;
         var strengths = reflections.Select(r => structure is null ? 0 : r.Multiplicity * structure.IntensitySquared(r.H, r.K, r.L)).ToArray();

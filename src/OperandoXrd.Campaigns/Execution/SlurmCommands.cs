@@ -75,7 +75,7 @@ public static class SlurmCommands
 
         var current = new System.Text.StringBuilder();
         var inWord = false;
-        char quote = '\0';
+        var quote = '\0';
         foreach (var c in text)
         {
             if (quote != '\0')

@@ -13,7 +13,7 @@ internal static class AuxiliaryImage
 {
     public static float[] Read(string spec, int rows, int columns, string what)
     {
-        string path = spec;
+        var path = spec;
         string? h5Path = null;
         var colon = spec.IndexOf(".h5:", StringComparison.OrdinalIgnoreCase);
         if (colon >= 0)

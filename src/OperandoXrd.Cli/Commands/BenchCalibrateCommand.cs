@@ -5,8 +5,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using OperandoXrd.Calibration;
 using OperandoXrd.Calibration.Calibrants;
-using OperandoXrd.Core.Geometry;
 using OperandoXrd.Core.Frames;
+using OperandoXrd.Core.Geometry;
 using OperandoXrd.Pipeline.Stages;
 
 namespace OperandoXrd.Cli.Commands;

@@ -63,7 +63,7 @@ internal static class CampaignCommand
                 throw new UsageException($"--max-parallel: {n} must be at least 1");
             }
 
-            IReadOnlyList<CampaignScan> scans = loaded.Scans;
+            var scans = loaded.Scans;
             var slurm = parse.GetValue(executor) == "slurm";
             try
             {

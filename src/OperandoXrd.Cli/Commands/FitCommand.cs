@@ -1,8 +1,8 @@
 using System.CommandLine;
-using OperandoXrd.Core.IO;
 using System.Diagnostics;
 using System.Globalization;
 using OperandoXrd.Core.Geometry;
+using OperandoXrd.Core.IO;
 using OperandoXrd.Fitting.Configuration;
 using OperandoXrd.Fitting.Output;
 using OperandoXrd.Fitting.Peek;

@@ -86,7 +86,7 @@ internal static class ViewCommand
             ScreenshotTimeout = TimeSpan.FromSeconds(timeout),
             LogScale = log,
         };
-        int code = ViewerApp.Run(feed, options, Console.Error);
+        var code = ViewerApp.Run(feed, options, Console.Error);
         if (code == ViewerApp.ExitOk && screenshot is not null)
         {
             Console.WriteLine($"oxrd view: wrote {screenshot.FullName}");

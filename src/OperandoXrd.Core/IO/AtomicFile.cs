@@ -58,6 +58,27 @@ public static class AtomicFile
     }
 
     /// <summary>
+    /// Replaces <paramref name="path"/> with what <paramref name="writeTemporary"/> writes to the temporary path it is
+    /// given (for writers that open files by name, as HDF5 does), then renamed over the target; on any failure the
+    /// temporary file is removed and the target left as it was. Not flushed to disk: the writer decides.
+    /// </summary>
+    public static void Replace(string path, Action<string> writeTemporary)
+    {
+        ArgumentNullException.ThrowIfNull(writeTemporary);
+        var temp = TemporaryPathFor(path);
+        try
+        {
+            writeTemporary(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Several files of one folder written together (a run's figures): each to its temporary name, all flushed to disk at
     /// once (the fsyncs overlap instead of queueing one after the other), then each renamed over its target, then the
     /// folder flushed once so that the renames survive a power cut too. A reader sees each file old or new, never half;

@@ -275,7 +275,8 @@ public static class MatrixBuilder
             }
         });
         return new IntegrationMatrix(PixelSplit.None, input.Rows, input.Columns, npt, pos0Min, pos0Max, input.RadialScale, pixelNorm,
-            new double[npt], new double[npt]) { SingleBin = bins };
+            new double[npt], new double[npt])
+        { SingleBin = bins };
     }
 
     private static IntegrationMatrix BuildBBox(MatrixInput input, double[] extentLo, double[] extentHi, float[] pixelNorm, double pos0Min, double pos0Max, double binWidth)
@@ -323,7 +324,8 @@ public static class MatrixBuilder
             }
         });
         return new IntegrationMatrix(PixelSplit.BBox, input.Rows, input.Columns, npt, pos0Min, pos0Max, input.RadialScale, pixelNorm,
-            new double[npt], new double[npt]) { SpanBins = packed, SpanLo = los, SpanHi = his };
+            new double[npt], new double[npt])
+        { SpanBins = packed, SpanLo = los, SpanHi = his };
     }
 
     private static IntegrationMatrix BuildFull(MatrixInput input, double[] extentLo, double[] extentHi, float[] radialLocal, float[] chiLocal,
@@ -414,7 +416,8 @@ public static class MatrixBuilder
             }
         });
         return new IntegrationMatrix(PixelSplit.Full, input.Rows, input.Columns, npt, pos0Min, pos0Max, input.RadialScale, pixelNorm,
-            new double[npt], new double[npt]) { EntryStart = counts, EntryBin = entryBin, EntryWeight = entryWeight };
+            new double[npt], new double[npt])
+        { EntryStart = counts, EntryBin = entryBin, EntryWeight = entryWeight };
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ public static class MatrixCache
             var pixelNorm = ReadArray<float>(stream, pixels);
             var normSum = ReadArray<double>(stream, npt);
             var countSum = ReadArray<double>(stream, npt);
-            IntegrationMatrix matrix = split switch
+            var matrix = split switch
             {
                 PixelSplit.None => new IntegrationMatrix(split, rows, columns, npt, pos0Min, pos0Max, scale, pixelNorm, normSum, countSum)
                 {
@@ -109,28 +109,11 @@ public static class MatrixCache
         ArgumentNullException.ThrowIfNull(matrix);
         Directory.CreateDirectory(folder);
         var path = PathFor(folder, key);
-        var temp = AtomicFile.TemporaryPathFor(path);
-        try
+        AtomicFile.Replace(path, temp =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Write(stream, key, matrix);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
-
-            throw;
-        }
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            Write(stream, key, matrix);
+        });
     }
 
     private static void Write(Stream stream, byte[] key, IntegrationMatrix matrix)

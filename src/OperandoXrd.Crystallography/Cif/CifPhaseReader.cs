@@ -147,7 +147,7 @@ public static class CifPhaseReader
 
         int label = loop.Column("_atom_site_label"), type = loop.Column("_atom_site_type_symbol");
         int x = loop.Column("_atom_site_fract_x"), y = loop.Column("_atom_site_fract_y"), z = loop.Column("_atom_site_fract_z");
-        int occ = loop.Column("_atom_site_occupancy");
+        var occ = loop.Column("_atom_site_occupancy");
         int u = loop.Column("_atom_site_u_iso_or_equiv"), b = loop.Column("_atom_site_b_iso_or_equiv");
         if (y < 0 || z < 0)
         {

@@ -23,16 +23,24 @@ public readonly record struct TchParameters(double U, double V, double W, double
 {
     public double this[TchParameter p] => p switch
     {
-        TchParameter.U => U, TchParameter.V => V, TchParameter.W => W,
-        TchParameter.X => X, TchParameter.Y => Y, TchParameter.Z => Z,
+        TchParameter.U => U,
+        TchParameter.V => V,
+        TchParameter.W => W,
+        TchParameter.X => X,
+        TchParameter.Y => Y,
+        TchParameter.Z => Z,
         _ => throw new ArgumentOutOfRangeException(nameof(p)),
     };
 
     /// <summary>A copy with one parameter replaced.</summary>
     public TchParameters With(TchParameter p, double value) => p switch
     {
-        TchParameter.U => this with { U = value }, TchParameter.V => this with { V = value }, TchParameter.W => this with { W = value },
-        TchParameter.X => this with { X = value }, TchParameter.Y => this with { Y = value }, TchParameter.Z => this with { Z = value },
+        TchParameter.U => this with { U = value },
+        TchParameter.V => this with { V = value },
+        TchParameter.W => this with { W = value },
+        TchParameter.X => this with { X = value },
+        TchParameter.Y => this with { Y = value },
+        TchParameter.Z => this with { Z = value },
         _ => throw new ArgumentOutOfRangeException(nameof(p)),
     };
 }

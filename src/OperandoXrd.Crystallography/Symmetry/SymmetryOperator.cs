@@ -36,7 +36,15 @@ public readonly struct SymmetryOperator : IEquatable<SymmetryOperator>
     /// <summary>Rotation element R[row, col].</summary>
     public int R(int row, int col) => (row * 3 + col) switch
     {
-        0 => _r00, 1 => _r01, 2 => _r02, 3 => _r10, 4 => _r11, 5 => _r12, 6 => _r20, 7 => _r21, 8 => _r22,
+        0 => _r00,
+        1 => _r01,
+        2 => _r02,
+        3 => _r10,
+        4 => _r11,
+        5 => _r12,
+        6 => _r20,
+        7 => _r21,
+        8 => _r22,
         _ => throw new ArgumentOutOfRangeException(nameof(row)),
     };
 

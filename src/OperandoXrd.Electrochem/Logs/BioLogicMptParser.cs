@@ -57,7 +57,7 @@ internal sealed class BioLogicMptParser : LogParser
         if (_headerLines < 0)
         {
             // Line 2 says how many header lines follow. Without it, the column line is the first that names time/s.
-            if (TryHeaderCount(line, out int n))
+            if (TryHeaderCount(line, out var n))
             {
                 _headerLines = n;
                 if (n <= lineNumber)
@@ -92,7 +92,7 @@ internal sealed class BioLogicMptParser : LogParser
     private void CheckTimeLayout(string line)
     {
         _timeLayoutChecked = true;
-        string[] fields = line.Split('\t');
+        var fields = line.Split('\t');
         if (Plan!.Time >= fields.Length || TryNumber(fields[Plan.Time], out _))
         {
             return;
@@ -107,7 +107,7 @@ internal sealed class BioLogicMptParser : LogParser
     private static bool TryHeaderCount(string line, out int n)
     {
         n = 0;
-        int colon = line.IndexOf(':', StringComparison.Ordinal);
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
         return colon > 0
             && line[..colon].Trim().Equals("Nb header lines", StringComparison.OrdinalIgnoreCase)
             && int.TryParse(line.AsSpan(colon + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out n);
@@ -121,9 +121,9 @@ internal sealed class BioLogicMptParser : LogParser
             return;
         }
 
-        int colon = line.IndexOf(':', StringComparison.Ordinal);
-        string value = colon < 0 ? "" : line[(colon + 1)..].Trim();
-        if (WallClock.TryParse(value, Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out DateTimeOffset start))
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        var value = colon < 0 ? "" : line[(colon + 1)..].Trim();
+        if (WallClock.TryParse(value, Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out var start))
         {
             if (Log.HasStart && Log.Start != start)
             {
@@ -141,17 +141,17 @@ internal sealed class BioLogicMptParser : LogParser
 
     private void ReadColumns(string line, int lineNumber)
     {
-        string[] names = HeaderFields(line, '\t');
+        var names = HeaderFields(line, '\t');
         Plan = new ColumnPlan { Names = names, Delimiter = '\t', DecimalComma = true };
         Log.ColumnNames = names;
 
-        int time = Array.FindIndex(names, n => EchemUnits.SplitHeader(n).Name.Equals("time", StringComparison.OrdinalIgnoreCase));
+        var time = Array.FindIndex(names, n => EchemUnits.SplitHeader(n).Name.Equals("time", StringComparison.OrdinalIgnoreCase));
         if (time < 0)
         {
             throw new VoltageLogException($"{Log.Path}:{lineNumber}: no 'time/s' column among the column names ({string.Join(", ", names)}).");
         }
 
-        if (!TryUnit(time, EchemQuantity.Time, null, "s", lineNumber, out double ts))
+        if (!TryUnit(time, EchemQuantity.Time, null, "s", lineNumber, out var ts))
         {
             throw new VoltageLogException($"{Log.Path}:{lineNumber}: the time column '{names[time]}' has a unit we cannot convert.");
         }
@@ -188,10 +188,10 @@ internal sealed class BioLogicMptParser : LogParser
 
     private (int Index, double Scale) Pick(string[] names, string[] candidates, EchemQuantity quantity, int lineNumber)
     {
-        foreach (string candidate in candidates)
+        foreach (var candidate in candidates)
         {
-            int i = Array.FindIndex(names, n => EchemUnits.SplitHeader(n).Name.Equals(candidate, StringComparison.OrdinalIgnoreCase));
-            if (i >= 0 && TryUnit(i, quantity, null, "", lineNumber, out double scale))
+            var i = Array.FindIndex(names, n => EchemUnits.SplitHeader(n).Name.Equals(candidate, StringComparison.OrdinalIgnoreCase));
+            if (i >= 0 && TryUnit(i, quantity, null, "", lineNumber, out var scale))
             {
                 return (i, scale);
             }

@@ -44,13 +44,13 @@ internal sealed class GenericCsvParser : LogParser
             return;
         }
 
-        char delimiter = _map.Delimiter ?? DetectDelimiter(line);
+        var delimiter = _map.Delimiter ?? DetectDelimiter(line);
         if (delimiter == _map.DecimalSeparator)
         {
             throw new VoltageLogException($"{Log.Path}:{lineNumber}: the delimiter and the decimal separator are both '{delimiter}'.");
         }
 
-        string[] names = HeaderFields(line, delimiter);
+        var names = HeaderFields(line, delimiter);
         Plan = new ColumnPlan { Names = names, Delimiter = delimiter, DecimalComma = _map.DecimalSeparator == ',' };
         Log.ColumnNames = names;
 
@@ -58,12 +58,12 @@ internal sealed class GenericCsvParser : LogParser
         switch (_map.AbsoluteTimeFormat)
         {
             case null:
-                string? unit = _map.TimeUnit ?? EchemUnits.SplitHeader(names[Plan.Time]).Unit;
+                var unit = _map.TimeUnit ?? EchemUnits.SplitHeader(names[Plan.Time]).Unit;
                 if (unit is not null && unit.Contains(':', StringComparison.Ordinal))
                 {
                     Plan.TimeKind = TimeKind.Duration;
                 }
-                else if (TryUnit(Plan.Time, EchemQuantity.Time, _map.TimeUnit, "s", lineNumber, out double ts))
+                else if (TryUnit(Plan.Time, EchemQuantity.Time, _map.TimeUnit, "s", lineNumber, out var ts))
                 {
                     Plan.TimeKind = TimeKind.Elapsed;
                     Plan.TimeScale = ts;
@@ -83,7 +83,7 @@ internal sealed class GenericCsvParser : LogParser
                 break;
         }
 
-        double sign = _map.InvertCurrentSign ? -1.0 : 1.0;
+        var sign = _map.InvertCurrentSign ? -1.0 : 1.0;
         (Plan.Voltage, Plan.VoltageScale) = Optional(names, _map.Voltage, EchemQuantity.Voltage, _map.VoltageUnit, "V", lineNumber, 1.0);
         (Plan.Current, Plan.CurrentScale) = Optional(names, _map.Current, EchemQuantity.Current, _map.CurrentUnit, "mA", lineNumber, sign);
         (Plan.Charge, Plan.ChargeScale) = Optional(names, _map.Charge, EchemQuantity.Charge, _map.ChargeUnit, "mA.h", lineNumber, sign);
@@ -112,13 +112,13 @@ internal sealed class GenericCsvParser : LogParser
     /// </summary>
     private CsvColumnMap Guess(string line, int lineNumber)
     {
-        char delimiter = DetectDelimiter(line);
-        string[] names = HeaderFields(line, delimiter);
+        var delimiter = DetectDelimiter(line);
+        var names = HeaderFields(line, delimiter);
         string? Pick(string[] candidates)
         {
-            foreach (string c in candidates)
+            foreach (var c in candidates)
             {
-                int i = Find(names, c);
+                var i = Find(names, c);
                 if (i >= 0)
                 {
                     return names[i];
@@ -128,7 +128,7 @@ internal sealed class GenericCsvParser : LogParser
             return null;
         }
 
-        string time = Pick(s_time)
+        var time = Pick(s_time)
             ?? throw new VoltageLogException($"{Log.Path}:{lineNumber}: no time column among {string.Join(", ", names)} (looked for {string.Join(", ", s_time)}); the first line must name the columns.");
         return new CsvColumnMap
         {
@@ -145,7 +145,7 @@ internal sealed class GenericCsvParser : LogParser
 
     private int Require(string[] names, string spec, string what, int lineNumber)
     {
-        int i = Find(names, spec);
+        var i = Find(names, spec);
         return i >= 0
             ? i
             : throw new VoltageLogException($"{Log.Path}:{lineNumber}: the {what} column '{spec}' is not among the columns ({string.Join(", ", names)}).");
@@ -158,13 +158,13 @@ internal sealed class GenericCsvParser : LogParser
             return (-1, 1.0);
         }
 
-        int i = Find(names, spec);
+        var i = Find(names, spec);
         if (i < 0)
         {
             Log.Warn(lineNumber, $"the {quantity.ToString().ToLowerInvariant()} column '{spec}' is not among the columns ({string.Join(", ", names)}); not used");
             return (-1, 1.0);
         }
 
-        return TryUnit(i, quantity, unit, defaultUnit, lineNumber, out double scale) ? (i, scale * sign) : (-1, 1.0);
+        return TryUnit(i, quantity, unit, defaultUnit, lineNumber, out var scale) ? (i, scale * sign) : (-1, 1.0);
     }
 }

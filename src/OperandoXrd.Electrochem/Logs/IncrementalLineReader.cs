@@ -45,7 +45,7 @@ internal sealed class IncrementalLineReader
         byte[] bytes;
         using (var fs = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
         {
-            long length = fs.Length;
+            var length = fs.Length;
             if (length < Offset)
             {
                 return false;
@@ -76,25 +76,25 @@ internal sealed class IncrementalLineReader
         }
 
         ReadOnlySpan<byte> span = bytes;
-        int start = 0;
+        var start = 0;
         if (Offset == 0 && span.StartsWith("\uFEFF"u8))
         {
             start = 3;
         }
 
-        int lastNewline = span.LastIndexOf((byte)'\n');
-        int end = lastNewline + 1;
+        var lastNewline = span.LastIndexOf((byte)'\n');
+        var end = lastNewline + 1;
         if (includeUnterminatedTail && end < span.Length)
         {
             end = span.Length;
         }
 
-        int pos = start;
+        var pos = start;
         while (pos < end)
         {
-            int nl = span[pos..end].IndexOf((byte)'\n');
-            int lineEnd = nl < 0 ? end : pos + nl;
-            ReadOnlySpan<byte> line = span[pos..lineEnd];
+            var nl = span[pos..end].IndexOf((byte)'\n');
+            var lineEnd = nl < 0 ? end : pos + nl;
+            var line = span[pos..lineEnd];
             if (!line.IsEmpty && line[^1] == (byte)'\r')
             {
                 line = line[..^1];
@@ -111,7 +111,7 @@ internal sealed class IncrementalLineReader
         PendingBytes = span.Length - end;
         if (end > 0)
         {
-            int keep = Math.Min(TailLength, end);
+            var keep = Math.Min(TailLength, end);
             _tail = bytes.AsSpan(end - keep, keep).ToArray();
         }
 

@@ -77,7 +77,7 @@ internal abstract class LogParser
     /// </summary>
     protected void PublishMapping(string? chargeNote = null, string? cycleNote = null)
     {
-        ColumnPlan plan = Plan!;
+        var plan = Plan!;
         string? Name(int i) => i >= 0 && i < plan.Names.Length ? plan.Names[i] : null;
         Log.Mapping = new ColumnMapping(
             Name(plan.Time), Name(plan.Voltage), Name(plan.Current), Name(plan.Charge), Name(plan.Cycle) ?? cycleNote,
@@ -102,10 +102,10 @@ internal abstract class LogParser
         // Quoted fields ("2021-07-15 14:23:45", "1,234") as spreadsheet exports write them; "" is a literal quote.
         var fields = new List<string>();
         var sb = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
         {
-            char c = line[i];
+            var c = line[i];
             if (quoted)
             {
                 if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
@@ -144,8 +144,8 @@ internal abstract class LogParser
     /// <summary>The header's fields without the empty one a trailing delimiter leaves (EC-Lab ends every line with a tab).</summary>
     protected static string[] HeaderFields(string line, char delimiter)
     {
-        string[] f = Split(line, delimiter);
-        int n = f.Length;
+        var f = Split(line, delimiter);
+        var n = f.Length;
         while (n > 0 && string.IsNullOrWhiteSpace(f[n - 1]))
         {
             n--;
@@ -156,9 +156,9 @@ internal abstract class LogParser
 
     protected static char DetectDelimiter(string headerLine)
     {
-        int tabs = headerLine.Count(c => c == '\t');
-        int semis = headerLine.Count(c => c == ';');
-        int commas = headerLine.Count(c => c == ',');
+        var tabs = headerLine.Count(c => c == '\t');
+        var semis = headerLine.Count(c => c == ';');
+        var commas = headerLine.Count(c => c == ',');
         return tabs >= semis && tabs >= commas && tabs > 0 ? '\t' : semis >= commas && semis > 0 ? ';' : ',';
     }
 
@@ -168,12 +168,12 @@ internal abstract class LogParser
     /// </summary>
     protected static int Find(string[] names, string spec)
     {
-        if (spec.Length > 1 && spec[0] == '#' && int.TryParse(spec.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int k))
+        if (spec.Length > 1 && spec[0] == '#' && int.TryParse(spec.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var k))
         {
             return k >= 1 && k <= names.Length ? k - 1 : -1;
         }
 
-        for (int i = 0; i < names.Length; i++)
+        for (var i = 0; i < names.Length; i++)
         {
             if (string.Equals(names[i], spec, StringComparison.OrdinalIgnoreCase))
             {
@@ -181,7 +181,7 @@ internal abstract class LogParser
             }
         }
 
-        for (int i = 0; i < names.Length; i++)
+        for (var i = 0; i < names.Length; i++)
         {
             if (string.Equals(EchemUnits.SplitHeader(names[i]).Name, spec, StringComparison.OrdinalIgnoreCase))
             {
@@ -199,8 +199,8 @@ internal abstract class LogParser
     /// </summary>
     protected bool TryUnit(int index, EchemQuantity quantity, string? explicitUnit, string defaultUnit, int headerLine, out double scale)
     {
-        string header = Plan?.Names[index] ?? "";
-        string unit = explicitUnit ?? EchemUnits.SplitHeader(header).Unit ?? defaultUnit;
+        var header = Plan?.Names[index] ?? "";
+        var unit = explicitUnit ?? EchemUnits.SplitHeader(header).Unit ?? defaultUnit;
         if (EchemUnits.TryGetScale(quantity, unit, out scale))
         {
             return true;
@@ -212,10 +212,10 @@ internal abstract class LogParser
 
     protected bool TryNumber(ReadOnlySpan<char> field, out double value)
     {
-        ReadOnlySpan<char> s = field.Trim().Trim('"');
+        var s = field.Trim().Trim('"');
         if (Plan!.DecimalComma && s.Contains(','))
         {
-            Span<char> buf = s.Length <= 128 ? stackalloc char[s.Length] : new char[s.Length];
+            var buf = s.Length <= 128 ? stackalloc char[s.Length] : new char[s.Length];
             s.CopyTo(buf);
             buf.Replace(',', '.');
             return double.TryParse(buf, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
@@ -255,16 +255,16 @@ internal abstract class LogParser
     /// <summary>Reads one data row with the plan and hands it to the log; says why when it cannot.</summary>
     protected void AcceptRow(string line, int lineNumber)
     {
-        ColumnPlan plan = Plan!;
+        var plan = Plan!;
         if (string.IsNullOrWhiteSpace(line))
         {
             return;
         }
 
-        int need = plan.MinFields;
+        var need = plan.MinFields;
         // One range more than needed: Split puts the unread rest of the line in the last one.
-        Span<Range> ranges = need < 127 ? stackalloc Range[need + 1] : new Range[need + 1];
-        Fields f = line.Contains('"', StringComparison.Ordinal)
+        var ranges = need < 127 ? stackalloc Range[need + 1] : new Range[need + 1];
+        var f = line.Contains('"', StringComparison.Ordinal)
             ? new Fields(Split(line, plan.Delimiter))
             : new Fields(line, ranges[..line.AsSpan().Split(ranges, plan.Delimiter)]);
 
@@ -272,7 +272,7 @@ internal abstract class LogParser
         {
             // A finished file: every row has the header's fields (one more, empty, where rows end in the delimiter).
             // A field lost in the middle of a row would otherwise shift the columns after it without a trace.
-            int fields = line.AsSpan().Count(plan.Delimiter) + 1;
+            var fields = line.AsSpan().Count(plan.Delimiter) + 1;
             if (fields != plan.Names.Length && !(fields == plan.Names.Length + 1 && line.TrimEnd(' ', '\r').EndsWith(plan.Delimiter)))
             {
                 Log.Reject(lineNumber, $"{fields} fields where the header has {plan.Names.Length}; row skipped");
@@ -286,13 +286,13 @@ internal abstract class LogParser
             return;
         }
 
-        if (!TryTime(f, lineNumber, out double t))
+        if (!TryTime(f, lineNumber, out var t))
         {
             return;
         }
 
         double v = double.NaN, i = double.NaN, q = double.NaN;
-        int cycle = ContextCycle;
+        var cycle = ContextCycle;
         if ((plan.Voltage >= 0 && !Read(f, plan.Voltage, plan.VoltageScale, lineNumber, out v))
             || (plan.Current >= 0 && !Read(f, plan.Current, plan.CurrentScale, lineNumber, out i))
             || (plan.Charge >= 0 && !Read(f, plan.Charge, plan.ChargeScale, lineNumber, out q)))
@@ -302,7 +302,7 @@ internal abstract class LogParser
 
         if (plan.Cycle >= 0)
         {
-            if (!Read(f, plan.Cycle, 1.0, lineNumber, out double c))
+            if (!Read(f, plan.Cycle, 1.0, lineNumber, out var c))
             {
                 return;
             }
@@ -310,8 +310,8 @@ internal abstract class LogParser
             cycle = double.IsFinite(c) ? (int)Math.Round(c) : -1;
         }
 
-        ReadOnlySpan<char> stepType = plan.StepType >= 0 ? f[plan.StepType] : ContextStepType;
-        int sign = StepSign(stepType);
+        var stepType = plan.StepType >= 0 ? f[plan.StepType] : ContextStepType;
+        var sign = StepSign(stepType);
         if (sign != 0 && plan.Current >= 0)
         {
             i = sign * Math.Abs(i);
@@ -320,7 +320,7 @@ internal abstract class LogParser
         if (plan.ChargePerStep && plan.Charge >= 0)
         {
             // A step number can repeat in the next cycle (Neware's Step Index runs 2–5 in every cycle): the cycle is part of the key.
-            string key = plan.Step >= 0
+            var key = plan.Step >= 0
                 ? string.Create(CultureInfo.InvariantCulture, $"{cycle}/{f[plan.Step].Trim()}")
                 : ContextStep.ToString(CultureInfo.InvariantCulture);
             q = CumulativeCharge(key, q, sign != 0 ? sign : Math.Sign(i));
@@ -376,14 +376,14 @@ internal abstract class LogParser
 
     private bool TryTime(in Fields f, int lineNumber, out double t)
     {
-        ColumnPlan plan = Plan!;
-        ReadOnlySpan<char> field = f[plan.Time];
+        var plan = Plan!;
+        var field = f[plan.Time];
         t = double.NaN;
         switch (plan.TimeKind)
         {
             case TimeKind.Elapsed:
             case TimeKind.Duration:
-                bool ok = plan.TimeKind == TimeKind.Elapsed ? TryNumber(field, out t) : WallClock.TryParseDuration(field.ToString(), out t);
+                var ok = plan.TimeKind == TimeKind.Elapsed ? TryNumber(field, out t) : WallClock.TryParseDuration(field.ToString(), out t);
                 if (!ok)
                 {
                     break;
@@ -394,7 +394,7 @@ internal abstract class LogParser
                     t *= plan.TimeScale;
                 }
 
-                if (!Log.HasStart && plan.Anchor >= 0 && TryAbsolute(f[plan.Anchor].ToString(), null, out DateTimeOffset anchor))
+                if (!Log.HasStart && plan.Anchor >= 0 && TryAbsolute(f[plan.Anchor].ToString(), null, out var anchor))
                 {
                     Log.SetStart(anchor.AddSeconds(-t));
                 }
@@ -405,7 +405,7 @@ internal abstract class LogParser
                 DateTimeOffset at;
                 if (plan.TimeKind == TimeKind.Unix)
                 {
-                    if (!TryNumber(field, out double unix))
+                    if (!TryNumber(field, out var unix))
                     {
                         break;
                     }
@@ -437,14 +437,14 @@ internal abstract class LogParser
             return WallClock.TryParse(field, Log.Options.WallClockUtcOffset, Log.Options.DateOrder, out value);
         }
 
-        string text = field.Trim().Trim('"');
+        var text = field.Trim().Trim('"');
         if (format.Contains('z', StringComparison.Ordinal) || format.Contains('K', StringComparison.Ordinal))
         {
             // The layout carries its own zone.
             return DateTimeOffset.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
         }
 
-        if (DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime dt))
+        if (DateTime.TryParseExact(text, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var dt))
         {
             value = new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Unspecified), Log.Options.WallClockUtcOffset);
             return true;

@@ -31,10 +31,10 @@ internal sealed class NewareCsvParser : LogParser
 
     public static bool LooksLikeNeware(string head)
     {
-        foreach (string line in head.Split('\n').Take(20))
+        foreach (var line in head.Split('\n').Take(20))
         {
-            bool voltage = line.Contains("Voltage", StringComparison.OrdinalIgnoreCase);
-            bool time = s_absolute.Concat(s_elapsed).Any(n => line.Contains(n, StringComparison.OrdinalIgnoreCase));
+            var voltage = line.Contains("Voltage", StringComparison.OrdinalIgnoreCase);
+            var time = s_absolute.Concat(s_elapsed).Any(n => line.Contains(n, StringComparison.OrdinalIgnoreCase));
             if (voltage && time)
             {
                 return true;
@@ -74,8 +74,8 @@ internal sealed class NewareCsvParser : LogParser
         // indented by one more empty field; the record header on line 3 is the one a voltage log needs.
         if (lineNumber == 1 && !line.Contains("Voltage", StringComparison.OrdinalIgnoreCase))
         {
-            char d = DetectDelimiter(line);
-            string[] first = HeaderFields(line, d);
+            var d = DetectDelimiter(line);
+            var first = HeaderFields(line, d);
             if (first.Length > 0 && FindAny([first[0]], s_cycle) == 0)
             {
                 _cycleHeader = first;
@@ -96,7 +96,7 @@ internal sealed class NewareCsvParser : LogParser
 
         if (_cycleHeader is not null && lineNumber == 3)
         {
-            string[] record = HeaderFields(line, DetectDelimiter(line));
+            var record = HeaderFields(line, DetectDelimiter(line));
             if (Leading(record) != 2)
             {
                 throw new VoltageLogException($"{Log.Path}:3: a nested Neware export needs the record header here, indented by two empty fields.");
@@ -120,7 +120,7 @@ internal sealed class NewareCsvParser : LogParser
 
     private static int Leading(string[] fields)
     {
-        int n = 0;
+        var n = 0;
         while (n < fields.Length && fields[n].Length == 0)
         {
             n++;
@@ -141,8 +141,8 @@ internal sealed class NewareCsvParser : LogParser
             return;
         }
 
-        char d = Plan!.Delimiter;
-        int lead = 0;
+        var d = Plan!.Delimiter;
+        var lead = 0;
         while (lead < line.Length && line[lead] == d)
         {
             lead++;
@@ -154,7 +154,7 @@ internal sealed class NewareCsvParser : LogParser
             return;
         }
 
-        string[] fields = Split(line, d);
+        var fields = Split(line, d);
         if (lead == 1)
         {
             StartStep(fields, 0, lineNumber);
@@ -163,7 +163,7 @@ internal sealed class NewareCsvParser : LogParser
 
         if (_cycleIndex >= 0)
         {
-            if (_cycleIndex >= fields.Length || !int.TryParse(fields[_cycleIndex].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int cycle))
+            if (_cycleIndex >= fields.Length || !int.TryParse(fields[_cycleIndex].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cycle))
             {
                 Log.Reject(lineNumber, $"cannot read the cycle number in column '{_cycleHeader![_cycleIndex]}' of this cycle line");
                 return;
@@ -187,7 +187,7 @@ internal sealed class NewareCsvParser : LogParser
             return;
         }
 
-        int i = offset + _stepTypeIndex;
+        var i = offset + _stepTypeIndex;
         if (i >= fields.Length)
         {
             Log.Reject(lineNumber, $"this step line has no '{_stepHeader![_stepTypeIndex]}' field");
@@ -199,17 +199,17 @@ internal sealed class NewareCsvParser : LogParser
 
     private void ReadColumns(string line, int lineNumber)
     {
-        char delimiter = DetectDelimiter(line);
-        string[] names = HeaderFields(line, delimiter);
+        var delimiter = DetectDelimiter(line);
+        var names = HeaderFields(line, delimiter);
         Plan = new ColumnPlan { Names = names, Delimiter = delimiter, DecimalComma = delimiter != ',' };
         Log.ColumnNames = names;
 
-        int absolute = FindAny(names, s_absolute);
-        int elapsed = FindAny(names, s_elapsed);
+        var absolute = FindAny(names, s_absolute);
+        var elapsed = FindAny(names, s_elapsed);
         if (elapsed >= 0)
         {
-            string? unit = EchemUnits.SplitHeader(names[elapsed]).Unit;
-            if (unit is not null && EchemUnits.TryGetScale(EchemQuantity.Time, unit, out double scale))
+            var unit = EchemUnits.SplitHeader(names[elapsed]).Unit;
+            if (unit is not null && EchemUnits.TryGetScale(EchemQuantity.Time, unit, out var scale))
             {
                 Plan.TimeKind = TimeKind.Elapsed;
                 Plan.TimeScale = scale;
@@ -233,7 +233,7 @@ internal sealed class NewareCsvParser : LogParser
         }
 
         Plan.Voltage = FindAny(names, s_voltage);
-        if (Plan.Voltage >= 0 && TryUnit(Plan.Voltage, EchemQuantity.Voltage, null, "V", lineNumber, out double vs))
+        if (Plan.Voltage >= 0 && TryUnit(Plan.Voltage, EchemQuantity.Voltage, null, "V", lineNumber, out var vs))
         {
             Plan.VoltageScale = vs;
         }
@@ -243,7 +243,7 @@ internal sealed class NewareCsvParser : LogParser
         }
 
         Plan.Current = FindAny(names, s_current);
-        if (Plan.Current >= 0 && TryUnit(Plan.Current, EchemQuantity.Current, null, "mA", lineNumber, out double cs))
+        if (Plan.Current >= 0 && TryUnit(Plan.Current, EchemQuantity.Current, null, "mA", lineNumber, out var cs))
         {
             Plan.CurrentScale = cs;
         }
@@ -261,8 +261,8 @@ internal sealed class NewareCsvParser : LogParser
         Plan.StepType = FindAny(names, s_step);
         Plan.Step = FindAny(names, s_stepNumber);
         // Capacity restarts in every step: usable as a cumulative charge only where the steps can be told apart.
-        int capacity = FindAny(names, s_capacity);
-        if (capacity >= 0 && (_nested || Plan.Step >= 0) && TryUnit(capacity, EchemQuantity.Charge, null, "mAh", lineNumber, out double qs))
+        var capacity = FindAny(names, s_capacity);
+        if (capacity >= 0 && (_nested || Plan.Step >= 0) && TryUnit(capacity, EchemQuantity.Charge, null, "mAh", lineNumber, out var qs))
         {
             Plan.Charge = capacity;
             Plan.ChargeScale = qs;
@@ -287,9 +287,9 @@ internal sealed class NewareCsvParser : LogParser
 
     private static int FindAny(string[] names, string[] candidates)
     {
-        foreach (string c in candidates)
+        foreach (var c in candidates)
         {
-            int i = Find(names, c);
+            var i = Find(names, c);
             if (i >= 0)
             {
                 return i;

@@ -124,18 +124,18 @@ public sealed class VoltageLog
             throw new VoltageLogException($"{path}: voltage log not found.");
         }
 
-        VoltageLogFormat format = options.Format == VoltageLogFormat.Auto ? Detect(path, options) : options.Format;
+        var format = options.Format == VoltageLogFormat.Auto ? Detect(path, options) : options.Format;
         var log = new VoltageLog(path, format, options);
         log.ReadAvailable(options.ReadUnterminatedLastLine || options.Strict);
         if (!log._parser.HasColumns && !options.AllowEmpty)
         {
-            string why = log._parser.MissingColumnsReason ?? "no line with the column names";
+            var why = log._parser.MissingColumnsReason ?? "no line with the column names";
             throw new VoltageLogException($"{path}:{log._reader.LinesRead}: the file ends before its column names ({why}).");
         }
 
         if (log.Count == 0 && !options.AllowEmpty)
         {
-            string why = log._warnings.Count > 0 ? " First problem: " + log._warnings[0] : "";
+            var why = log._warnings.Count > 0 ? " First problem: " + log._warnings[0] : "";
             throw new VoltageLogException($"{path}: no usable data rows in {log._reader.LinesRead} lines ({format}).{why}");
         }
 
@@ -154,7 +154,7 @@ public sealed class VoltageLog
     /// </summary>
     public int Refresh()
     {
-        int before = Count;
+        var before = Count;
         ReadAvailable(false);
         return Count - before;
     }
@@ -166,7 +166,7 @@ public sealed class VoltageLog
             return;
         }
 
-        int rows = Count;
+        var rows = Count;
         _time.Clear();
         _voltage.Clear();
         _current.Clear();
@@ -194,14 +194,14 @@ public sealed class VoltageLog
             return VoltageLogFormat.GenericCsv;
         }
 
-        byte[] head = new byte[8192];
+        var head = new byte[8192];
         int n;
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
             n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
 
-        string text = Encoding.Latin1.GetString(head, 0, n);
+        var text = Encoding.Latin1.GetString(head, 0, n);
         if (text.TrimStart('\uFEFF', 'ï', '»', '¿').StartsWith("EC-Lab ASCII FILE", StringComparison.Ordinal)
             || path.EndsWith(".mpt", StringComparison.OrdinalIgnoreCase))
         {
@@ -237,7 +237,7 @@ public sealed class VoltageLog
     {
         if (Options.Strict)
         {
-            string m = message.Replace("; row skipped", "", StringComparison.Ordinal).Replace("; voltages are NaN", "", StringComparison.Ordinal);
+            var m = message.Replace("; row skipped", "", StringComparison.Ordinal).Replace("; voltages are NaN", "", StringComparison.Ordinal);
             throw new VoltageLogException(line > 0 ? $"{Path}:{line}: {m}" : $"{Path}: {m}");
         }
 
@@ -250,16 +250,16 @@ public sealed class VoltageLog
 
     internal void AddRow(double t, double voltage, double current, double charge, int cycle, int line)
     {
-        int n = _time.Count;
+        var n = _time.Count;
         if (n > 0 && !(t > _time[n - 1]))
         {
-            string what = t == _time[n - 1] ? "repeats" : "is before";
+            var what = t == _time[n - 1] ? "repeats" : "is before";
             Warn(line, $"time {t.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} s {what} the previous row's " +
                        $"{_time[n - 1].ToString("R", System.Globalization.CultureInfo.InvariantCulture)} s (line {_line[n - 1]}); row skipped");
             return;
         }
 
-        double integrated = n == 0 ? 0.0 : _integrated[n - 1] + (0.5 * (current + _current[n - 1]) * (t - _time[n - 1]) / 3600.0);
+        var integrated = n == 0 ? 0.0 : _integrated[n - 1] + (0.5 * (current + _current[n - 1]) * (t - _time[n - 1]) / 3600.0);
         _time.Add(t);
         _voltage.Add(voltage);
         _current.Add(current);

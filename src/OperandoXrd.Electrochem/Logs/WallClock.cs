@@ -25,25 +25,25 @@ internal static class WallClock
     public static bool TryParse(string text, TimeSpan utcOffset, DateOrder order, out DateTimeOffset value)
     {
         value = default;
-        string s = text.Trim().Trim('"').Trim();
+        var s = text.Trim().Trim('"').Trim();
         if (s.Length < 8)
         {
             return false;
         }
 
-        int split = s.IndexOfAny([' ', 'T']);
+        var split = s.IndexOfAny([' ', 'T']);
         if (split < 0)
         {
-            return TryParseDate(s, order, out int y0, out int m0, out int d0) && TryBuild(y0, m0, d0, 0, 0, 0, 0, utcOffset, out value);
+            return TryParseDate(s, order, out var y0, out var m0, out var d0) && TryBuild(y0, m0, d0, 0, 0, 0, 0, utcOffset, out value);
         }
 
-        if (!TryParseDate(s[..split], order, out int y, out int mo, out int d))
+        if (!TryParseDate(s[..split], order, out var y, out var mo, out var d))
         {
             return false;
         }
 
-        string rest = s[(split + 1)..].Trim();
-        TimeSpan offset = utcOffset;
+        var rest = s[(split + 1)..].Trim();
+        var offset = utcOffset;
         // Trailing zone: Z, +hh:mm, -hh:mm, +hhmm.
         if (rest.EndsWith('Z'))
         {
@@ -52,12 +52,12 @@ internal static class WallClock
         }
         else
         {
-            int sign = Math.Max(rest.LastIndexOf('+'), rest.LastIndexOf('-'));
+            var sign = Math.Max(rest.LastIndexOf('+'), rest.LastIndexOf('-'));
             if (sign > 0)
             {
-                string z = rest[(sign + 1)..].Replace(":", "", StringComparison.Ordinal);
-                if (z.Length == 4 && int.TryParse(z.AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture, out int zh)
-                    && int.TryParse(z.AsSpan(2, 2), NumberStyles.None, CultureInfo.InvariantCulture, out int zm))
+                var z = rest[(sign + 1)..].Replace(":", "", StringComparison.Ordinal);
+                if (z.Length == 4 && int.TryParse(z.AsSpan(0, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var zh)
+                    && int.TryParse(z.AsSpan(2, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var zm))
                 {
                     offset = new TimeSpan(zh, zm, 0) * (rest[sign] == '-' ? -1 : 1);
                     rest = rest[..sign];
@@ -66,7 +66,7 @@ internal static class WallClock
         }
 
         rest = rest.Trim();
-        int pm = 0;
+        var pm = 0;
         if (rest.EndsWith("AM", StringComparison.OrdinalIgnoreCase))
         {
             pm = -1;
@@ -78,10 +78,10 @@ internal static class WallClock
             rest = rest[..^2].Trim();
         }
 
-        string[] hms = rest.Split(':');
+        var hms = rest.Split(':');
         if (hms.Length is < 2 or > 3
-            || !int.TryParse(hms[0], NumberStyles.None, CultureInfo.InvariantCulture, out int hh)
-            || !int.TryParse(hms[1], NumberStyles.None, CultureInfo.InvariantCulture, out int mm))
+            || !int.TryParse(hms[0], NumberStyles.None, CultureInfo.InvariantCulture, out var hh)
+            || !int.TryParse(hms[1], NumberStyles.None, CultureInfo.InvariantCulture, out var mm))
         {
             return false;
         }
@@ -102,8 +102,8 @@ internal static class WallClock
             hh = pm > 0 ? (hh % 12) + 12 : hh % 12;
         }
 
-        int whole = (int)Math.Floor(sec);
-        long ticks = (long)Math.Round((sec - whole) * TimeSpan.TicksPerSecond);
+        var whole = (int)Math.Floor(sec);
+        var ticks = (long)Math.Round((sec - whole) * TimeSpan.TicksPerSecond);
         return TryBuild(y, mo, d, hh, mm, whole, ticks, offset, out value);
     }
 
@@ -124,15 +124,15 @@ internal static class WallClock
     private static bool TryParseDate(string s, DateOrder order, out int y, out int m, out int d)
     {
         y = m = d = 0;
-        char sep = s.Contains('/', StringComparison.Ordinal) ? '/' : s.Contains('-', StringComparison.Ordinal) ? '-' : '.';
-        string[] p = s.Split(sep);
+        var sep = s.Contains('/', StringComparison.Ordinal) ? '/' : s.Contains('-', StringComparison.Ordinal) ? '-' : '.';
+        var p = s.Split(sep);
         if (p.Length != 3)
         {
             return false;
         }
 
         Span<int> n = stackalloc int[3];
-        for (int i = 0; i < 3; i++)
+        for (var i = 0; i < 3; i++)
         {
             if (p[i].Length is 0 or > 4 || !int.TryParse(p[i], NumberStyles.None, CultureInfo.InvariantCulture, out n[i]))
             {
@@ -147,7 +147,7 @@ internal static class WallClock
         }
 
         y = p[2].Length == 2 ? 2000 + n[2] : n[2];
-        bool dayFirst = order switch
+        var dayFirst = order switch
         {
             DateOrder.DayFirst => true,
             DateOrder.MonthFirst => false,
@@ -164,7 +164,7 @@ internal static class WallClock
     public static bool TryParseDuration(string text, out double seconds)
     {
         seconds = double.NaN;
-        string s = text.Trim().Trim('"').Trim();
+        var s = text.Trim().Trim('"').Trim();
         if (s.Length == 0)
         {
             return false;
@@ -176,10 +176,10 @@ internal static class WallClock
         }
 
         double days = 0;
-        int dash = s.IndexOf('-', StringComparison.Ordinal);
-        int colon = s.IndexOf(':', StringComparison.Ordinal);
-        int dot = s.IndexOf('.', StringComparison.Ordinal);
-        int daySep = dash > 0 && dash < colon ? dash : dot > 0 && dot < colon ? dot : -1;
+        var dash = s.IndexOf('-', StringComparison.Ordinal);
+        var colon = s.IndexOf(':', StringComparison.Ordinal);
+        var dot = s.IndexOf('.', StringComparison.Ordinal);
+        var daySep = dash > 0 && dash < colon ? dash : dot > 0 && dot < colon ? dot : -1;
         if (daySep > 0)
         {
             if (!double.TryParse(s.AsSpan(0, daySep), NumberStyles.None, CultureInfo.InvariantCulture, out days))
@@ -190,17 +190,17 @@ internal static class WallClock
             s = s[(daySep + 1)..];
         }
 
-        string[] p = s.Split(':');
+        var p = s.Split(':');
         if (p.Length is < 2 or > 3)
         {
             return false;
         }
 
         double total = 0;
-        for (int i = 0; i < p.Length; i++)
+        for (var i = 0; i < p.Length; i++)
         {
-            NumberStyles style = i == p.Length - 1 ? NumberStyles.AllowDecimalPoint : NumberStyles.None;
-            if (!double.TryParse(p[i].Replace(',', '.'), style, CultureInfo.InvariantCulture, out double v))
+            var style = i == p.Length - 1 ? NumberStyles.AllowDecimalPoint : NumberStyles.None;
+            if (!double.TryParse(p[i].Replace(',', '.'), style, CultureInfo.InvariantCulture, out var v))
             {
                 return false;
             }

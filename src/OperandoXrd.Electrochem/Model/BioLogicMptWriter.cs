@@ -48,7 +48,7 @@ public static class BioLogicMptWriter
         options ??= new MptWriterOptions();
         using var writer = new StreamWriter(path, append: false, s_ansi);
         WriteHeader(writer, options);
-        foreach (MptRow row in ToRows(model.Record(samplePeriod_s)))
+        foreach (var row in ToRows(model.Record(samplePeriod_s)))
         {
             WriteRow(writer, row, options);
         }
@@ -68,9 +68,9 @@ public static class BioLogicMptWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
-        DateTimeOffset local = options.AcquisitionStart.ToOffset(options.WallClockUtcOffset);
-        string start = local.ToString("MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
-        string mass = options.ActiveMass_mg.ToString("0.000", CultureInfo.InvariantCulture);
+        var local = options.AcquisitionStart.ToOffset(options.WallClockUtcOffset);
+        var start = local.ToString("MM/dd/yyyy HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        var mass = options.ActiveMass_mg.ToString("0.000", CultureInfo.InvariantCulture);
         if (options.DecimalComma)
         {
             start = start.Replace('.', ',');
@@ -100,7 +100,7 @@ public static class BioLogicMptWriter
             ColumnLine,
         ];
         lines[1] = "Nb header lines : " + lines.Length.ToString(CultureInfo.InvariantCulture);
-        foreach (string line in lines)
+        foreach (var line in lines)
         {
             writer.Write(line);
             writer.Write("\r\n");
@@ -112,7 +112,7 @@ public static class BioLogicMptWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
-        double ewe = options.VoltageResolution_V > 0 ? Math.Round(row.Ewe_V / options.VoltageResolution_V) * options.VoltageResolution_V : row.Ewe_V;
+        var ewe = options.VoltageResolution_V > 0 ? Math.Round(row.Ewe_V / options.VoltageResolution_V) * options.VoltageResolution_V : row.Ewe_V;
         var sb = new StringBuilder(256);
         sb.Append(row.Mode).Append('\t')
           .Append(row.OxRed).Append('\t')
@@ -149,9 +149,9 @@ public static class BioLogicMptWriter
         ArgumentNullException.ThrowIfNull(states);
         int previousStep = -1, oxRed = 0, halfCycle = 0;
         double halfCycleStartCharge = 0;
-        foreach (CellState s in states)
+        foreach (var s in states)
         {
-            bool changed = s.Step != previousStep;
+            var changed = s.Step != previousStep;
             if (changed && s.Kind != CellStepKind.Rest)
             {
                 oxRed = s.Kind == CellStepKind.Charge ? 1 : 0;
@@ -171,7 +171,7 @@ public static class BioLogicMptWriter
 
     private static void Number(StringBuilder sb, double value, int decimals)
     {
-        string format = decimals == 15 ? "0.000000000000000E+000" : "0.0000000E+000";
+        var format = decimals == 15 ? "0.000000000000000E+000" : "0.0000000E+000";
         sb.Append(value.ToString(format, CultureInfo.InvariantCulture)).Append('\t');
     }
 }

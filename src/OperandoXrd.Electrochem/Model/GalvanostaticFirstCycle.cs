@@ -119,8 +119,8 @@ public sealed class GalvanostaticFirstCycle
 
         void Add(CellStepKind kind, double current, double length)
         {
-            double end = t + length;
-            double xEnd = x - (current * length / 3600.0 / _capacity_mAh);
+            var end = t + length;
+            var xEnd = x - (current * length / 3600.0 / _capacity_mAh);
             steps.Add(new CellStep(kind, t, end, current, x, xEnd));
             pol.Add(eta);
             charge.Add(q);
@@ -169,7 +169,7 @@ public sealed class GalvanostaticFirstCycle
     /// </summary>
     public CellState StateAt(double time_s)
     {
-        int i = 0;
+        var i = 0;
         while (i < _steps.Length - 1 && time_s >= _steps[i + 1].Start_s)
         {
             i++;
@@ -192,12 +192,12 @@ public sealed class GalvanostaticFirstCycle
 
         const double epsilon = 1e-3;
         var rows = new List<CellState>();
-        for (int i = 0; i < _steps.Length; i++)
+        for (var i = 0; i < _steps.Length; i++)
         {
-            CellStep s = _steps[i];
-            double first = s.Start_s + (i == 0 ? 0 : epsilon);
+            var s = _steps[i];
+            var first = s.Start_s + (i == 0 ? 0 : epsilon);
             rows.Add(StateInStep(i, first));
-            long k = (long)Math.Floor(first / samplePeriod_s) + 1;
+            var k = (long)Math.Floor(first / samplePeriod_s) + 1;
             for (; k * samplePeriod_s < s.End_s; k++)
             {
                 rows.Add(StateInStep(i, k * samplePeriod_s));
@@ -211,22 +211,22 @@ public sealed class GalvanostaticFirstCycle
 
     private CellState StateInStep(int i, double t)
     {
-        CellStep s = _steps[i];
-        double dt = t - s.Start_s;
-        double x = s.XStart - (s.Current_mA * dt / 3600.0 / _capacity_mAh);
-        double eta = Polarization(s.Current_mA, _polarizationAtStart[i], dt);
+        var s = _steps[i];
+        var dt = t - s.Start_s;
+        var x = s.XStart - (s.Current_mA * dt / 3600.0 / _capacity_mAh);
+        var eta = Polarization(s.Current_mA, _polarizationAtStart[i], dt);
         return new CellState(t, x, Ewe(s.Kind, s.Current_mA, x, eta), s.Current_mA, _chargeAtStart[i] + (s.Current_mA * dt / 3600.0), i, s.Kind);
     }
 
     private double Polarization(double current, double etaStart, double dt)
     {
-        double target = current * Protocol.PolarizationResistance_ohm * 1e-3;
+        var target = current * Protocol.PolarizationResistance_ohm * 1e-3;
         return target + ((etaStart - target) * Math.Exp(-dt / Protocol.PolarizationTimeConstant_s));
     }
 
     private double Ewe(CellStepKind kind, double current, double x, double eta)
     {
-        double e = NcaOpenCircuit.VersusLithium(x) - Protocol.CounterElectrode_V + (current * Protocol.OhmicResistance_ohm * 1e-3) + eta;
+        var e = NcaOpenCircuit.VersusLithium(x) - Protocol.CounterElectrode_V + (current * Protocol.OhmicResistance_ohm * 1e-3) + eta;
         if (kind == CellStepKind.Discharge)
         {
             e -= Protocol.StallOverpotential_V * Math.Exp((x - Protocol.LithiationLimit) / Protocol.StallWidth);
@@ -238,10 +238,10 @@ public sealed class GalvanostaticFirstCycle
     /// <summary>Seconds from the step's start until Ewe first crosses the cut-off: march in 1 s steps, then bisect.</summary>
     private double TimeToCutoff(CellStepKind kind, double current, double x0, double eta0, double cutoff)
     {
-        double sign = kind == CellStepKind.Charge ? 1.0 : -1.0;
+        var sign = kind == CellStepKind.Charge ? 1.0 : -1.0;
         double Beyond(double dt)
         {
-            double x = x0 - (current * dt / 3600.0 / _capacity_mAh);
+            var x = x0 - (current * dt / 3600.0 / _capacity_mAh);
             return sign * (Ewe(kind, current, x, Polarization(current, eta0, dt)) - cutoff);
         }
 
@@ -262,9 +262,9 @@ public sealed class GalvanostaticFirstCycle
             }
         }
 
-        for (int it = 0; it < 60 && hi - lo > 1e-9; it++)
+        for (var it = 0; it < 60 && hi - lo > 1e-9; it++)
         {
-            double mid = 0.5 * (lo + hi);
+            var mid = 0.5 * (lo + hi);
             if (Beyond(mid) < 0)
             {
                 lo = mid;

@@ -21,7 +21,7 @@ public static class NcaOpenCircuit
     /// <summary>OCV in V vs Li⁺/Li at <paramref name="x"/>. Above x = 1 (not reached from a pristine cathode) it continues linearly.</summary>
     public static double VersusLithium(double x)
     {
-        double y = 1.0 - x;
+        var y = 1.0 - x;
         if (y < 0)
         {
             // The start term grows as exp(−y/0.015): continuing it past the pristine state would dive by volts.

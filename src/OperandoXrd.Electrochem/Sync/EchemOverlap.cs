@@ -27,20 +27,20 @@ public static class EchemOverlap
         }
 
         var t = log.TimeSeconds;
-        double logStart = log.StartUnixSeconds + clockOffsetSeconds + t[0];
-        double logEnd = log.StartUnixSeconds + clockOffsetSeconds + t[^1];
+        var logStart = log.StartUnixSeconds + clockOffsetSeconds + t[0];
+        var logEnd = log.StartUnixSeconds + clockOffsetSeconds + t[^1];
         if (logStart <= firstFrameStart && logEnd >= lastFrameEnd)
         {
             return null;
         }
 
-        double overlap = Math.Min(logEnd, lastFrameEnd) - Math.Max(logStart, firstFrameStart);
-        double frames = Math.Max(lastFrameEnd - firstFrameStart, 0);
+        var overlap = Math.Min(logEnd, lastFrameEnd) - Math.Max(logStart, firstFrameStart);
+        var frames = Math.Max(lastFrameEnd - firstFrameStart, 0);
         // The offset to add to echem.clockOffset_s: log start + offset' = first frame start.
-        double align = clockOffsetSeconds + (firstFrameStart - logStart);
-        string spans = $"frames {Span(firstFrameStart, lastFrameEnd)}, voltage log {Span(logStart, logEnd)}" +
+        var align = clockOffsetSeconds + (firstFrameStart - logStart);
+        var spans = $"frames {Span(firstFrameStart, lastFrameEnd)}, voltage log {Span(logStart, logEnd)}" +
                        (clockOffsetSeconds != 0 ? string.Create(CultureInfo.InvariantCulture, $" (with echem.clockOffset_s {clockOffsetSeconds:0.###})") : "");
-        string fix = string.Create(CultureInfo.InvariantCulture, $"echem.clockOffset_s = {align:0.###} s would align their starts");
+        var fix = string.Create(CultureInfo.InvariantCulture, $"echem.clockOffset_s = {align:0.###} s would align their starts");
         if (overlap <= 0)
         {
             return $"the voltage log and the frames do not overlap in time: {spans}; every frame's echem columns will be empty; {fix}";

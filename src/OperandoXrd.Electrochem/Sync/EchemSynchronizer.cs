@@ -103,17 +103,17 @@ public static class EchemSynchronizer
         options ??= new EchemSyncOptions();
         Check(log, options);
 
-        int frames = frameStartUnixSeconds.Length;
+        var frames = frameStartUnixSeconds.Length;
         var notes = new List<string>();
         var source = CapacitySourceFor(log, options, notes);
         var result = new EchemAtFrames(
             new double[frames], new double[frames], new double[frames], new double[frames], new double[frames], new double[frames],
             new FrameEchemStatus[frames], source, notes);
 
-        ReadOnlySpan<double> t = log.TimeSeconds;
-        double zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
+        var t = log.TimeSeconds;
+        var zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
         int before = 0, after = 0, gaps = 0;
-        for (int f = 0; f < frames; f++)
+        for (var f = 0; f < frames; f++)
         {
             var at = AtFrame(log, source, frameStartUnixSeconds[f], exposureSeconds[f], options, f);
             result.LogTimeSeconds[f] = at.LogTimeSeconds;
@@ -174,7 +174,7 @@ public static class EchemSynchronizer
     // The capacity source the log supports (the requested one, else the other), with a note when it differs.
     private static CapacitySource CapacitySourceFor(VoltageLog log, EchemSyncOptions options, List<string>? notes)
     {
-        CapacitySource source = options.CapacitySource;
+        var source = options.CapacitySource;
         if (source == CapacitySource.IntegratedCurrent && !log.HasCurrent && log.HasCharge)
         {
             source = CapacitySource.ChargeColumn;
@@ -200,13 +200,13 @@ public static class EchemSynchronizer
             throw new ArgumentException($"frame {frame} has no usable time (start {start}, exposure {exposureSeconds} s).", "frameStartUnixSeconds");
         }
 
-        ReadOnlySpan<double> t = log.TimeSeconds;
-        double zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
-        double exposure = Math.Max(0.0, exposureSeconds);
+        var t = log.TimeSeconds;
+        var zero = log.StartUnixSeconds + options.ClockOffsetSeconds;
+        var exposure = Math.Max(0.0, exposureSeconds);
         // Subtract the large absolute times first: both are ~1.7e9 s and their difference keeps full precision.
-        double a = start - zero;
-        double b = a + exposure;
-        double mid = a + (0.5 * exposure);
+        var a = start - zero;
+        var b = a + exposure;
+        var mid = a + (0.5 * exposure);
         if (t.IsEmpty || mid > t[^1])
         {
             return EchemAtFrame.Outside(mid, FrameEchemStatus.AfterLog);
@@ -217,14 +217,14 @@ public static class EchemSynchronizer
             return EchemAtFrame.Outside(mid, FrameEchemStatus.BeforeLog);
         }
 
-        ReadOnlySpan<double> q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
-        double q0 = q.IsEmpty ? 0 : q[0];
-        double massG = options.ActiveMass_mg * 1e-3;
-        int k = Bracket(t, mid);
+        var q = source == CapacitySource.ChargeColumn ? log.ChargemAh : log.IntegratedChargemAh;
+        var q0 = q.IsEmpty ? 0 : q[0];
+        var massG = options.ActiveMass_mg * 1e-3;
+        var k = Bracket(t, mid);
         var status = t.Length > 1 && t[k + 1] - t[k] > options.MaxGapSeconds ? FrameEchemStatus.Gap : FrameEchemStatus.Ok;
-        double voltage = Interpolate(t, log.VoltageV, k, mid);
-        double current = exposure > 0 ? MeanCurrent(log, Math.Max(a, t[0]), Math.Min(b, t[^1])) : Interpolate(t, log.CurrentmA, k, mid);
-        double capacity = source == CapacitySource.ChargeColumn
+        var voltage = Interpolate(t, log.VoltageV, k, mid);
+        var current = exposure > 0 ? MeanCurrent(log, Math.Max(a, t[0]), Math.Min(b, t[^1])) : Interpolate(t, log.CurrentmA, k, mid);
+        var capacity = source == CapacitySource.ChargeColumn
             ? Interpolate(t, q, k, mid) - q0
             : ChargeAt(log, k, mid);
         return new EchemAtFrame(mid, voltage, current, capacity, capacity / massG, options.X0 - (capacity / massG / options.TheoreticalCapacity_mAh_g), status);
@@ -233,7 +233,7 @@ public static class EchemSynchronizer
     /// <summary>Frames that all share one exposure time.</summary>
     public static EchemAtFrames Synchronize(VoltageLog log, ReadOnlySpan<double> frameStartUnixSeconds, double exposureSeconds, EchemSyncOptions? options = null)
     {
-        double[] exposure = new double[frameStartUnixSeconds.Length];
+        var exposure = new double[frameStartUnixSeconds.Length];
         Array.Fill(exposure, exposureSeconds);
         return Synchronize(log, frameStartUnixSeconds, exposure, options);
     }
@@ -246,8 +246,8 @@ public static class EchemSynchronizer
             return 0;
         }
 
-        int i = t.BinarySearch(x);
-        int k = i >= 0 ? i : ~i - 1;
+        var i = t.BinarySearch(x);
+        var k = i >= 0 ? i : ~i - 1;
         return Math.Clamp(k, 0, t.Length - 2);
     }
 
@@ -258,34 +258,34 @@ public static class EchemSynchronizer
             return y[0];
         }
 
-        double w = (x - t[k]) / (t[k + 1] - t[k]);
+        var w = (x - t[k]) / (t[k + 1] - t[k]);
         return y[k] + (w * (y[k + 1] - y[k]));
     }
 
     /// <summary>Charge (mA·h) from the first row to <paramref name="x"/>: whole trapezoids up to row k, then the part of row k's.</summary>
     private static double ChargeAt(VoltageLog log, int k, double x)
     {
-        ReadOnlySpan<double> t = log.TimeSeconds;
-        ReadOnlySpan<double> cumulative = log.IntegratedChargemAh;
+        var t = log.TimeSeconds;
+        var cumulative = log.IntegratedChargemAh;
         if (t.Length < 2)
         {
             return 0.0;
         }
 
-        double ix = Interpolate(t, log.CurrentmA, k, x);
+        var ix = Interpolate(t, log.CurrentmA, k, x);
         return cumulative[k] - cumulative[0] + (0.5 * (log.CurrentmA[k] + ix) * (x - t[k]) / 3600.0);
     }
 
     /// <summary>Time average over [a, b] of the current interpolated linearly between rows (exact for a piecewise-linear current).</summary>
     private static double MeanCurrent(VoltageLog log, double a, double b)
     {
-        ReadOnlySpan<double> t = log.TimeSeconds;
+        var t = log.TimeSeconds;
         if (!(b > a) || t.Length < 2)
         {
             return Interpolate(t, log.CurrentmA, Bracket(t, a), a);
         }
 
-        double charge = ChargeAt(log, Bracket(t, b), b) - ChargeAt(log, Bracket(t, a), a);
+        var charge = ChargeAt(log, Bracket(t, b), b) - ChargeAt(log, Bracket(t, a), a);
         return charge * 3600.0 / (b - a);
     }
 }

@@ -28,7 +28,7 @@ public static class EchemUnits
             return false;
         }
 
-        string u = Normalize(unit);
+        var u = Normalize(unit);
         double? s = quantity switch
         {
             EchemQuantity.Time => u switch
@@ -94,19 +94,19 @@ public static class EchemUnits
     public static (string Name, string? Unit) SplitHeader(string header)
     {
         ArgumentNullException.ThrowIfNull(header);
-        string h = header.Trim();
+        var h = header.Trim();
         // EC-Lab writes averaged quantities either as <Ewe>/V or as <Ewe/V> (CP and OCV exports): the brackets belong
         // to the quantity, so "<Ewe/V>" is the quantity "<Ewe>" in V, not "<Ewe" in an unknown unit "V>".
         if (h.Length > 2 && h[0] == '<' && h[^1] == '>' && h.IndexOf('>', StringComparison.Ordinal) == h.Length - 1)
         {
-            (string inner, string? innerUnit) = SplitHeader(h[1..^1]);
+            (var inner, var innerUnit) = SplitHeader(h[1..^1]);
             return ($"<{inner}>", innerUnit);
         }
 
         if (h.Length > 2 && (h[^1] == ')' || h[^1] == ']'))
         {
-            char open = h[^1] == ')' ? '(' : '[';
-            int i = h.LastIndexOf(open);
+            var open = h[^1] == ')' ? '(' : '[';
+            var i = h.LastIndexOf(open);
             // "(Q-Qo)" alone is a name, not a unit: a unit needs a name in front of it.
             if (i > 0)
             {
@@ -114,7 +114,7 @@ public static class EchemUnits
             }
         }
 
-        int slash = h.LastIndexOf('/');
+        var slash = h.LastIndexOf('/');
         if (slash > 0 && slash < h.Length - 1)
         {
             return (h[..slash].Trim(), h[(slash + 1)..].Trim());
@@ -127,8 +127,8 @@ public static class EchemUnits
     {
         // EC-Lab writes "mA.h", others "mAh", "mA·h", "mA h", "mA*h"; micro comes as U+00B5, U+03BC or 'u'.
         Span<char> buffer = stackalloc char[unit.Length];
-        int n = 0;
-        foreach (char c in unit)
+        var n = 0;
+        foreach (var c in unit)
         {
             switch (c)
             {

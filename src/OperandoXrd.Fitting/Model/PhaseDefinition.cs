@@ -140,7 +140,7 @@ public sealed class PhaseDefinition
         var reflections = ReflectionGenerator.GenerateForTwoTheta(Phase.Cell, Phase.SpaceGroup, wavelength, twoThetaMax, Math.Max(twoThetaMin, 1e-3));
         var system = LatticeSystem;
         var n = system.ParameterCount;
-        StructureFactorCalculator? sf = withStructureFactors && Phase.Atoms.Count > 0 ? new StructureFactorCalculator(Phase) : null;
+        var sf = withStructureFactors && Phase.Atoms.Count > 0 ? new StructureFactorCalculator(Phase) : null;
         var groups = new List<PeakGroup>();
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         Span<double> c = stackalloc double[6];

@@ -59,7 +59,7 @@ public sealed partial class LatticeCsv
 
         // Split leaves one element after the last '\n': empty when the file ends with a newline, else a line that
         // may still be growing.
-        int complete = lines.Length - 1;
+        var complete = lines.Length - 1;
         if (acceptUnterminatedLastLine && lines[^1].Length > 0)
         {
             complete = lines.Length;
@@ -74,7 +74,7 @@ public sealed partial class LatticeCsv
         var layout = Layout.FromHeader(columns, source);
         var rows = new List<LatticeRow>();
         var rejected = new List<string>();
-        for (int i = 1; i < complete; i++)
+        for (var i = 1; i < complete; i++)
         {
             var line = lines[i].TrimEnd('\r');
             if (line.Length == 0)
@@ -120,7 +120,7 @@ public sealed partial class LatticeCsv
                 throw new FormatException($"{source}: header has {columns.Length} columns; a lattice.csv header starts with {string.Join(',', Leading)} and ends with {string.Join(',', Trailing)}");
             }
 
-            for (int i = 0; i < Leading.Length; i++)
+            for (var i = 0; i < Leading.Length; i++)
             {
                 if (!string.Equals(columns[i], Leading[i], StringComparison.Ordinal))
                 {
@@ -130,16 +130,16 @@ public sealed partial class LatticeCsv
 
             // The contract's columns (docs/formats.md) end with Rwp, GoF, status; writers may add columns after status (ours add
             // iterations and note), which the viewer does not need.
-            int status = Array.LastIndexOf(columns, "status");
-            int first = status - Trailing.Length + 1;
+            var status = Array.LastIndexOf(columns, "status");
+            var first = status - Trailing.Length + 1;
             if (status < 0 || first < Leading.Length)
             {
                 throw new FormatException($"{source}: header has no 'status' column after the lattice columns");
             }
 
-            for (int i = 0; i < Trailing.Length; i++)
+            for (var i = 0; i < Trailing.Length; i++)
             {
-                int c = first + i;
+                var c = first + i;
                 if (!string.Equals(columns[c], Trailing[i], StringComparison.Ordinal))
                 {
                     throw new FormatException($"{source}: header column {c + 1} is '{columns[c]}', expected '{Trailing[i]}'");
@@ -159,7 +159,7 @@ public sealed partial class LatticeCsv
             }
 
             var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int c = Leading.Length; c < first; c++)
+            for (var c = Leading.Length; c < first; c++)
             {
                 index[columns[c]] = c;
             }
@@ -199,7 +199,7 @@ public sealed partial class LatticeCsv
             }
 
             var values = new double[fields.Length - 1];
-            for (int c = 1; c < _status; c++)
+            for (var c = 1; c < _status; c++)
             {
                 var f = fields[c].Trim();
                 if (f.Length == 0 && c > 1)
@@ -218,14 +218,14 @@ public sealed partial class LatticeCsv
             }
 
             var lattice = new LatticeValue[_lattice.Count];
-            for (int i = 0; i < lattice.Length; i++)
+            for (var i = 0; i < lattice.Length; i++)
             {
                 var (name, v, e) = _lattice[i];
                 lattice[i] = new LatticeValue(name, values[v], values[e]);
             }
 
             var scales = new LatticeValue[_scales.Count];
-            for (int i = 0; i < scales.Length; i++)
+            for (var i = 0; i < scales.Length; i++)
             {
                 scales[i] = new LatticeValue(_scales[i].Name, values[_scales[i].Value], double.NaN);
             }

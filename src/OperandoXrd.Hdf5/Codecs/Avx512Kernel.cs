@@ -23,9 +23,14 @@ internal static class Avx512Kernel
     private static Vector512<byte> CreateColumnGather()
     {
         Span<byte> index = stackalloc byte[64];
-        for (int c = 0; c < 8; c++)
-            for (int k = 0; k < 8; k++)
+        for (var c = 0; c < 8; c++)
+        {
+            for (var k = 0; k < 8; k++)
+            {
                 index[8 * c + k] = (byte)(8 * (7 - k) + c);
+            }
+        }
+
         return Vector512.Create((ReadOnlySpan<byte>)index);
     }
 
@@ -38,20 +43,22 @@ internal static class Avx512Kernel
     public static int RowsToPlane(ref byte rows, ref byte plane, int rowLength, int c)
     {
         if (!(Avx512Vbmi.IsSupported && Gfni.V512.IsSupported))
+        {
             return c;
+        }
 
         Vector512<byte> gather = ColumnGather, unit = UnitBits;
         Vector512<ulong> m4l = Mix4Low, m4h = Mix4High, m8l = Mix8Low, m8h = Mix8High;
         for (; c + 64 <= rowLength; c += 64)
         {
-            Vector512<ulong> a0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, c)).AsUInt64();
-            Vector512<ulong> a1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, rowLength + c)).AsUInt64();
-            Vector512<ulong> a2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 2 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 3 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a4 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 4 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a5 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 5 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a6 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 6 * rowLength + c)).AsUInt64();
-            Vector512<ulong> a7 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 7 * rowLength + c)).AsUInt64();
+            var a0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, c)).AsUInt64();
+            var a1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, rowLength + c)).AsUInt64();
+            var a2 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 2 * rowLength + c)).AsUInt64();
+            var a3 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 3 * rowLength + c)).AsUInt64();
+            var a4 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 4 * rowLength + c)).AsUInt64();
+            var a5 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 5 * rowLength + c)).AsUInt64();
+            var a6 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 6 * rowLength + c)).AsUInt64();
+            var a7 = Vector512.LoadUnsafe(ref Unsafe.Add(ref rows, 7 * rowLength + c)).AsUInt64();
 
             // Word transpose: after it, register t holds word t of rows 0..7.
             Vector512<ulong> c0 = Avx512F.UnpackLow(a0, a1), c1 = Avx512F.UnpackHigh(a0, a1);
@@ -64,7 +71,7 @@ internal static class Avx512Kernel
             Vector512<ulong> d4 = Avx512F.PermuteVar8x64x2(c4, m4l, c6), d6 = Avx512F.PermuteVar8x64x2(c4, m4h, c6);
             Vector512<ulong> d5 = Avx512F.PermuteVar8x64x2(c5, m4l, c7), d7 = Avx512F.PermuteVar8x64x2(c5, m4h, c7);
 
-            ref byte o = ref Unsafe.Add(ref plane, 8 * c);
+            ref var o = ref Unsafe.Add(ref plane, 8 * c);
             Tile(Avx512F.PermuteVar8x64x2(d0, m8l, d4), gather, unit, ref o);
             Tile(Avx512F.PermuteVar8x64x2(d1, m8l, d5), gather, unit, ref Unsafe.Add(ref o, 64));
             Tile(Avx512F.PermuteVar8x64x2(d2, m8l, d6), gather, unit, ref Unsafe.Add(ref o, 128));
@@ -80,7 +87,7 @@ internal static class Avx512Kernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile(Vector512<ulong> rowWords, Vector512<byte> gather, Vector512<byte> unit, ref byte destination)
     {
-        Vector512<byte> columns = Avx512Vbmi.PermuteVar64x8(rowWords.AsByte(), gather);
+        var columns = Avx512Vbmi.PermuteVar64x8(rowWords.AsByte(), gather);
         Gfni.V512.GaloisFieldAffineTransform(unit, columns, 0).StoreUnsafe(ref destination);
     }
 }

@@ -42,20 +42,26 @@ internal static class BitTranspose
     /// <summary>Bit rows → elements. <paramref name="planes"/> needs n·es bytes when es &gt; 1 (unused for es = 1).</summary>
     public static void Unshuffle(ReadOnlySpan<byte> rows, Span<byte> elements, int n, int es, Span<byte> planes, BitTransposeIsa isa)
     {
-        int bytes = n * es;
+        var bytes = n * es;
         if ((n & 7) != 0 || rows.Length < bytes || elements.Length < bytes || (es > 1 && planes.Length < bytes))
-            throw new ArgumentException("bit transpose: block of " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements does not fit its buffers");
-        if (n == 0)
-            return;
-        Span<byte> target = es == 1 ? elements : planes;
-        int rowLength = n / 8;
-        ref byte r = ref MemoryMarshal.GetReference(rows);
-        ref byte p = ref MemoryMarshal.GetReference(target);
-        for (int b = 0; b < es; b++)
         {
-            ref byte rowsOfPlane = ref Unsafe.Add(ref r, b * 8 * rowLength);
-            ref byte plane = ref Unsafe.Add(ref p, b * n);
-            int c = 0;
+            throw new ArgumentException("bit transpose: block of " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements does not fit its buffers");
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        var target = es == 1 ? elements : planes;
+        var rowLength = n / 8;
+        ref var r = ref MemoryMarshal.GetReference(rows);
+        ref var p = ref MemoryMarshal.GetReference(target);
+        for (var b = 0; b < es; b++)
+        {
+            ref var rowsOfPlane = ref Unsafe.Add(ref r, b * 8 * rowLength);
+            ref var plane = ref Unsafe.Add(ref p, b * n);
+            var c = 0;
             switch (isa)
             {
                 case BitTransposeIsa.Avx512Gfni:
@@ -74,27 +80,38 @@ internal static class BitTranspose
         }
 
         if (es > 1)
+        {
             PlaneInterleave.PlanesToElements(ref p, ref MemoryMarshal.GetReference(elements), n, es, isa);
+        }
     }
 
     /// <summary>Elements → bit rows (the encoder's direction).</summary>
     public static void Shuffle(ReadOnlySpan<byte> elements, Span<byte> rows, int n, int es, Span<byte> planes, BitTransposeIsa isa)
     {
-        int bytes = n * es;
+        var bytes = n * es;
         if ((n & 7) != 0 || rows.Length < bytes || elements.Length < bytes || (es > 1 && planes.Length < bytes))
-            throw new ArgumentException("bit transpose: block of " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements does not fit its buffers");
-        if (n == 0)
-            return;
-        ref byte p = ref es == 1 ? ref MemoryMarshal.GetReference(elements) : ref MemoryMarshal.GetReference(planes);
-        if (es > 1)
-            PlaneInterleave.ElementsToPlanes(ref MemoryMarshal.GetReference(elements), ref p, n, es, isa);
-        int rowLength = n / 8;
-        ref byte r = ref MemoryMarshal.GetReference(rows);
-        for (int b = 0; b < es; b++)
         {
-            ref byte rowsOfPlane = ref Unsafe.Add(ref r, b * 8 * rowLength);
-            ref byte plane = ref Unsafe.Add(ref p, b * n);
-            int c = 0;
+            throw new ArgumentException("bit transpose: block of " + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " elements does not fit its buffers");
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        ref var p = ref es == 1 ? ref MemoryMarshal.GetReference(elements) : ref MemoryMarshal.GetReference(planes);
+        if (es > 1)
+        {
+            PlaneInterleave.ElementsToPlanes(ref MemoryMarshal.GetReference(elements), ref p, n, es, isa);
+        }
+
+        var rowLength = n / 8;
+        ref var r = ref MemoryMarshal.GetReference(rows);
+        for (var b = 0; b < es; b++)
+        {
+            ref var rowsOfPlane = ref Unsafe.Add(ref r, b * 8 * rowLength);
+            ref var plane = ref Unsafe.Add(ref p, b * n);
+            var c = 0;
             switch (isa)
             {
                 case BitTransposeIsa.Avx512Gfni:
@@ -114,7 +131,7 @@ internal static class BitTranspose
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong TransposeBits8x8(ulong x)
     {
-        ulong t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAUL;
+        var t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAUL;
         x ^= t ^ (t << 7);
         t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCUL;
         x ^= t ^ (t << 14);
@@ -129,8 +146,11 @@ internal static class BitTranspose
         for (; c < rowLength; c++)
         {
             ulong q = 0;
-            for (int j = 0; j < 8; j++)
+            for (var j = 0; j < 8; j++)
+            {
                 q |= (ulong)Unsafe.Add(ref rows, j * rowLength + c) << (8 * j);
+            }
+
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref plane, 8 * c), LittleEndian(TransposeBits8x8(q)));
         }
     }
@@ -139,9 +159,11 @@ internal static class BitTranspose
     {
         for (; c < rowLength; c++)
         {
-            ulong q = TransposeBits8x8(LittleEndian(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref plane, 8 * c))));
-            for (int j = 0; j < 8; j++)
+            var q = TransposeBits8x8(LittleEndian(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref plane, 8 * c))));
+            for (var j = 0; j < 8; j++)
+            {
                 Unsafe.Add(ref rows, j * rowLength + c) = (byte)(q >> (8 * j));
+            }
         }
     }
 
@@ -151,15 +173,19 @@ internal static class BitTranspose
     /// <summary>Slow bit-by-bit definition used by the tests as the reference for every kernel.</summary>
     internal static void ReferenceUnshuffle(ReadOnlySpan<byte> rows, Span<byte> elements, int n, int es)
     {
-        int rowLength = n / 8;
+        var rowLength = n / 8;
         elements.Slice(0, n * es).Clear();
-        for (int b = 0; b < es; b++)
-            for (int j = 0; j < 8; j++)
-                for (int e = 0; e < n; e++)
+        for (var b = 0; b < es; b++)
+        {
+            for (var j = 0; j < 8; j++)
+            {
+                for (var e = 0; e < n; e++)
                 {
-                    int bit = (rows[(8 * b + j) * rowLength + e / 8] >> (e % 8)) & 1;
+                    var bit = (rows[(8 * b + j) * rowLength + e / 8] >> (e % 8)) & 1;
                     elements[e * es + b] |= (byte)(bit << j);
                 }
+            }
+        }
     }
 }
 
@@ -238,7 +264,7 @@ internal static class LaneKernel<TL, TV>
 {
     public static int RowsToPlane(ref byte rows, ref byte plane, int rowLength, int c)
     {
-        int step = 8 * TL.Count;
+        var step = 8 * TL.Count;
         TV r0, r1, r2, r3, r4, r5, r6, r7;
         for (; c + step <= rowLength; c += step)
         {
@@ -259,11 +285,11 @@ internal static class LaneKernel<TL, TV>
             r5 = TransposeBits(r5);
             r6 = TransposeBits(r6);
             r7 = TransposeBits(r7);
-            ref byte tile = ref Unsafe.Add(ref plane, 8 * c);
+            ref var tile = ref Unsafe.Add(ref plane, 8 * c);
             // Word k of lane L belongs to column c + 8L + k; each lane's 8 words are 64 contiguous plane bytes.
-            for (int lane = 0; lane < TL.Count; lane++)
+            for (var lane = 0; lane < TL.Count; lane++)
             {
-                ref byte o = ref Unsafe.Add(ref tile, 64 * lane);
+                ref var o = ref Unsafe.Add(ref tile, 64 * lane);
                 Unsafe.WriteUnaligned(ref o, TL.GetLane(r0, lane));
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 8), TL.GetLane(r1, lane));
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref o, 16), TL.GetLane(r2, lane));
@@ -279,19 +305,19 @@ internal static class LaneKernel<TL, TV>
 
     public static int PlaneToRows(ref byte plane, ref byte rows, int rowLength, int c)
     {
-        int step = 8 * TL.Count;
+        var step = 8 * TL.Count;
         for (; c + step <= rowLength; c += step)
         {
-            ref byte tile = ref Unsafe.Add(ref plane, 8 * c);
+            ref var tile = ref Unsafe.Add(ref plane, 8 * c);
             // Lane L of word vector k: plane word of column c + 8L + k (stride 64 bytes between lanes).
-            TV r0 = TransposeBits(TL.Gather(ref tile, 64));
-            TV r1 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 8), 64));
-            TV r2 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 16), 64));
-            TV r3 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 24), 64));
-            TV r4 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 32), 64));
-            TV r5 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 40), 64));
-            TV r6 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 48), 64));
-            TV r7 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 56), 64));
+            var r0 = TransposeBits(TL.Gather(ref tile, 64));
+            var r1 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 8), 64));
+            var r2 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 16), 64));
+            var r3 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 24), 64));
+            var r4 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 32), 64));
+            var r5 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 40), 64));
+            var r6 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 48), 64));
+            var r7 = TransposeBits(TL.Gather(ref Unsafe.Add(ref tile, 56), 64));
             TransposeBytes(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
             TL.Store(r0, ref Unsafe.Add(ref rows, c));
             TL.Store(r1, ref Unsafe.Add(ref rows, rowLength + c));
@@ -308,7 +334,7 @@ internal static class LaneKernel<TL, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV TransposeBits(TV x)
     {
-        TV t = TL.And(TL.Xor(x, TL.ShiftRight(x, 7)), TL.Splat(0x00AA00AA00AA00AAUL));
+        var t = TL.And(TL.Xor(x, TL.ShiftRight(x, 7)), TL.Splat(0x00AA00AA00AA00AAUL));
         x = TL.Xor(x, TL.Xor(t, TL.ShiftLeft(t, 7)));
         t = TL.And(TL.Xor(x, TL.ShiftRight(x, 14)), TL.Splat(0x0000CCCC0000CCCCUL));
         x = TL.Xor(x, TL.Xor(t, TL.ShiftLeft(t, 14)));
@@ -320,17 +346,17 @@ internal static class LaneKernel<TL, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposeBytes(ref TV r0, ref TV r1, ref TV r2, ref TV r3, ref TV r4, ref TV r5, ref TV r6, ref TV r7)
     {
-        TV m8 = TL.Splat(0x00FF00FF00FF00FFUL);
+        var m8 = TL.Splat(0x00FF00FF00FF00FFUL);
         Swap(ref r0, ref r1, 8, m8);
         Swap(ref r2, ref r3, 8, m8);
         Swap(ref r4, ref r5, 8, m8);
         Swap(ref r6, ref r7, 8, m8);
-        TV m16 = TL.Splat(0x0000FFFF0000FFFFUL);
+        var m16 = TL.Splat(0x0000FFFF0000FFFFUL);
         Swap(ref r0, ref r2, 16, m16);
         Swap(ref r1, ref r3, 16, m16);
         Swap(ref r4, ref r6, 16, m16);
         Swap(ref r5, ref r7, 16, m16);
-        TV m32 = TL.Splat(0x00000000FFFFFFFFUL);
+        var m32 = TL.Splat(0x00000000FFFFFFFFUL);
         Swap(ref r0, ref r4, 32, m32);
         Swap(ref r1, ref r5, 32, m32);
         Swap(ref r2, ref r6, 32, m32);
@@ -340,7 +366,7 @@ internal static class LaneKernel<TL, TV>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Swap(ref TV a, ref TV b, int shift, TV mask)
     {
-        TV t = TL.And(TL.Xor(TL.ShiftRight(a, shift), b), mask);
+        var t = TL.And(TL.Xor(TL.ShiftRight(a, shift), b), mask);
         b = TL.Xor(b, t);
         a = TL.Xor(a, TL.ShiftLeft(t, shift));
     }

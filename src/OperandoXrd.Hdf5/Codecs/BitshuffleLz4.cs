@@ -21,7 +21,7 @@ public static class BitshuffleLz4
     public static int DefaultBlockSizeElements(int elementSize)
     {
         ValidateElementSize(elementSize);
-        int block = 8192 / elementSize / 8 * 8;
+        var block = 8192 / elementSize / 8 * 8;
         return Math.Max(block, 128);
     }
 
@@ -29,10 +29,16 @@ public static class BitshuffleLz4
     public static long GetDecodedLength(ReadOnlySpan<byte> chunk)
     {
         if (chunk.Length < HeaderLength)
+        {
             throw new InvalidDataException($"bitshuffle-LZ4 chunk of {chunk.Length} bytes is shorter than its 12-byte header");
-        ulong total = BinaryPrimitives.ReadUInt64BigEndian(chunk);
+        }
+
+        var total = BinaryPrimitives.ReadUInt64BigEndian(chunk);
         if (total > int.MaxValue)
+        {
             throw new InvalidDataException($"bitshuffle-LZ4 chunk header claims {total} decoded bytes (more than 2 GiB)");
+        }
+
         return (long)total;
     }
 
@@ -43,24 +49,35 @@ public static class BitshuffleLz4
     public static int Decode(ReadOnlySpan<byte> chunk, Span<byte> destination, int elementSize)
     {
         ValidateElementSize(elementSize);
-        int total = (int)GetDecodedLength(chunk);
-        uint blockBytesHeader = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(8));
+        var total = (int)GetDecodedLength(chunk);
+        var blockBytesHeader = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(8));
         if (total % elementSize != 0)
+        {
             throw new InvalidDataException($"bitshuffle-LZ4 chunk: {total} decoded bytes is not a whole number of {elementSize}-byte elements");
+        }
         // A header that disagrees with the buffer the caller sized from the dataset's shape is a corrupt chunk.
         if (destination.Length < total)
+        {
             throw new InvalidDataException($"bitshuffle-LZ4 chunk header claims {total} decoded bytes, more than the {destination.Length}-byte destination");
-        int count = total / elementSize;
+        }
+
+        var count = total / elementSize;
         if (count == 0)
+        {
             return 0;
+        }
+
         if (blockBytesHeader == 0 || blockBytesHeader % (uint)elementSize != 0 || blockBytesHeader / (uint)elementSize % 8 != 0 || blockBytesHeader > int.MaxValue)
+        {
             throw new InvalidDataException($"bitshuffle-LZ4 chunk: block size of {blockBytesHeader} bytes is not a positive multiple of 8 {elementSize}-byte elements");
-        int blockElements = (int)(blockBytesHeader / (uint)elementSize);
+        }
+
+        var blockElements = (int)(blockBytesHeader / (uint)elementSize);
 
         // Scratch for one block: the LZ4 output (bit rows) and, for multi-byte elements, the byte planes.
         // Capped by the data actually present so a lying header cannot make us rent gigabytes.
-        int scratchBlock = (int)Math.Min(blockBytesHeader, (uint)total);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(2 * scratchBlock);
+        var scratchBlock = (int)Math.Min(blockBytesHeader, (uint)total);
+        var scratch = ArrayPool<byte>.Shared.Rent(2 * scratchBlock);
         try
         {
             return DecodeBlocks(chunk.Slice(HeaderLength), destination, count, elementSize, blockElements,
@@ -76,29 +93,41 @@ public static class BitshuffleLz4
         int blockElements, Span<byte> rows, Span<byte> planes, BitTransposeIsa isa)
     {
         int ip = 0, op = 0;
-        int remaining = count;
+        var remaining = count;
         while (remaining >= 8)
         {
-            int n = remaining >= blockElements ? blockElements : remaining & ~7;
-            int blockBytes = n * elementSize;
+            var n = remaining >= blockElements ? blockElements : remaining & ~7;
+            var blockBytes = n * elementSize;
             if (body.Length - ip < 4)
+            {
                 throw new InvalidDataException($"bitshuffle-LZ4 chunk is truncated at the size of the block at output byte {op}");
-            uint compressed = BinaryPrimitives.ReadUInt32BigEndian(body.Slice(ip));
+            }
+
+            var compressed = BinaryPrimitives.ReadUInt32BigEndian(body.Slice(ip));
             ip += 4;
             if (compressed > (uint)(body.Length - ip))
+            {
                 throw new InvalidDataException($"bitshuffle-LZ4 chunk: the block at output byte {op} claims {compressed} compressed bytes, {body.Length - ip} remain");
-            int written = Lz4Block.Decode(body.Slice(ip, (int)compressed), rows.Slice(0, blockBytes));
+            }
+
+            var written = Lz4Block.Decode(body.Slice(ip, (int)compressed), rows.Slice(0, blockBytes));
             if (written != blockBytes)
+            {
                 throw new InvalidDataException($"bitshuffle-LZ4 chunk: the block at output byte {op} decodes to {written} bytes instead of {blockBytes}");
+            }
+
             ip += (int)compressed;
             BitTranspose.Unshuffle(rows, destination.Slice(op, blockBytes), n, elementSize, planes, isa);
             op += blockBytes;
             remaining -= n;
         }
 
-        int leftover = remaining * elementSize;
+        var leftover = remaining * elementSize;
         if (body.Length - ip != leftover)
+        {
             throw new InvalidDataException($"bitshuffle-LZ4 chunk: {body.Length - ip} bytes follow the last block where {leftover} raw trailing bytes belong");
+        }
+
         body.Slice(ip, leftover).CopyTo(destination.Slice(op));
         return op + leftover;
     }
@@ -116,11 +145,14 @@ public static class BitshuffleLz4
         ValidateElementSize(elementSize);
         ArgumentOutOfRangeException.ThrowIfNegative(sourceBytes);
         if (blockSizeElements <= 0 || blockSizeElements % 8 != 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(blockSizeElements), blockSizeElements, "bitshuffle block size must be a positive multiple of 8 elements");
+        }
+
         long count = sourceBytes / elementSize;
         // Every block costs its 4-byte size plus LZ4's worst case (n + n/255 + 16); the partial block is one more.
-        long blocks = count / blockSizeElements + 1;
-        long bound = HeaderLength + sourceBytes + sourceBytes / 255 + blocks * (4 + 16 + 1);
+        var blocks = count / blockSizeElements + 1;
+        var bound = HeaderLength + sourceBytes + sourceBytes / 255 + blocks * (4 + 16 + 1);
         return bound > int.MaxValue ? throw new ArgumentOutOfRangeException(nameof(sourceBytes), "chunk too large for one buffer") : (int)bound;
     }
 
@@ -132,45 +164,65 @@ public static class BitshuffleLz4
     {
         ValidateElementSize(elementSize);
         if (source.Length % elementSize != 0)
+        {
             throw new ArgumentException($"source of {source.Length} bytes is not a whole number of {elementSize}-byte elements", nameof(source));
-        if (blockSizeElements == 0)
-            blockSizeElements = DefaultBlockSizeElements(elementSize);
-        if (blockSizeElements < 0 || blockSizeElements % 8 != 0)
-            throw new ArgumentOutOfRangeException(nameof(blockSizeElements), blockSizeElements, "bitshuffle block size must be a positive multiple of 8 elements");
-        if ((long)blockSizeElements * elementSize > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(blockSizeElements), blockSizeElements, "block too large");
+        }
 
-        int count = source.Length / elementSize;
-        int blockBytesMax = blockSizeElements * elementSize;
+        if (blockSizeElements == 0)
+        {
+            blockSizeElements = DefaultBlockSizeElements(elementSize);
+        }
+
+        if (blockSizeElements < 0 || blockSizeElements % 8 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockSizeElements), blockSizeElements, "bitshuffle block size must be a positive multiple of 8 elements");
+        }
+
+        if ((long)blockSizeElements * elementSize > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockSizeElements), blockSizeElements, "block too large");
+        }
+
+        var count = source.Length / elementSize;
+        var blockBytesMax = blockSizeElements * elementSize;
         if (destination.Length < HeaderLength)
+        {
             throw new ArgumentException("destination is shorter than the chunk header", nameof(destination));
+        }
+
         BinaryPrimitives.WriteUInt64BigEndian(destination, (ulong)source.Length);
         BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(8), (uint)blockBytesMax);
 
-        int scratchBlock = Math.Min(blockBytesMax, source.Length);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(2 * scratchBlock);
+        var scratchBlock = Math.Min(blockBytesMax, source.Length);
+        var scratch = ArrayPool<byte>.Shared.Rent(2 * scratchBlock);
         try
         {
-            Span<byte> rows = scratch.AsSpan(0, scratchBlock);
-            Span<byte> planes = scratch.AsSpan(scratchBlock, scratchBlock);
+            var rows = scratch.AsSpan(0, scratchBlock);
+            var planes = scratch.AsSpan(scratchBlock, scratchBlock);
             int ip = 0, op = HeaderLength, remaining = count;
             while (remaining >= 8)
             {
-                int n = remaining >= blockSizeElements ? blockSizeElements : remaining & ~7;
-                int blockBytes = n * elementSize;
+                var n = remaining >= blockSizeElements ? blockSizeElements : remaining & ~7;
+                var blockBytes = n * elementSize;
                 BitTranspose.Shuffle(source.Slice(ip, blockBytes), rows, n, elementSize, planes, BitTranspose.Best);
-                int bound = Lz4Block.MaxEncodedLength(blockBytes);
+                var bound = Lz4Block.MaxEncodedLength(blockBytes);
                 if (destination.Length - op < 4 + bound)
+                {
                     throw new ArgumentException($"destination of {destination.Length} bytes is too small; use MaxEncodedLength", nameof(destination));
-                int compressed = Lz4Block.Encode(rows.Slice(0, blockBytes), destination.Slice(op + 4, bound));
+                }
+
+                var compressed = Lz4Block.Encode(rows.Slice(0, blockBytes), destination.Slice(op + 4, bound));
                 BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(op), (uint)compressed);
                 op += 4 + compressed;
                 ip += blockBytes;
                 remaining -= n;
             }
-            int leftover = remaining * elementSize;
+            var leftover = remaining * elementSize;
             if (destination.Length - op < leftover)
+            {
                 throw new ArgumentException($"destination of {destination.Length} bytes is too small; use MaxEncodedLength", nameof(destination));
+            }
+
             source.Slice(ip, leftover).CopyTo(destination.Slice(op));
             return op + leftover;
         }
@@ -185,6 +237,8 @@ public static class BitshuffleLz4
     private static void ValidateElementSize(int elementSize)
     {
         if (elementSize <= 0 || elementSize > 1024)
+        {
             throw new ArgumentOutOfRangeException(nameof(elementSize), elementSize.ToString(CultureInfo.InvariantCulture), "element size must be 1..1024 bytes");
+        }
     }
 }

@@ -20,54 +20,80 @@ public static class Hdf5Lz4
     public static long GetDecodedLength(ReadOnlySpan<byte> chunk)
     {
         if (chunk.Length < HeaderLength)
+        {
             throw new InvalidDataException($"LZ4 chunk of {chunk.Length} bytes is shorter than its 12-byte header");
-        ulong total = BinaryPrimitives.ReadUInt64BigEndian(chunk);
+        }
+
+        var total = BinaryPrimitives.ReadUInt64BigEndian(chunk);
         if (total > int.MaxValue)
+        {
             throw new InvalidDataException($"LZ4 chunk header claims {total} decoded bytes (more than 2 GiB)");
+        }
+
         return (long)total;
     }
 
     /// <summary>Decodes one chunk; returns the bytes written. <see cref="InvalidDataException"/> when corrupt.</summary>
     public static int Decode(ReadOnlySpan<byte> chunk, Span<byte> destination)
     {
-        int total = (int)GetDecodedLength(chunk);
-        uint blockHeader = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(8));
+        var total = (int)GetDecodedLength(chunk);
+        var blockHeader = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(8));
         // A header that disagrees with the buffer the caller sized from the dataset's shape is a corrupt chunk.
         if (destination.Length < total)
+        {
             throw new InvalidDataException($"LZ4 chunk header claims {total} decoded bytes, more than the {destination.Length}-byte destination");
+        }
+
         if (total == 0)
+        {
             return 0;
+        }
+
         if (blockHeader == 0)
+        {
             throw new InvalidDataException("LZ4 chunk: block size 0 in the header");
-        int blockSize = (int)Math.Min(blockHeader, (uint)total);
+        }
+
+        var blockSize = (int)Math.Min(blockHeader, (uint)total);
 
         int ip = HeaderLength, op = 0;
         while (op < total)
         {
-            int n = Math.Min(blockSize, total - op);
+            var n = Math.Min(blockSize, total - op);
             if (chunk.Length - ip < 4)
+            {
                 throw new InvalidDataException($"LZ4 chunk is truncated at the size of the block at output byte {op}");
-            uint compressed = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(ip));
+            }
+
+            var compressed = BinaryPrimitives.ReadUInt32BigEndian(chunk.Slice(ip));
             ip += 4;
             if (compressed > (uint)(chunk.Length - ip))
+            {
                 throw new InvalidDataException($"LZ4 chunk: the block at output byte {op} claims {compressed} compressed bytes, {chunk.Length - ip} remain");
-            ReadOnlySpan<byte> block = chunk.Slice(ip, (int)compressed);
-            Span<byte> output = destination.Slice(op, n);
+            }
+
+            var block = chunk.Slice(ip, (int)compressed);
+            var output = destination.Slice(op, n);
             if (compressed == (uint)n)
             {
                 block.CopyTo(output);
             }
             else
             {
-                int written = Lz4Block.Decode(block, output);
+                var written = Lz4Block.Decode(block, output);
                 if (written != n)
+                {
                     throw new InvalidDataException($"LZ4 chunk: the block at output byte {op} decodes to {written} bytes instead of {n}");
+                }
             }
             ip += (int)compressed;
             op += n;
         }
         if (ip != chunk.Length)
+        {
             throw new InvalidDataException($"LZ4 chunk: {chunk.Length - ip} unexpected bytes after the last block");
+        }
+
         return total;
     }
 
@@ -81,8 +107,8 @@ public static class Hdf5Lz4
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
         // Raw storage caps each block at its own size, so only the 4-byte block sizes are added; the LZ4 slack on
         // top lets a single-block chunk compress in place instead of through a spill buffer.
-        long blocks = ((long)sourceBytes + blockSize - 1) / blockSize;
-        long bound = HeaderLength + (long)sourceBytes + 4 * blocks + sourceBytes / 255 + 16;
+        var blocks = ((long)sourceBytes + blockSize - 1) / blockSize;
+        var bound = HeaderLength + (long)sourceBytes + 4 * blocks + sourceBytes / 255 + 16;
         return bound > int.MaxValue ? throw new ArgumentOutOfRangeException(nameof(sourceBytes), "chunk too large for one buffer") : (int)bound;
     }
 
@@ -91,9 +117,15 @@ public static class Hdf5Lz4
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
         if (blockSize > source.Length)
+        {
             blockSize = source.Length; // as the plugin does: the header records the clamped size
+        }
+
         if (destination.Length < HeaderLength)
+        {
             throw new ArgumentException("destination is shorter than the chunk header", nameof(destination));
+        }
+
         BinaryPrimitives.WriteUInt64BigEndian(destination, (ulong)source.Length);
         BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(8), (uint)blockSize);
         int ip = 0, op = HeaderLength;
@@ -102,11 +134,14 @@ public static class Hdf5Lz4
         {
             while (ip < source.Length)
             {
-                int n = Math.Min(blockSize, source.Length - ip);
-                ReadOnlySpan<byte> block = source.Slice(ip, n);
-                int bound = Lz4Block.MaxEncodedLength(n);
+                var n = Math.Min(blockSize, source.Length - ip);
+                var block = source.Slice(ip, n);
+                var bound = Lz4Block.MaxEncodedLength(n);
                 if (destination.Length - op < 4 + n)
+                {
                     throw new ArgumentException($"destination of {destination.Length} bytes is too small; use MaxEncodedLength", nameof(destination));
+                }
+
                 int compressed;
                 if (destination.Length - op - 4 >= bound)
                 {
@@ -123,7 +158,9 @@ public static class Hdf5Lz4
                     }
                     compressed = Lz4Block.Encode(block, spill.AsSpan(0, bound));
                     if (compressed < n)
+                    {
                         spill.AsSpan(0, compressed).CopyTo(destination.Slice(op + 4));
+                    }
                 }
                 if (compressed >= n)
                 {
@@ -139,7 +176,9 @@ public static class Hdf5Lz4
         finally
         {
             if (spill is not null)
+            {
                 System.Buffers.ArrayPool<byte>.Shared.Return(spill);
+            }
         }
     }
 }

@@ -33,8 +33,8 @@ internal static class Lz4Block
     /// <summary>Decodes one block; returns the number of bytes written. The caller checks the count it expects.</summary>
     public static int Decode(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        ref byte src = ref MemoryMarshal.GetReference(source);
-        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        ref var src = ref MemoryMarshal.GetReference(source);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
         nint ip = 0, op = 0;
         nint iend = source.Length, oend = destination.Length;
         nint ifast = iend - WildSlack, ofast = oend - WildSlack;
@@ -44,10 +44,13 @@ internal static class Lz4Block
         while (true)
         {
             if (ip >= iend)
+            {
                 throw Corrupt("the block ends before its last literal run");
+            }
+
             uint token = Unsafe.Add(ref src, ip++);
 
-            nint literalLength = (nint)(token >> 4);
+            var literalLength = (nint)(token >> 4);
 
             // Shortcut for the commonest sequence (a literal run under 15, a match of at most 18 bytes at offset
             // 8 or more) away from both ends: fixed-size copies and one combined check instead of loops, which is
@@ -59,14 +62,17 @@ internal static class Lz4Block
                 op += literalLength;
                 nint shortOffset = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref src, ip));
                 if (!BitConverter.IsLittleEndian)
+                {
                     shortOffset = BinaryPrimitives.ReverseEndianness((ushort)shortOffset);
-                nint code = (nint)(token & 15);
+                }
+
+                var code = (nint)(token & 15);
                 if (code != 15 && shortOffset >= 8 && shortOffset <= op)
                 {
                     ip += 2;
                     // Three copies, each reading at least 8 bytes behind what it writes, so overlap is harmless.
-                    ref byte to = ref Unsafe.Add(ref dst, op);
-                    ref byte from = ref Unsafe.Add(ref dst, op - shortOffset);
+                    ref var to = ref Unsafe.Add(ref dst, op);
+                    ref var from = ref Unsafe.Add(ref dst, op - shortOffset);
                     Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, 8)));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, 16), Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref from, 16)));
@@ -77,7 +83,9 @@ internal static class Lz4Block
             }
 
             if (literalLength == 15)
+            {
                 literalLength += ReadLengthExtension(ref src, ref ip, iend);
+            }
 
             // Literals: one wild 32-byte-stride copy when both buffers have room, else an exact copy.
             if (literalLength <= ifast - ip && literalLength <= ofast - op)
@@ -87,33 +95,54 @@ internal static class Lz4Block
             else
             {
                 if (literalLength > iend - ip)
+                {
                     throw Corrupt($"a literal run of {literalLength} bytes overruns the block ({iend - ip} left)");
+                }
+
                 if (literalLength > oend - op)
+                {
                     throw Corrupt($"a literal run of {literalLength} bytes overruns the output ({oend - op} left)");
+                }
+
                 Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, op), ref Unsafe.Add(ref src, ip), (uint)literalLength);
             }
 
             ip += literalLength;
             op += literalLength;
             if (ip == iend)
+            {
                 return (int)op; // the last sequence is literals only
+            }
 
         Match:
             if (iend - ip < 2)
+            {
                 throw Corrupt("a match offset is cut off by the end of the block");
+            }
+
             nint offset = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref src, ip));
             if (!BitConverter.IsLittleEndian)
+            {
                 offset = BinaryPrimitives.ReverseEndianness((ushort)offset);
+            }
+
             ip += 2;
             if (offset == 0 || offset > op)
+            {
                 throw Corrupt($"match offset {offset} points before the start of the output (at {op})");
+            }
 
-            nint matchLength = (nint)(token & 15);
+            var matchLength = (nint)(token & 15);
             if (matchLength == 15)
+            {
                 matchLength += ReadLengthExtension(ref src, ref ip, iend);
+            }
+
             matchLength += MinMatch;
             if (matchLength > oend - op)
+            {
                 throw Corrupt($"a match of {matchLength} bytes overruns the output ({oend - op} left)");
+            }
 
             CopyMatch(ref dst, op, offset, matchLength, ofast);
             op += matchLength;
@@ -127,14 +156,20 @@ internal static class Lz4Block
         do
         {
             if (ip >= iend)
+            {
                 throw Corrupt("a length extension runs past the end of the block");
+            }
+
             s = Unsafe.Add(ref src, ip++);
             length += (nint)s;
         }
         while (s == 255);
         // A length can never exceed a span's length; larger values are corrupt and must not wrap around.
         if (length > int.MaxValue)
+        {
             throw Corrupt("a length extension is larger than any buffer");
+        }
+
         return length;
     }
 
@@ -191,8 +226,8 @@ internal static class Lz4Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyMatch(ref byte dst, nint op, nint offset, nint length, nint ofast)
     {
-        ref byte to = ref Unsafe.Add(ref dst, op);
-        ref byte from = ref Unsafe.Add(ref dst, op - offset);
+        ref var to = ref Unsafe.Add(ref dst, op);
+        ref var from = ref Unsafe.Add(ref dst, op - offset);
         if (length <= ofast - op)
         {
             // Wild zone: up to 32 bytes past the match may be scribbled on (later sequences overwrite them).
@@ -213,12 +248,12 @@ internal static class Lz4Block
                 // pattern in a register once with a byte shuffle, then store it at in-phase positions.
                 // The 16-byte load may read past `to`; the shuffle only keeps its first `offset` bytes.
                 // ShuffleNative: our indices are all in 0..15, so the single pshufb/tbl semantics suffice.
-                Vector128<byte> pattern = Vector128.ShuffleNative(Vector128.LoadUnsafe(ref from),
+                var pattern = Vector128.ShuffleNative(Vector128.LoadUnsafe(ref from),
                     Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(RepeatIndex), (nuint)(offset * 16)));
                 nint done = 0;
                 if (length >= 64 && (32 % offset) == 0)
                 {
-                    Vector256<byte> wide = Vector256.Create(pattern, pattern);
+                    var wide = Vector256.Create(pattern, pattern);
                     do
                     {
                         wide.StoreUnsafe(ref to, (nuint)done);
@@ -254,7 +289,7 @@ internal static class Lz4Block
         nint done = 0;
         while (done < length)
         {
-            nint piece = Math.Min(length - done, offset + done);
+            var piece = Math.Min(length - done, offset + done);
             Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, done), ref from, (uint)piece);
             done += piece;
         }
@@ -267,9 +302,11 @@ internal static class Lz4Block
     public static int Encode(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         if (destination.Length < MaxEncodedLength(source.Length))
+        {
             throw new ArgumentException($"destination holds {destination.Length} bytes, LZ4 needs up to {MaxEncodedLength(source.Length)}", nameof(destination));
+        }
 
-        int[] table = ArrayPool<int>.Shared.Rent(1 << HashLog);
+        var table = ArrayPool<int>.Shared.Rent(1 << HashLog);
         try
         {
             Array.Clear(table, 0, 1 << HashLog);
@@ -283,34 +320,39 @@ internal static class Lz4Block
 
     private static int EncodeCore(ReadOnlySpan<byte> source, Span<byte> destination, int[] table)
     {
-        int n = source.Length;
-        int op = 0;
-        int anchor = 0;
+        var n = source.Length;
+        var op = 0;
+        var anchor = 0;
         if (n >= MatchFindLimit + 1)
         {
-            ref byte src = ref MemoryMarshal.GetReference(source);
-            int matchLimit = n - LastLiterals;   // a match must end before this
-            int searchLimit = n - MatchFindLimit; // a match must start before this
-            int ip = 1;
+            ref var src = ref MemoryMarshal.GetReference(source);
+            var matchLimit = n - LastLiterals;   // a match must end before this
+            var searchLimit = n - MatchFindLimit; // a match must start before this
+            var ip = 1;
             // Positions are stored +1 so that the cleared table (0) means "empty".
             table[Hash(Unsafe.ReadUnaligned<uint>(ref src))] = 1;
             while (ip < searchLimit)
             {
                 // Find a match, stepping faster the longer we miss (LZ4's acceleration).
-                int misses = 1 << 6;
+                var misses = 1 << 6;
                 int candidate;
                 while (true)
                 {
-                    uint sequence = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, ip));
-                    int h = Hash(sequence);
+                    var sequence = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, ip));
+                    var h = Hash(sequence);
                     candidate = table[h] - 1;
                     table[h] = ip + 1;
                     if (candidate >= 0 && ip - candidate <= 65535
                         && Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, candidate)) == sequence)
+                    {
                         break;
+                    }
+
                     ip += misses++ >> 6;
                     if (ip >= searchLimit)
+                    {
                         goto LastLiteralsRun;
+                    }
                 }
 
                 // Extend backwards over equal bytes the literal run would otherwise carry.
@@ -320,17 +362,19 @@ internal static class Lz4Block
                     candidate--;
                 }
 
-                int matchLength = MinMatch + CommonLength(ref src, ip + MinMatch, candidate + MinMatch, matchLimit);
+                var matchLength = MinMatch + CommonLength(ref src, ip + MinMatch, candidate + MinMatch, matchLimit);
                 op = WriteSequence(destination, op, source.Slice(anchor, ip - anchor), ip - candidate, matchLength);
                 ip += matchLength;
                 anchor = ip;
                 if (ip < searchLimit)
+                {
                     table[Hash(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, ip - 2)))] = ip - 2 + 1;
+                }
             }
         }
 
     LastLiteralsRun:
-        int literals = n - anchor;
+        var literals = n - anchor;
         op = WriteLiteralLength(destination, op, literals, 0);
         source.Slice(anchor).CopyTo(destination.Slice(op));
         return op + literals;
@@ -341,13 +385,13 @@ internal static class Lz4Block
 
     private static int CommonLength(ref byte src, int a, int b, int limit)
     {
-        int start = a;
+        var start = a;
         while (a + 8 <= limit)
         {
-            ulong diff = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, a)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, b));
+            var diff = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, a)) ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, b));
             if (diff != 0)
             {
-                int same = BitConverter.IsLittleEndian ? BitOperations.TrailingZeroCount(diff) >> 3 : BitOperations.LeadingZeroCount(diff) >> 3;
+                var same = BitConverter.IsLittleEndian ? BitOperations.TrailingZeroCount(diff) >> 3 : BitOperations.LeadingZeroCount(diff) >> 3;
                 return a + same - start;
             }
             a += 8;
@@ -363,23 +407,29 @@ internal static class Lz4Block
 
     private static int WriteSequence(Span<byte> destination, int op, ReadOnlySpan<byte> literals, int offset, int matchLength)
     {
-        int matchCode = matchLength - MinMatch;
+        var matchCode = matchLength - MinMatch;
         op = WriteLiteralLength(destination, op, literals.Length, Math.Min(matchCode, 15));
         literals.CopyTo(destination.Slice(op));
         op += literals.Length;
         destination[op++] = (byte)offset;
         destination[op++] = (byte)(offset >> 8);
         if (matchCode >= 15)
+        {
             op = WriteLengthExtension(destination, op, matchCode - 15);
+        }
+
         return op;
     }
 
     private static int WriteLiteralLength(Span<byte> destination, int op, int literalLength, int matchNibble)
     {
-        int tokenOp = op++;
+        var tokenOp = op++;
         destination[tokenOp] = (byte)((Math.Min(literalLength, 15) << 4) | matchNibble);
         if (literalLength >= 15)
+        {
             op = WriteLengthExtension(destination, op, literalLength - 15);
+        }
+
         return op;
     }
 

@@ -20,7 +20,7 @@ internal static class PlaneInterleave
     private static Vector512<byte> CreateZip8(int start)
     {
         Span<byte> index = stackalloc byte[64];
-        for (int i = 0; i < 32; i++)
+        for (var i = 0; i < 32; i++)
         {
             index[2 * i] = (byte)(start + i);
             index[2 * i + 1] = (byte)(64 + start + i);
@@ -31,7 +31,7 @@ internal static class PlaneInterleave
     private static Vector512<ushort> CreateZip16(int start)
     {
         Span<ushort> index = stackalloc ushort[32];
-        for (int i = 0; i < 16; i++)
+        for (var i = 0; i < 16; i++)
         {
             index[2 * i] = (ushort)(start + i);
             index[2 * i + 1] = (ushort)(32 + start + i);
@@ -45,34 +45,38 @@ internal static class PlaneInterleave
 
     public static void PlanesToElements(ref byte planes, ref byte elements, int n, int es, BitTransposeIsa isa)
     {
-        int e = 0;
+        var e = 0;
         if (isa == BitTransposeIsa.Avx512Gfni && Avx512Vbmi.IsSupported)
         {
             if (es == 2)
+            {
                 e = Avx512Zip2(ref planes, ref elements, n);
+            }
             else if (es == 4)
+            {
                 e = Avx512Zip4(ref planes, ref elements, n);
+            }
         }
 
         if (isa != BitTransposeIsa.Scalar && Vector128.IsHardwareAccelerated)
         {
             if (es == 2)
             {
-                ref byte p1 = ref Unsafe.Add(ref planes, n);
+                ref var p1 = ref Unsafe.Add(ref planes, n);
                 for (; e + 8 <= n; e += 8)
                 {
-                    Vector128<byte> v = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref planes, e)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p1, e))).AsByte();
+                    var v = Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref planes, e)), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p1, e))).AsByte();
                     Vector128.Shuffle(v, Interleave2).StoreUnsafe(ref Unsafe.Add(ref elements, 2 * e));
                 }
             }
             else if (es == 4)
             {
-                ref byte p1 = ref Unsafe.Add(ref planes, n);
-                ref byte p2 = ref Unsafe.Add(ref planes, 2 * n);
-                ref byte p3 = ref Unsafe.Add(ref planes, 3 * n);
+                ref var p1 = ref Unsafe.Add(ref planes, n);
+                ref var p2 = ref Unsafe.Add(ref planes, 2 * n);
+                ref var p3 = ref Unsafe.Add(ref planes, 3 * n);
                 for (; e + 4 <= n; e += 4)
                 {
-                    Vector128<byte> v = Vector128.Create(
+                    var v = Vector128.Create(
                         Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref planes, e)), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p1, e)),
                         Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p2, e)), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref p3, e))).AsByte();
                     Vector128.Shuffle(v, Interleave4).StoreUnsafe(ref Unsafe.Add(ref elements, 4 * e));
@@ -80,38 +84,40 @@ internal static class PlaneInterleave
             }
         }
 
-        for (int b = 0; b < es; b++)
+        for (var b = 0; b < es; b++)
         {
-            ref byte plane = ref Unsafe.Add(ref planes, b * n);
-            for (int i = e; i < n; i++)
+            ref var plane = ref Unsafe.Add(ref planes, b * n);
+            for (var i = e; i < n; i++)
+            {
                 Unsafe.Add(ref elements, i * es + b) = Unsafe.Add(ref plane, i);
+            }
         }
     }
 
     public static void ElementsToPlanes(ref byte elements, ref byte planes, int n, int es, BitTransposeIsa isa)
     {
-        int e = 0;
+        var e = 0;
         if (isa != BitTransposeIsa.Scalar && Vector128.IsHardwareAccelerated)
         {
             if (es == 2)
             {
-                ref byte p1 = ref Unsafe.Add(ref planes, n);
+                ref var p1 = ref Unsafe.Add(ref planes, n);
                 for (; e + 8 <= n; e += 8)
                 {
-                    Vector128<ulong> v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 2 * e)), Deinterleave2).AsUInt64();
+                    var v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 2 * e)), Deinterleave2).AsUInt64();
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref planes, e), v.GetElement(0));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref p1, e), v.GetElement(1));
                 }
             }
             else if (es == 4)
             {
-                ref byte p1 = ref Unsafe.Add(ref planes, n);
-                ref byte p2 = ref Unsafe.Add(ref planes, 2 * n);
-                ref byte p3 = ref Unsafe.Add(ref planes, 3 * n);
+                ref var p1 = ref Unsafe.Add(ref planes, n);
+                ref var p2 = ref Unsafe.Add(ref planes, 2 * n);
+                ref var p3 = ref Unsafe.Add(ref planes, 3 * n);
                 for (; e + 4 <= n; e += 4)
                 {
                     // Interleave4 is its own inverse (a 4x4 transpose).
-                    Vector128<uint> v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 4 * e)), Interleave4).AsUInt32();
+                    var v = Vector128.Shuffle(Vector128.LoadUnsafe(ref Unsafe.Add(ref elements, 4 * e)), Interleave4).AsUInt32();
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref planes, e), v.GetElement(0));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref p1, e), v.GetElement(1));
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref p2, e), v.GetElement(2));
@@ -120,24 +126,26 @@ internal static class PlaneInterleave
             }
         }
 
-        for (int b = 0; b < es; b++)
+        for (var b = 0; b < es; b++)
         {
-            ref byte plane = ref Unsafe.Add(ref planes, b * n);
-            for (int i = e; i < n; i++)
+            ref var plane = ref Unsafe.Add(ref planes, b * n);
+            for (var i = e; i < n; i++)
+            {
                 Unsafe.Add(ref plane, i) = Unsafe.Add(ref elements, i * es + b);
+            }
         }
     }
 
     private static int Avx512Zip2(ref byte planes, ref byte elements, int n)
     {
-        ref byte p1 = ref Unsafe.Add(ref planes, n);
+        ref var p1 = ref Unsafe.Add(ref planes, n);
         Vector512<byte> lo = Zip8Low, hi = Zip8High;
-        int e = 0;
+        var e = 0;
         for (; e + 64 <= n; e += 64)
         {
-            Vector512<byte> a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
-            Vector512<byte> b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
-            ref byte o = ref Unsafe.Add(ref elements, 2 * e);
+            var a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
+            var b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
+            ref var o = ref Unsafe.Add(ref elements, 2 * e);
             Avx512Vbmi.PermuteVar64x8x2(a, lo, b).StoreUnsafe(ref o);
             Avx512Vbmi.PermuteVar64x8x2(a, hi, b).StoreUnsafe(ref Unsafe.Add(ref o, 64));
         }
@@ -146,24 +154,24 @@ internal static class PlaneInterleave
 
     private static int Avx512Zip4(ref byte planes, ref byte elements, int n)
     {
-        ref byte p1 = ref Unsafe.Add(ref planes, n);
-        ref byte p2 = ref Unsafe.Add(ref planes, 2 * n);
-        ref byte p3 = ref Unsafe.Add(ref planes, 3 * n);
+        ref var p1 = ref Unsafe.Add(ref planes, n);
+        ref var p2 = ref Unsafe.Add(ref planes, 2 * n);
+        ref var p3 = ref Unsafe.Add(ref planes, 3 * n);
         Vector512<byte> lo = Zip8Low, hi = Zip8High;
         Vector512<ushort> wlo = Zip16Low, whi = Zip16High;
-        int e = 0;
+        var e = 0;
         for (; e + 64 <= n; e += 64)
         {
-            Vector512<byte> a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
-            Vector512<byte> b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
-            Vector512<byte> c = Vector512.LoadUnsafe(ref Unsafe.Add(ref p2, e));
-            Vector512<byte> d = Vector512.LoadUnsafe(ref Unsafe.Add(ref p3, e));
+            var a = Vector512.LoadUnsafe(ref Unsafe.Add(ref planes, e));
+            var b = Vector512.LoadUnsafe(ref Unsafe.Add(ref p1, e));
+            var c = Vector512.LoadUnsafe(ref Unsafe.Add(ref p2, e));
+            var d = Vector512.LoadUnsafe(ref Unsafe.Add(ref p3, e));
             // Bytes 0|1 and 2|3 paired into 16-bit halves, then the halves paired into 32-bit elements.
-            Vector512<ushort> ab0 = Avx512Vbmi.PermuteVar64x8x2(a, lo, b).AsUInt16();
-            Vector512<ushort> ab1 = Avx512Vbmi.PermuteVar64x8x2(a, hi, b).AsUInt16();
-            Vector512<ushort> cd0 = Avx512Vbmi.PermuteVar64x8x2(c, lo, d).AsUInt16();
-            Vector512<ushort> cd1 = Avx512Vbmi.PermuteVar64x8x2(c, hi, d).AsUInt16();
-            ref byte o = ref Unsafe.Add(ref elements, 4 * e);
+            var ab0 = Avx512Vbmi.PermuteVar64x8x2(a, lo, b).AsUInt16();
+            var ab1 = Avx512Vbmi.PermuteVar64x8x2(a, hi, b).AsUInt16();
+            var cd0 = Avx512Vbmi.PermuteVar64x8x2(c, lo, d).AsUInt16();
+            var cd1 = Avx512Vbmi.PermuteVar64x8x2(c, hi, d).AsUInt16();
+            ref var o = ref Unsafe.Add(ref elements, 4 * e);
             Avx512BW.PermuteVar32x16x2(ab0, wlo, cd0).AsByte().StoreUnsafe(ref o);
             Avx512BW.PermuteVar32x16x2(ab0, whi, cd0).AsByte().StoreUnsafe(ref Unsafe.Add(ref o, 64));
             Avx512BW.PermuteVar32x16x2(ab1, wlo, cd1).AsByte().StoreUnsafe(ref Unsafe.Add(ref o, 128));

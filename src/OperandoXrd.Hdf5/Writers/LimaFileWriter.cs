@@ -155,7 +155,7 @@ public sealed class LimaFileWriter : IDisposable
     internal static Hdf5Dataset CreateFrameDataset(Hdf5Group parent, string path, int frames, int rows, int columns, FrameDType dtype, FrameChunkEncoder encoder)
     {
         var options = encoder.DatasetOptions(rows, columns);
-        Hdf5Dataset data = dtype switch
+        var data = dtype switch
         {
             FrameDType.Int32 => parent.CreateDataset<int>(path, [frames, rows, columns], options),
             FrameDType.UInt32 => parent.CreateDataset<uint>(path, [frames, rows, columns], options),

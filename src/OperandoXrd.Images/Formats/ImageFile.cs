@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using OperandoXrd.Core.Frames;
 using OperandoXrd.Hdf5.Frames;
@@ -97,16 +98,7 @@ public abstract class ImageFile
             throw new InvalidOperationException($"{Path}: float32 frames are read as float, not as integer counts");
         }
 
-        Check(frame, destination.Length);
-        try
-        {
-            using var handle = OpenData();
-            ReadCounts(handle, frame, destination);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            throw Failed(frame, e);
-        }
+        ReadData(frame, destination);
     }
 
     /// <summary>Reads frame <paramref name="frame"/> as float32.</summary>
@@ -128,11 +120,25 @@ public abstract class ImageFile
             return;
         }
 
+        ReadData(frame, destination);
+    }
+
+    // One path for both element types: the type test is a JIT-time constant for each T, so neither read pays for it.
+    private void ReadData<T>(int frame, Span<T> destination)
+        where T : unmanaged
+    {
         Check(frame, destination.Length);
         try
         {
             using var handle = OpenData();
-            ReadSingles(handle, frame, destination);
+            if (typeof(T) == typeof(int))
+            {
+                ReadCounts(handle, frame, MemoryMarshal.Cast<T, int>(destination));
+            }
+            else
+            {
+                ReadSingles(handle, frame, MemoryMarshal.Cast<T, float>(destination));
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

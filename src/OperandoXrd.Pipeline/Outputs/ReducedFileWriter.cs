@@ -39,28 +39,11 @@ public static class ReducedFileWriter
         ArgumentNullException.ThrowIfNull(radial);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(provenance);
-        var temp = AtomicFile.TemporaryPathFor(path);
-        try
+        AtomicFile.Replace(path, temp =>
         {
-            using (var file = Hdf5File.Create(temp))
-            {
-                WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance, curves, emergence);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (IOException)
-            {
-            }
-
-            throw;
-        }
+            using var file = Hdf5File.Create(temp);
+            WriteContent(file, journalPath, journalBytes, radial, unit, rows, provenance, curves, emergence);
+        });
     }
 
     private static void WriteContent(Hdf5File file, string journalPath, long journalBytes, double[] radial, RadialUnit unit, IReadOnlyList<FrameRow> rows, Provenance provenance, IFitCurves? curves,

@@ -11,7 +11,10 @@ public abstract class AxisScale
     protected AxisScale(double min, double max)
     {
         if (!double.IsFinite(min) || !double.IsFinite(max) || !(max > min))
+        {
             throw new ArgumentException($"axis range [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}] is empty or not finite");
+        }
+
         Min = min;
         Max = max;
     }
@@ -42,7 +45,9 @@ public sealed class LogScale : AxisScale
         : base(min, max)
     {
         if (!(min > 0))
+        {
             throw new ArgumentException($"a log axis needs a positive minimum, got {min.ToString(CultureInfo.InvariantCulture)}");
+        }
     }
 
     public override double Normalize(double value) =>
@@ -60,13 +65,15 @@ public static class NiceTicks
     public static double Step(double min, double max, int maxMajor)
     {
         maxMajor = Math.Max(1, maxMajor);
-        double raw = (max - min) / maxMajor;
-        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (double s in Steps)
+        var raw = (max - min) / maxMajor;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        foreach (var s in Steps)
         {
-            double step = s * magnitude;
+            var step = s * magnitude;
             if (CountTicks(min, max, step) <= maxMajor)
+            {
                 return step;
+            }
         }
         return 10 * magnitude;
     }
@@ -74,15 +81,18 @@ public static class NiceTicks
     /// <summary>Major ticks at multiples of <see cref="Step"/> inside [min, max], labelled with just enough decimals.</summary>
     public static IReadOnlyList<Tick> Linear(double min, double max, int maxMajor)
     {
-        double step = Step(min, max, maxMajor);
-        int decimals = Decimals(step);
+        var step = Step(min, max, maxMajor);
+        var decimals = Decimals(step);
         var ticks = new List<Tick>();
-        double first = Math.Ceiling(min / step - 1e-9);
-        for (double k = first; k * step <= max + step * 1e-9; k++)
+        var first = Math.Ceiling(min / step - 1e-9);
+        for (var k = first; k * step <= max + step * 1e-9; k++)
         {
-            double v = k * step;
+            var v = k * step;
             if (Math.Abs(v) < step * 1e-9)
+            {
                 v = 0; // no "-0"
+            }
+
             ticks.Add(new Tick(v, Format(v, decimals, step), true));
         }
         return ticks;
@@ -93,32 +103,40 @@ public static class NiceTicks
     {
         int lo = (int)Math.Ceiling(Math.Log10(min) - 1e-9), hi = (int)Math.Floor(Math.Log10(max) + 1e-9);
         if (hi < lo)
-            return Linear(min, max, maxMajor); // less than one decade: a decade tick would not even show
-        int every = Math.Max(1, (int)Math.Ceiling((hi - lo + 1) / (double)Math.Max(1, maxMajor)));
-        bool plain = lo >= -3 && hi <= 4;
-        var ticks = new List<Tick>();
-        for (int e = lo - 1; e <= hi; e++)
         {
-            double decade = Math.Pow(10, e);
+            return Linear(min, max, maxMajor); // less than one decade: a decade tick would not even show
+        }
+
+        var every = Math.Max(1, (int)Math.Ceiling((hi - lo + 1) / (double)Math.Max(1, maxMajor)));
+        var plain = lo >= -3 && hi <= 4;
+        var ticks = new List<Tick>();
+        for (var e = lo - 1; e <= hi; e++)
+        {
+            var decade = Math.Pow(10, e);
             if (e >= lo && (e - lo) % every == 0)
-                ticks.Add(new Tick(decade, plain ? Format(decade, Math.Max(0, -e), decade) : PowerOfTen(e), true));
-            for (int m = 2; m <= 9; m++)
             {
-                double v = m * decade;
+                ticks.Add(new Tick(decade, plain ? Format(decade, Math.Max(0, -e), decade) : PowerOfTen(e), true));
+            }
+
+            for (var m = 2; m <= 9; m++)
+            {
+                var v = m * decade;
                 if (v >= min * (1 - 1e-12) && v <= max * (1 + 1e-12))
+                {
                     ticks.Add(new Tick(v, "", false));
+                }
             }
         }
         ticks.Sort((a, b) => a.Value.CompareTo(b.Value));
         if (plain && ticks.Count(t => t.Major) < 3)
         {
             // Under about two decades the decades alone say too little: label the 2s and 5s as well.
-            for (int i = 0; i < ticks.Count; i++)
+            for (var i = 0; i < ticks.Count; i++)
             {
-                double mantissa = ticks[i].Value / Math.Pow(10, Math.Floor(Math.Log10(ticks[i].Value) + 1e-9));
+                var mantissa = ticks[i].Value / Math.Pow(10, Math.Floor(Math.Log10(ticks[i].Value) + 1e-9));
                 if (!ticks[i].Major && (Math.Abs(mantissa - 2) < 1e-6 || Math.Abs(mantissa - 5) < 1e-6))
                 {
-                    int e = (int)Math.Floor(Math.Log10(ticks[i].Value) + 1e-9);
+                    var e = (int)Math.Floor(Math.Log10(ticks[i].Value) + 1e-9);
                     ticks[i] = new Tick(ticks[i].Value, Format(ticks[i].Value, Math.Max(0, -e), ticks[i].Value), true);
                 }
             }
@@ -132,20 +150,25 @@ public static class NiceTicks
     /// <summary>The fewest decimals that show <paramref name="step"/> exactly (0 for 5, 1 for 0.5 or 2.5, 2 for 0.25).</summary>
     public static int Decimals(double step)
     {
-        for (int d = 0; d < 12; d++)
+        for (var d = 0; d < 12; d++)
         {
-            double scaled = step * Math.Pow(10, d);
+            var scaled = step * Math.Pow(10, d);
             if (Math.Abs(scaled - Math.Round(scaled)) < 1e-6 * Math.Max(1, scaled))
+            {
                 return d;
+            }
         }
         return 12;
     }
 
     private static string Format(double value, int decimals, double step)
     {
-        double magnitude = Math.Max(Math.Abs(value), step);
+        var magnitude = Math.Max(Math.Abs(value), step);
         if (magnitude >= 1e6 || step < 1e-5)
+        {
             return value.ToString("0.###e0", CultureInfo.InvariantCulture);
+        }
+
         return value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
@@ -154,9 +177,15 @@ public static class NiceTicks
         const string superscripts = "⁰¹²³⁴⁵⁶⁷⁸⁹";
         var text = new System.Text.StringBuilder("10");
         if (exponent < 0)
+        {
             text.Append('⁻');
-        foreach (char c in Math.Abs(exponent).ToString(CultureInfo.InvariantCulture))
+        }
+
+        foreach (var c in Math.Abs(exponent).ToString(CultureInfo.InvariantCulture))
+        {
             text.Append(superscripts[c - '0']);
+        }
+
         return text.ToString();
     }
 }

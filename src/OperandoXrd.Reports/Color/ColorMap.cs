@@ -22,8 +22,11 @@ public sealed class ColorMap
     public Rgba Map(double t)
     {
         if (double.IsNaN(t))
+        {
             return Rgba.Transparent;
-        int i = (int)Math.Floor(Math.Clamp(t, 0.0, 1.0) * 256.0);
+        }
+
+        var i = (int)Math.Floor(Math.Clamp(t, 0.0, 1.0) * 256.0);
         return _table[Math.Min(i, 255)];
     }
 
@@ -45,11 +48,14 @@ public sealed class ColorMap
     private static Rgba[] ParseHex(string hex)
     {
         var table = new Rgba[hex.Length / 6];
-        for (int i = 0; i < table.Length; i++)
+        for (var i = 0; i < table.Length; i++)
+        {
             table[i] = new Rgba(
                 byte.Parse(hex.AsSpan(6 * i, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                 byte.Parse(hex.AsSpan(6 * i + 2, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                 byte.Parse(hex.AsSpan(6 * i + 4, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        }
+
         return table;
     }
 

@@ -16,8 +16,11 @@ internal static class MorelandDiverging
         var (m1, s1, h1) = ToMsh(low);
         var (m2, s2, h2) = ToMsh(high);
         var table = new Rgba[256];
-        for (int i = 0; i < 256; i++)
+        for (var i = 0; i < 256; i++)
+        {
             table[i] = Interpolate(m1, s1, h1, m2, s2, h2, i / 255.0);
+        }
+
         return table;
     }
 
@@ -25,7 +28,7 @@ internal static class MorelandDiverging
     {
         if (s1 > 0.05 && s2 > 0.05 && AngleDifference(h1, h2) > Math.PI / 3)
         {
-            double mid = Math.Max(Math.Max(m1, m2), 88.0);
+            var mid = Math.Max(Math.Max(m1, m2), 88.0);
             if (t < 0.5)
             {
                 (m2, s2, h2) = (mid, 0.0, 0.0);
@@ -39,16 +42,20 @@ internal static class MorelandDiverging
         }
 
         if (s1 < 0.05 && s2 > 0.05)
+        {
             h1 = AdjustHue(m2, s2, h2, m1);
+        }
         else if (s2 < 0.05 && s1 > 0.05)
+        {
             h2 = AdjustHue(m1, s1, h1, m2);
+        }
 
         return FromMsh((1 - t) * m1 + t * m2, (1 - t) * s1 + t * s2, (1 - t) * h1 + t * h2);
     }
 
     private static double AngleDifference(double a, double b)
     {
-        double d = Math.Abs(a - b);
+        var d = Math.Abs(a - b);
         return d > Math.PI ? 2 * Math.PI - d : d;
     }
 
@@ -56,20 +63,23 @@ internal static class MorelandDiverging
     private static double AdjustHue(double m, double s, double h, double mUnsaturated)
     {
         if (m >= mUnsaturated)
+        {
             return h;
-        double spin = s * Math.Sqrt(mUnsaturated * mUnsaturated - m * m) / (m * Math.Sin(s));
+        }
+
+        var spin = s * Math.Sqrt(mUnsaturated * mUnsaturated - m * m) / (m * Math.Sin(s));
         return h > -Math.PI / 3 ? h + spin : h - spin;
     }
 
     private static (double M, double S, double H) ToMsh(Rgba c)
     {
         double r = ToLinear(c.R / 255.0), g = ToLinear(c.G / 255.0), b = ToLinear(c.B / 255.0);
-        double x = 0.4124 * r + 0.3576 * g + 0.1805 * b;
-        double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-        double z = 0.0193 * r + 0.1192 * g + 0.9505 * b;
+        var x = 0.4124 * r + 0.3576 * g + 0.1805 * b;
+        var y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        var z = 0.0193 * r + 0.1192 * g + 0.9505 * b;
         double fx = LabF(x / Xn), fy = LabF(y / Yn), fz = LabF(z / Zn);
         double l = 116 * fy - 16, a = 500 * (fx - fy), bb = 200 * (fy - fz);
-        double m = Math.Sqrt(l * l + a * a + bb * bb);
+        var m = Math.Sqrt(l * l + a * a + bb * bb);
         return (m, Math.Acos(l / m), Math.Atan2(bb, a));
     }
 
@@ -78,9 +88,9 @@ internal static class MorelandDiverging
         double l = m * Math.Cos(s), a = m * Math.Sin(s) * Math.Cos(h), bb = m * Math.Sin(s) * Math.Sin(h);
         double fy = (l + 16) / 116, fx = fy + a / 500, fz = fy - bb / 200;
         double x = Xn * LabFInverse(fx), y = Yn * LabFInverse(fy), z = Zn * LabFInverse(fz);
-        double r = 3.2406 * x - 1.5372 * y - 0.4986 * z;
-        double g = -0.9689 * x + 1.8758 * y + 0.0415 * z;
-        double b = 0.0557 * x - 0.2040 * y + 1.0570 * z;
+        var r = 3.2406 * x - 1.5372 * y - 0.4986 * z;
+        var g = -0.9689 * x + 1.8758 * y + 0.0415 * z;
+        var b = 0.0557 * x - 0.2040 * y + 1.0570 * z;
         return new Rgba(ToByte(r), ToByte(g), ToByte(b));
     }
 

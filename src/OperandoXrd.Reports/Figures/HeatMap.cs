@@ -14,10 +14,13 @@ public static class HeatMap
     public static double Normalize(double value, double low, double high, bool log)
     {
         if (!double.IsFinite(value))
+        {
             return double.NaN;
+        }
+
         if (log)
         {
-            double v = Math.Max(value, low);
+            var v = Math.Max(value, low);
             return (Math.Log10(v) - Math.Log10(low)) / (Math.Log10(high) - Math.Log10(low));
         }
         return (value - low) / (high - low);
@@ -32,15 +35,17 @@ public static class HeatMap
         double low, double high, bool log, out double yBottom, out double yTop, out double xLeft, out double xRight)
     {
         ArgumentNullException.ThrowIfNull(intensity);
-        int[] rows = Resample(rowCenters, out yBottom, out yTop);
-        double[] columns = columnCenters[firstBin..(lastBin + 1)];
-        int[] cols = Resample(columns, out xLeft, out xRight);
+        var rows = Resample(rowCenters, out yBottom, out yTop);
+        var columns = columnCenters[firstBin..(lastBin + 1)];
+        var cols = Resample(columns, out xLeft, out xRight);
         var cells = new double[rows.Length, cols.Length];
-        for (int r = 0; r < rows.Length; r++)
+        for (var r = 0; r < rows.Length; r++)
         {
-            int frame = rows[rows.Length - 1 - r]; // row 0 is the top of the plot
-            for (int c = 0; c < cols.Length; c++)
+            var frame = rows[rows.Length - 1 - r]; // row 0 is the top of the plot
+            for (var c = 0; c < cols.Length; c++)
+            {
                 cells[r, c] = frame < 0 || cols[c] < 0 ? double.NaN : Normalize(intensity[frame, firstBin + cols[c]], low, high, log);
+            }
         }
         return cells;
     }
@@ -51,12 +56,20 @@ public static class HeatMap
     /// </summary>
     internal static int[] Resample(double[] centers, out double start, out double end)
     {
-        int n = centers.Length;
+        var n = centers.Length;
         if (n == 0)
+        {
             throw new ArgumentException("no cells to draw");
-        for (int i = 1; i < n; i++)
+        }
+
+        for (var i = 1; i < n; i++)
+        {
             if (!(centers[i] > centers[i - 1]))
+            {
                 throw new ArgumentException($"cell centres must increase strictly; value {i} ({centers[i]}) follows {centers[i - 1]}");
+            }
+        }
+
         if (n == 1)
         {
             start = centers[0] - 0.5;
@@ -67,39 +80,50 @@ public static class HeatMap
         double first = centers[1] - centers[0], last = centers[n - 1] - centers[n - 2];
         start = centers[0] - first / 2;
         end = centers[n - 1] + last / 2;
-        double even = (end - start) / n;
-        bool uniform = true;
-        for (int i = 1; i < n && uniform; i++)
+        var even = (end - start) / n;
+        var uniform = true;
+        for (var i = 1; i < n && uniform; i++)
+        {
             uniform = Math.Abs(centers[i] - centers[i - 1] - even) <= 1e-3 * even;
+        }
+
         if (uniform)
+        {
             return Enumerable.Range(0, n).ToArray();
+        }
 
         var spacings = new double[n - 1];
-        for (int i = 1; i < n; i++)
+        for (var i = 1; i < n; i++)
+        {
             spacings[i - 1] = centers[i] - centers[i - 1];
-        double minSpacing = spacings.Min();
-        double median = spacings.Order().ElementAt(spacings.Length / 2);
+        }
+
+        var minSpacing = spacings.Min();
+        var median = spacings.Order().ElementAt(spacings.Length / 2);
         // A spacing well above the usual one is a pause in the measurement (beam dump, stopped acquisition): the
         // frames on either side reach half a usual spacing into it and the rest stays transparent, rather than
         // two frames being smeared over time nobody measured.
-        double gap = 2.5 * median;
+        var gap = 2.5 * median;
         // Twice the finest spacing resolves every frame; the cap (about the contour's height in pixels) keeps one
         // closely spaced pair in a long run from making a 4096-row image that the figure shows at 600 pixels, and
         // keeps the heat map's memory (ScottPlot's cells, colours and bitmap, ~30 bytes a cell) the same however
         // long the run.
-        int cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, Math.Max(n, MaxResampledCells));
+        var cells = (int)Math.Clamp(Math.Ceiling((end - start) / (minSpacing / 2)), n, Math.Max(n, MaxResampledCells));
         var map = new int[cells];
-        double width = (end - start) / cells;
-        int j = 0;
-        for (int k = 0; k < cells; k++)
+        var width = (end - start) / cells;
+        var j = 0;
+        for (var k = 0; k < cells; k++)
         {
-            double y = start + (k + 0.5) * width;
+            var y = start + (k + 0.5) * width;
             while (j + 1 < n && Math.Abs(centers[j + 1] - y) <= Math.Abs(centers[j] - y))
+            {
                 j++;
-            double toNeighbour = y < centers[j]
+            }
+
+            var toNeighbour = y < centers[j]
                 ? (j > 0 ? centers[j] - centers[j - 1] : first)
                 : (j + 1 < n ? centers[j + 1] - centers[j] : last);
-            double reach = toNeighbour > gap ? median / 2 : toNeighbour / 2;
+            var reach = toNeighbour > gap ? median / 2 : toNeighbour / 2;
             map[k] = Math.Abs(y - centers[j]) <= reach + width / 2 ? j : -1;
         }
         return map;

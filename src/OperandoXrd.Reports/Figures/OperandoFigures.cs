@@ -324,7 +324,7 @@ public static class OperandoFigures
             var color = Figure.ToColor(SeriesColors[phases.IndexOf(p.Phase) % SeriesColors.Length]);
             var shown = Enumerable.Range(0, x.Length).Where(k => double.IsFinite(x[k]) && double.IsFinite(p.Values[k])).ToArray();
             double[] xs = shown.Select(k => x[k]).ToArray(), ys = shown.Select(k => p.Values[k]).ToArray();
-            double[] es = shown.Select(k => double.IsFinite(p.Esd[k]) ? p.Esd[k] : 0).ToArray();
+            var es = shown.Select(k => double.IsFinite(p.Esd[k]) ? p.Esd[k] : 0).ToArray();
             if (shown.Length > 0)
             {
                 var bars = plot.Add.ErrorBar(xs, ys, es);

@@ -373,7 +373,7 @@ public sealed class RunFolderFeed : IRunFeed
         // In blocks, so that catching up on a long run never holds two copies of all of it. The stamp is taken
         // only when every block was read: a failed read is retried at the next poll from the first missing frame.
         const int blockFrames = 256;
-        for (int first = _framesRead; first < frames; first += blockFrames)
+        for (var first = _framesRead; first < frames; first += blockFrames)
         {
             ReadBlock(file, intensity, first, Math.Min(blockFrames, frames - first), npt, unit);
             _framesRead = first + Math.Min(blockFrames, frames - first);
@@ -392,9 +392,9 @@ public sealed class RunFolderFeed : IRunFeed
         var times = ReadRows(file, integrated + "/time", first, count, 1);
         var voltage = ReadRows(file, "/entry/echem/voltage", first, count, 1);
         var ticks = ReadTicks(file, first, count);
-        for (int i = 0; i < count; i++)
+        for (var i = 0; i < count; i++)
         {
-            int k = first + i;
+            var k = first + i;
             List<PhaseTicks>? frameTicks = null;
             foreach (var (phase, values, nref) in ticks)
             {
@@ -424,7 +424,7 @@ public sealed class RunFolderFeed : IRunFeed
         }
 
         using var set = file.OpenDataset(path);
-        long needed = (long)(first + count) * width;
+        var needed = (long)(first + count) * width;
         if (set.ElementCount < needed)
         {
             return null; // written for fewer frames than the patterns: treat as absent for these frames
@@ -466,7 +466,7 @@ public sealed class RunFolderFeed : IRunFeed
                 continue;
             }
 
-            int nref = checked((int)set.Dims[1]);
+            var nref = checked((int)set.Dims[1]);
             var values = new double[(long)count * nref];
             if (nref > 0)
             {
@@ -494,8 +494,8 @@ public sealed class RunFolderFeed : IRunFeed
 
     private void Emit()
     {
-        bool latticeExists = _csvStamp is not null;
-        bool settled = CsvSettled;
+        var latticeExists = _csvStamp is not null;
+        var settled = CsvSettled;
         while (_pending.TryPeek(out var frame))
         {
             _rows.TryGetValue(frame.Index, out var row);

@@ -208,7 +208,7 @@ public static unsafe class GL
         fixed (byte* p = bytes)
         {
             var pointer = p;
-            int length = bytes.Length;
+            var length = bytes.Length;
             _shaderSource(shader, 1, &pointer, &length);
         }
     }

@@ -22,20 +22,6 @@ public readonly record struct PixelRect(int X, int Y, int Width, int Height)
 /// </summary>
 internal sealed class Batch2D : IDisposable
 {
-    private const int FloatsPerVertex = 6;
-
-    private const string VertexSource = """
-        #version 330 core
-        layout(location = 0) in vec2 aPosition;
-        layout(location = 1) in vec4 aColor;
-        uniform vec2 uViewport;
-        out vec4 vColor;
-        void main() {
-            gl_Position = vec4(aPosition.x / uViewport.x * 2.0 - 1.0, 1.0 - aPosition.y / uViewport.y * 2.0, 0.0, 1.0);
-            vColor = aColor;
-        }
-        """;
-
     private const string FragmentSource = """
         #version 330 core
         in vec4 vColor;
@@ -45,22 +31,13 @@ internal sealed class Batch2D : IDisposable
 
     private readonly List<float> _triangles = new(1 << 16);
     private readonly List<float> _lines = new(1 << 14);
-    private readonly int _program, _vao, _vbo, _uViewport;
-    private int _bufferBytes;
+    private readonly int _program, _uViewport;
+    private readonly VertexArray _vertices = new(2, 4);
 
     public Batch2D()
     {
-        _program = Shaders.Link("batch2d", VertexSource, FragmentSource);
+        _program = Shaders.Link("batch2d", Shaders.PixelVertexSource(("Color", 4)), FragmentSource);
         _uViewport = GL.GetUniformLocation(_program, "uViewport");
-        _vao = GL.GenVertexArray();
-        _vbo = GL.GenBuffer();
-        GL.BindVertexArray(_vao);
-        GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        GL.VertexAttribPointer(0, 2, VertexAttribPointerType.Float, false, FloatsPerVertex * sizeof(float), 0);
-        GL.EnableVertexAttribArray(0);
-        GL.VertexAttribPointer(1, 4, VertexAttribPointerType.Float, false, FloatsPerVertex * sizeof(float), 2 * sizeof(float));
-        GL.EnableVertexAttribArray(1);
-        GL.BindVertexArray(0);
     }
 
     public void Rect(double x, double y, double width, double height, Rgba color)
@@ -128,30 +105,19 @@ internal sealed class Batch2D : IDisposable
 
         GL.UseProgram(_program);
         GL.Uniform2(_uViewport, width, height);
-        GL.BindVertexArray(_vao);
-        GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        int bytes = (_triangles.Count + _lines.Count) * sizeof(float);
-        if (bytes > _bufferBytes)
-        {
-            _bufferBytes = Math.Max(bytes, _bufferBytes * 2);
-            GL.BufferData<float>(BufferTarget.ArrayBuffer, _bufferBytes, default, BufferUsageHint.StreamDraw);
-        }
-
         var triangles = CollectionsMarshal.AsSpan(_triangles);
         var lines = CollectionsMarshal.AsSpan(_lines);
-        GL.BufferSubData<float>(BufferTarget.ArrayBuffer, 0, triangles.Length * sizeof(float), triangles);
-        GL.BufferSubData<float>(BufferTarget.ArrayBuffer, triangles.Length * sizeof(float), lines.Length * sizeof(float), lines);
-        GL.DrawArrays(PrimitiveType.Triangles, 0, triangles.Length / FloatsPerVertex);
-        GL.DrawArrays(PrimitiveType.Lines, triangles.Length / FloatsPerVertex, lines.Length / FloatsPerVertex);
-        GL.BindVertexArray(0);
+        _vertices.Upload(triangles, lines);
+        _vertices.Draw(PrimitiveType.Triangles, 0, triangles.Length / _vertices.FloatsPerVertex);
+        _vertices.Draw(PrimitiveType.Lines, triangles.Length / _vertices.FloatsPerVertex, lines.Length / _vertices.FloatsPerVertex);
+        VertexArray.Unbind();
         _triangles.Clear();
         _lines.Clear();
     }
 
     public void Dispose()
     {
-        GL.DeleteBuffer(_vbo);
-        GL.DeleteVertexArray(_vao);
+        _vertices.Dispose();
         GL.DeleteProgram(_program);
     }
 
@@ -177,7 +143,7 @@ internal sealed class Batch2D : IDisposable
         double t0 = 0, t1 = 1, dx = x1 - x0, dy = y1 - y0;
         ReadOnlySpan<double> p = [-dx, dx, -dy, dy];
         ReadOnlySpan<double> q = [x0 - r.X, r.Right - x0, y0 - r.Y, r.Bottom - y0];
-        for (int i = 0; i < 4; i++)
+        for (var i = 0; i < 4; i++)
         {
             if (p[i] == 0)
             {
@@ -188,7 +154,7 @@ internal sealed class Batch2D : IDisposable
             }
             else
             {
-                double t = q[i] / p[i];
+                var t = q[i] / p[i];
                 if (p[i] < 0)
                 {
                     t0 = Math.Max(t0, t);

@@ -12,18 +12,6 @@ namespace OperandoXrd.Viewer.Rendering;
 /// </summary>
 internal sealed class ContourLayer : IDisposable
 {
-    private const string VertexSource = """
-        #version 330 core
-        layout(location = 0) in vec2 aPosition;
-        layout(location = 1) in vec2 aCell;
-        uniform vec2 uViewport;
-        out vec2 vCell;
-        void main() {
-            gl_Position = vec4(aPosition.x / uViewport.x * 2.0 - 1.0, 1.0 - aPosition.y / uViewport.y * 2.0, 0.0, 1.0);
-            vCell = aCell;
-        }
-        """;
-
     // texelFetch, not sampling: each screen pixel shows one bin of one frame, never a blend of neighbours.
     private const string FragmentSource = """
         #version 330 core
@@ -46,7 +34,8 @@ internal sealed class ContourLayer : IDisposable
         }
         """;
 
-    private readonly int _program, _vao, _vbo, _dataTexture, _mapTexture;
+    private readonly int _program, _dataTexture, _mapTexture;
+    private readonly VertexArray _quad = new(2, 2);
     private readonly int _uViewport, _uData, _uMap, _uRange, _uLog, _uBins, _uRows;
     private readonly int _maxRows;
     private float[] _cpu = [];
@@ -54,7 +43,7 @@ internal sealed class ContourLayer : IDisposable
 
     public ContourLayer(ColorMap map)
     {
-        _program = Shaders.Link("contour", VertexSource, FragmentSource);
+        _program = Shaders.Link("contour", Shaders.PixelVertexSource(("Cell", 2)), FragmentSource);
         _uViewport = GL.GetUniformLocation(_program, "uViewport");
         _uData = GL.GetUniformLocation(_program, "uData");
         _uMap = GL.GetUniformLocation(_program, "uMap");
@@ -62,20 +51,10 @@ internal sealed class ContourLayer : IDisposable
         _uLog = GL.GetUniformLocation(_program, "uLog");
         _uBins = GL.GetUniformLocation(_program, "uBins");
         _uRows = GL.GetUniformLocation(_program, "uRows");
-        _vao = GL.GenVertexArray();
-        _vbo = GL.GenBuffer();
-        GL.BindVertexArray(_vao);
-        GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        GL.BufferData<float>(BufferTarget.ArrayBuffer, 24 * sizeof(float), default, BufferUsageHint.DynamicDraw);
-        GL.VertexAttribPointer(0, 2, VertexAttribPointerType.Float, false, 4 * sizeof(float), 0);
-        GL.EnableVertexAttribArray(0);
-        GL.VertexAttribPointer(1, 2, VertexAttribPointerType.Float, false, 4 * sizeof(float), 2 * sizeof(float));
-        GL.EnableVertexAttribArray(1);
-        GL.BindVertexArray(0);
         GL.GetInteger(GetPName.MaxTextureSize, out _maxRows);
 
         var table = new byte[256 * 4];
-        for (int i = 0; i < 256; i++)
+        for (var i = 0; i < 256; i++)
         {
             var c = map[i];
             (table[4 * i], table[4 * i + 1], table[4 * i + 2], table[4 * i + 3]) = (c.R, c.G, c.B, 255);
@@ -119,7 +98,7 @@ internal sealed class ContourLayer : IDisposable
         }
 
         var row = _cpu.AsSpan(Rows * Bins, Bins);
-        for (int i = 0; i < row.Length; i++)
+        for (var i = 0; i < row.Length; i++)
         {
             row[i] = (float)intensity[i];
         }
@@ -160,11 +139,9 @@ internal sealed class ContourLayer : IDisposable
         GL.ActiveTexture(TextureUnit.Texture1);
         GL.BindTexture(TextureTarget.Texture2D, _mapTexture);
         GL.Uniform1(_uMap, 1);
-        GL.BindVertexArray(_vao);
-        GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        GL.BufferSubData(BufferTarget.ArrayBuffer, 0, quad.Length * sizeof(float), quad);
-        GL.DrawArrays(PrimitiveType.Triangles, 0, 6);
-        GL.BindVertexArray(0);
+        _quad.Upload(quad);
+        _quad.Draw(PrimitiveType.Triangles, 0, 6);
+        VertexArray.Unbind();
         GL.ActiveTexture(TextureUnit.Texture0);
     }
 
@@ -172,8 +149,7 @@ internal sealed class ContourLayer : IDisposable
     {
         GL.DeleteTexture(_dataTexture);
         GL.DeleteTexture(_mapTexture);
-        GL.DeleteBuffer(_vbo);
-        GL.DeleteVertexArray(_vao);
+        _quad.Dispose();
         GL.DeleteProgram(_program);
     }
 
@@ -188,7 +164,7 @@ internal sealed class ContourLayer : IDisposable
 
     private static int NewTexture()
     {
-        int texture = GL.GenTexture();
+        var texture = GL.GenTexture();
         GL.BindTexture(TextureTarget.Texture2D, texture);
 
         // Without mipmaps the default minification filter would leave the texture incomplete (texelFetch → 0).

@@ -16,10 +16,10 @@ internal sealed class PlotPainter(Batch2D batch, TextBatch text)
         double X(int i) => plot.X + ((time.ByIndex ? state.Frames[i].Index : (state.Frames[i].StartTime - time.Origin) / time.Unit) - t0) / (t1 - t0) * plot.Width;
         double Y(double v) => plot.Bottom - y.Normalize(v) * plot.Height;
 
-        double sx = X(state.Selected);
+        var sx = X(state.Selected);
         _batch.Rect((int)sx, plot.Y, 1, plot.Height, ViewerRenderer.Marker);
-        int previous = -1;
-        for (int i = 0; i < values.Length; i++)
+        var previous = -1;
+        for (var i = 0; i < values.Length; i++)
         {
             if (!double.IsFinite(values[i]))
             {
@@ -49,9 +49,9 @@ internal sealed class PlotPainter(Batch2D batch, TextBatch text)
     public void Curve(PixelRect plot, double[] radial, Func<int, double> value, Func<double, double> x, Func<double, double> y, Rgba color, double width)
     {
         double px = double.NaN, py = double.NaN;
-        for (int i = 0; i < radial.Length; i++)
+        for (var i = 0; i < radial.Length; i++)
         {
-            double v = value(i);
+            var v = value(i);
             double cx = x(radial[i]), cy = double.IsFinite(v) ? y(v) : double.NaN;
             if (double.IsFinite(px) && double.IsFinite(cy))
             {
@@ -68,10 +68,10 @@ internal sealed class PlotPainter(Batch2D batch, TextBatch text)
     {
         var (lo, hi) = range;
         var ticks = NiceTicks.Linear(lo, hi, Math.Max(2, plot.Width / 90));
-        int lastRight = int.MinValue;
+        var lastRight = int.MinValue;
         foreach (var tick in ticks)
         {
-            int x = (int)Math.Round(plot.X + (tick.Value - lo) / (hi - lo) * plot.Width);
+            var x = (int)Math.Round(plot.X + (tick.Value - lo) / (hi - lo) * plot.Width);
             if (x < plot.X || x >= plot.Right)
             {
                 continue;
@@ -102,13 +102,13 @@ internal sealed class PlotPainter(Batch2D batch, TextBatch text)
         maxTicks = maxTicks > 0 ? maxTicks : Math.Max(2, plot.Height / 40);
         foreach (var tick in scale.Ticks(maxTicks))
         {
-            double t = scale.Normalize(tick.Value);
+            var t = scale.Normalize(tick.Value);
             if (t < -1e-9 || t > 1 + 1e-9)
             {
                 continue;
             }
 
-            int y = (int)Math.Round(plot.Bottom - t * plot.Height);
+            var y = (int)Math.Round(plot.Bottom - t * plot.Height);
             _batch.Rect(plot.X - (tick.Major ? 6 : 3), y, tick.Major ? 5 : 2, 1, ViewerRenderer.Ink);
             if (tick.Major)
             {

@@ -30,7 +30,7 @@ internal static class ViewerPanelData
             }
         }
 
-        int i = order.IndexOf(phase);
+        var i = order.IndexOf(phase);
         return Phases[(i < 0 ? order.Count : i) % Phases.Length];
     }
 
@@ -41,7 +41,7 @@ internal static class ViewerPanelData
     public static List<string> LatticeNames(ViewerState state)
     {
         var names = new List<string>();
-        for (int i = state.Frames.Count - 1; i >= 0 && names.Count == 0; i--)
+        for (var i = state.Frames.Count - 1; i >= 0 && names.Count == 0; i--)
         {
             foreach (var v in state.Frames[i].Lattice)
             {
@@ -73,24 +73,24 @@ internal static class ViewerPanelData
 
         double t0 = frames[0].StartTime, span = frames[^1].StartTime - t0;
         double unit = span > 7200 ? 3600 : 60;
-        double max = Math.Max(span / unit, 1e-6);
+        var max = Math.Max(span / unit, 1e-6);
         return new((-0.02 * max, max * 1.02), unit == 3600 ? "time (h)" : "time (min)", t0, unit, false);
     }
 
     public static LinearScale PaddedScale(double[] values, double[] esd)
     {
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        for (int i = 0; i < values.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             if (double.IsFinite(values[i]))
             {
-                double e = double.IsFinite(esd[i]) ? Math.Abs(esd[i]) : 0;
+                var e = double.IsFinite(esd[i]) ? Math.Abs(esd[i]) : 0;
                 lo = Math.Min(lo, values[i] - e);
                 hi = Math.Max(hi, values[i] + e);
             }
         }
 
-        double pad = Math.Max((hi - lo) * 0.08, Math.Max(Math.Abs(hi), 1e-9) * 1e-6);
+        var pad = Math.Max((hi - lo) * 0.08, Math.Max(Math.Abs(hi), 1e-9) * 1e-6);
         return new LinearScale(lo - pad, hi + pad);
     }
 

@@ -72,7 +72,7 @@ internal sealed class ViewerRenderer : IDisposable
         if (feed.Status is { Length: > 0 } status)
         {
             // Small, bottom left: the feed's own note (waiting for a file, a file it could not read and will retry).
-            int room = Math.Max(0, (width - 20) / _text.Atlas.AverageAdvance);
+            var room = Math.Max(0, (width - 20) / _text.Atlas.AverageAdvance);
             _text.Draw(status.Length > room ? status[..room] : status, 10, height - _text.Atlas.LineHeight - 2, Calculated);
         }
 
@@ -98,8 +98,8 @@ internal sealed class ViewerRenderer : IDisposable
 
         if (state.LogScale)
         {
-            double top = Math.Log10(Math.Max(max, 1e-30));
-            double bottom = Math.Log10(Math.Max(double.IsFinite(pos) ? pos : max * 1e-4, max * 1e-4));
+            var top = Math.Log10(Math.Max(max, 1e-30));
+            var bottom = Math.Log10(Math.Max(double.IsFinite(pos) ? pos : max * 1e-4, max * 1e-4));
             return (bottom, Math.Max(top, bottom + 1e-6));
         }
 
@@ -129,16 +129,16 @@ internal sealed class ViewerRenderer : IDisposable
             right.Add(string.Create(CultureInfo.InvariantCulture, $"Rwp {100 * rwp:F2} %"));
         }
 
-        string rightText = string.Join("   ", right);
-        int y = (ViewerLayout.HeaderHeight - _text.Atlas.LineHeight) / 2;
-        int rightX = layout.Width - 10 - _text.Measure(rightText);
+        var rightText = string.Join("   ", right);
+        var y = (ViewerLayout.HeaderHeight - _text.Atlas.LineHeight) / 2;
+        var rightX = layout.Width - 10 - _text.Measure(rightText);
         _text.Draw(rightText, rightX, y, Ink);
 
         // The emergence events, newest first, left of the counters; the feed's description gets what room is left.
         if (state.Emergence.Count > 0)
         {
-            string events = string.Join("   ", state.Emergence.Reverse().Select(e => e.StatusLine));
-            int eventRoom = Math.Max(0, (rightX - 40) * 2 / 3 / _text.Atlas.AverageAdvance);
+            var events = string.Join("   ", state.Emergence.Reverse().Select(e => e.StatusLine));
+            var eventRoom = Math.Max(0, (rightX - 40) * 2 / 3 / _text.Atlas.AverageAdvance);
             if (events.Length > eventRoom)
             {
                 events = eventRoom > 1 ? events[..(eventRoom - 1)] + "…" : "";
@@ -148,8 +148,8 @@ internal sealed class ViewerRenderer : IDisposable
             _text.Draw(events, rightX + 10, y, Emergence);
         }
 
-        string left = "oxrd view  " + feed.Description;
-        int room = Math.Max(0, (rightX - 30) / _text.Atlas.AverageAdvance);
+        var left = "oxrd view  " + feed.Description;
+        var room = Math.Max(0, (rightX - 30) / _text.Atlas.AverageAdvance);
         if (left.Length > room)
         {
             left = room > 1 ? "…" + left[^(room - 1)..] : "";
@@ -163,7 +163,7 @@ internal sealed class ViewerRenderer : IDisposable
         var plot = layout.Contour;
         _plot.Title(plot, "(a) intensity vs 2θ vs frame");
         _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
-        int rows = state.Frames.Count;
+        var rows = state.Frames.Count;
         _plot.XAxis(plot, state.View, rows > 0 ? ViewerPanelData.RadialLabel(state) : null);
         if (rows == 0)
         {
@@ -175,26 +175,26 @@ internal sealed class ViewerRenderer : IDisposable
         // Frame axis: row p of the texture is the p-th frame seen; label with the frames' own indices.
         foreach (var tick in NiceTicks.Linear(0, Math.Max(1, rows - 1), Math.Max(2, plot.Height / 45)))
         {
-            int p = (int)Math.Round(tick.Value);
+            var p = (int)Math.Round(tick.Value);
             if (p < 0 || p >= rows)
             {
                 continue;
             }
 
-            double yy = plot.Bottom - (p + 0.5) / rows * plot.Height;
+            var yy = plot.Bottom - (p + 0.5) / rows * plot.Height;
             _batch.Rect(plot.X - 6, (int)yy, 5, 1, Ink);
-            string label = state.Frames[p].Index.ToString(CultureInfo.InvariantCulture);
+            var label = state.Frames[p].Index.ToString(CultureInfo.InvariantCulture);
             _text.Draw(label, plot.X - 10 - _text.Measure(label), (int)yy - _text.Atlas.LineHeight / 2, Ink);
         }
 
         // The selected frame: a marker beside the image, never over it.
-        double sy = plot.Bottom - (state.Selected + 0.5) / rows * plot.Height;
+        var sy = plot.Bottom - (state.Selected + 0.5) / rows * plot.Height;
         _batch.Triangle(plot.Right + 2, sy, plot.Right + 10, sy - 5, plot.Right + 10, sy + 5, Marker);
         DrawEmergenceMarks(plot, state, rows);
 
         // Colour scale: the 256 entries the shader indexes, bottom to top, with the data values they stand for.
         var bar = layout.ColorBar;
-        for (int i = 0; i < 256; i++)
+        for (var i = 0; i < 256; i++)
         {
             double y0 = bar.Bottom - (i + 1) * bar.Height / 256.0, y1 = bar.Bottom - i * bar.Height / 256.0;
             _batch.Rect(bar.X, y0, bar.Width, y1 - y0, _map[i]);
@@ -206,13 +206,13 @@ internal sealed class ViewerRenderer : IDisposable
             : NiceTicks.Linear(low, high, Math.Max(2, bar.Height / 40));
         foreach (var tick in ticks)
         {
-            double t = state.LogScale ? (Math.Log10(tick.Value) - low) / (high - low) : (tick.Value - low) / (high - low);
+            var t = state.LogScale ? (Math.Log10(tick.Value) - low) / (high - low) : (tick.Value - low) / (high - low);
             if (t < -1e-9 || t > 1 + 1e-9)
             {
                 continue;
             }
 
-            int yy = (int)Math.Round(bar.Bottom - t * bar.Height);
+            var yy = (int)Math.Round(bar.Bottom - t * bar.Height);
             _batch.Rect(bar.Right, yy, tick.Major ? 5 : 3, 1, Ink);
             if (tick.Major)
             {
@@ -268,7 +268,7 @@ internal sealed class ViewerRenderer : IDisposable
 
         _plot.XAxis(plot, state.View, ViewerPanelData.RadialLabel(state));
 
-        string title = string.Create(CultureInfo.InvariantCulture, $"(b) frame #{frame.Index}");
+        var title = string.Create(CultureInfo.InvariantCulture, $"(b) frame #{frame.Index}");
         if (double.IsFinite(frame.Voltage))
         {
             title += string.Create(CultureInfo.InvariantCulture, $"   {frame.Voltage:F3} V");
@@ -283,12 +283,12 @@ internal sealed class ViewerRenderer : IDisposable
 
         // Phase tick rows take a strip at the bottom of the plot; the curves use the rest.
         var phases = frame.Ticks ?? [];
-        int strip = phases.Count * 12 + (phases.Count > 0 ? 4 : 0);
+        var strip = phases.Count * 12 + (phases.Count > 0 ? 4 : 0);
         var curves = new PixelRect(plot.X, plot.Y, plot.Width, plot.Height - strip);
         var (v0, v1) = state.View;
         var r = frame.Radial;
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity, dmax = 0, pos = double.PositiveInfinity;
-        for (int i = 0; i < r.Length; i++)
+        for (var i = 0; i < r.Length; i++)
         {
             if (r[i] < v0 || r[i] > v1)
             {
@@ -324,7 +324,7 @@ internal sealed class ViewerRenderer : IDisposable
             return;
         }
 
-        bool showDiff = frame.Calculated is not null && !state.LogScale;
+        var showDiff = frame.Calculated is not null && !state.LogScale;
         double span = Math.Max(hi - lo, 1e-12), baseline = lo - dmax - 0.05 * span;
         AxisScale y = state.LogScale
             ? new LogScale(Math.Max(double.IsFinite(pos) ? pos : hi * 1e-4, hi * 1e-4) / 1.2, hi * 1.3)
@@ -346,10 +346,10 @@ internal sealed class ViewerRenderer : IDisposable
             _plot.Curve(curves, r, i => calc[i], X, Y, Calculated, 1.2);
         }
 
-        for (int p = 0; p < phases.Count; p++)
+        for (var p = 0; p < phases.Count; p++)
         {
             var color = ViewerPanelData.PhaseColor(state, phases[p].Phase);
-            int top = curves.Bottom + 4 + p * 12;
+            var top = curves.Bottom + 4 + p * 12;
             foreach (var t in phases[p].TwoTheta)
             {
                 if (t >= v0 && t <= v1)
@@ -370,7 +370,7 @@ internal sealed class ViewerRenderer : IDisposable
             }
         }
 
-        for (int p = 0; p < phases.Count; p++)
+        for (var p = 0; p < phases.Count; p++)
         {
             entries.Add((phases[p].Phase, ViewerPanelData.PhaseColor(state, phases[p].Phase)));
         }
@@ -417,14 +417,14 @@ internal sealed class ViewerRenderer : IDisposable
             return;
         }
 
-        for (int n = 0; n < names.Count; n++)
+        for (var n = 0; n < names.Count; n++)
         {
             var plot = layout.LatticeRow(n, names.Count);
             _batch.Frame(new PixelRect(plot.X - 1, plot.Y - 1, plot.Width + 2, plot.Height + 2), Ink);
             _plot.XAxis(plot, time.Range, n == names.Count - 1 ? time.Label : null);
             var values = new double[state.Frames.Count];
             var esd = new double[state.Frames.Count];
-            for (int i = 0; i < values.Length; i++)
+            for (var i = 0; i < values.Length; i++)
             {
                 (values[i], esd[i]) = (double.NaN, double.NaN);
                 foreach (var v in state.Frames[i].Lattice)

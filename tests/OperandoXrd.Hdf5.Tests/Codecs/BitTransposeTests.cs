@@ -8,11 +8,18 @@ public class BitTransposeTests
     public static TheoryData<string, int, int> Cases()
     {
         var data = new TheoryData<string, int, int>();
-        foreach (BitTransposeIsa isa in Enum.GetValues<BitTransposeIsa>())
-            foreach (int es in new[] { 1, 2, 3, 4, 8 })
+        foreach (var isa in Enum.GetValues<BitTransposeIsa>())
+        {
+            foreach (var es in new[] { 1, 2, 3, 4, 8 })
+            {
                 // Column counts that hit every batch width and its tails: 1, 8, 15, 64, 72, 256, 263.
-                foreach (int n in new[] { 8, 64, 120, 512, 576, 2048, 2104 })
+                foreach (var n in new[] { 8, 64, 120, 512, 576, 2048, 2104 })
+                {
                     data.Add(isa.ToString(), es, n);
+                }
+            }
+        }
+
         return data;
     }
 
@@ -40,7 +47,7 @@ public class BitTransposeTests
     [Fact]
     public void This_machine_runs_the_avx512_kernel_when_it_has_vbmi_and_gfni()
     {
-        bool avx512 = System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported && System.Runtime.Intrinsics.X86.Gfni.V512.IsSupported;
+        var avx512 = System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported && System.Runtime.Intrinsics.X86.Gfni.V512.IsSupported;
         Assert.Equal(avx512, BitTranspose.Best == BitTransposeIsa.Avx512Gfni);
     }
 

@@ -25,21 +25,27 @@ internal static class CodecTestData
             UseShellExecute = false,
         };
         start.ArgumentList.Add(ScriptPath(script));
-        foreach (string a in args)
+        foreach (var a in args)
+        {
             start.ArgumentList.Add(a);
+        }
+
         start.Environment["HDF5_PLUGIN_PATH"] = "/usr/lib/x86_64-linux-gnu/hdf5/serial/plugins";
         using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         if (process.ExitCode != 0)
+        {
             throw new InvalidOperationException($"python3 {script} failed ({process.ExitCode}):\n{stderr.Result}");
+        }
+
         return stdout.Result;
     }
 
     public static string NewTempFolder(string prefix)
     {
-        string dir = Path.Combine(Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var dir = Path.Combine(Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -32,10 +32,15 @@ public class CorruptInputTests
     {
         byte[] bs = BitshuffleChunk(), lz = Lz4Chunk();
         var output = new byte[Raw.Length];
-        for (int length = 0; length < bs.Length; length++)
+        for (var length = 0; length < bs.Length; length++)
+        {
             Assert.Throws<InvalidDataException>(() => BitshuffleLz4.Decode(bs.AsSpan(0, length), output, 4));
-        for (int length = 0; length < lz.Length; length++)
+        }
+
+        for (var length = 0; length < lz.Length; length++)
+        {
             Assert.Throws<InvalidDataException>(() => Hdf5Lz4.Decode(lz.AsSpan(0, length), output));
+        }
     }
 
     [Fact]
@@ -44,7 +49,7 @@ public class CorruptInputTests
         byte[] bs = BitshuffleChunk(), lz = Lz4Chunk();
 
         // Decoded size larger than the data (within the destination) and smaller than the data.
-        foreach (long delta in new long[] { 8, 32, -8, -4 * 256 })
+        foreach (var delta in new long[] { 8, 32, -8, -4 * 256 })
         {
             byte[] b = (byte[])bs.Clone(), l = (byte[])lz.Clone();
             BinaryPrimitives.WriteUInt64BigEndian(b, (ulong)(Raw.Length + delta));
@@ -53,21 +58,21 @@ public class CorruptInputTests
         }
 
         // Absurd sizes: more than 2 GiB, and a block size that is no multiple of 8 elements or is zero.
-        byte[] huge = (byte[])bs.Clone();
+        var huge = (byte[])bs.Clone();
         BinaryPrimitives.WriteUInt64BigEndian(huge, ulong.MaxValue);
         Assert.Throws<InvalidDataException>(() => BitshuffleLz4.GetDecodedLength(huge));
-        foreach (uint block in new uint[] { 0, 4, 12, 4 * 9, 4 * 257 })
+        foreach (var block in new uint[] { 0, 4, 12, 4 * 9, 4 * 257 })
         {
-            byte[] b = (byte[])bs.Clone();
+            var b = (byte[])bs.Clone();
             BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(8), block);
             Assert.Throws<InvalidDataException>(() => BitshuffleLz4.Decode(b, new byte[Raw.Length], 4));
         }
-        byte[] zeroBlock = (byte[])lz.Clone();
+        var zeroBlock = (byte[])lz.Clone();
         BinaryPrimitives.WriteUInt32BigEndian(zeroBlock.AsSpan(8), 0);
         Assert.Throws<InvalidDataException>(() => Hdf5Lz4.Decode(zeroBlock, new byte[Raw.Length]));
 
         // A block's compressed size that overruns the chunk, or shortchanges it.
-        foreach (int delta in new[] { 1, 1000, -1 })
+        foreach (var delta in new[] { 1, 1000, -1 })
         {
             byte[] b = (byte[])bs.Clone(), l = (byte[])lz.Clone();
             BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(12), (uint)(BinaryPrimitives.ReadUInt32BigEndian(b.AsSpan(12)) + delta));
@@ -93,7 +98,7 @@ public class CorruptInputTests
         // Offset cut off by the end of the block.
         Assert.Throws<InvalidDataException>(() => Lz4Block.Decode([0x10, (byte)'A', 1], output));
         // Far from both ends (the decoder's shortcut path): 14 literals, then offset 20 > 14 bytes written.
-        byte[] shortcut = new byte[40];
+        var shortcut = new byte[40];
         shortcut[0] = 0xE0;
         shortcut[15] = 20;
         Assert.Throws<InvalidDataException>(() => Lz4Block.Decode(shortcut, new byte[200]));
@@ -112,19 +117,26 @@ public class CorruptInputTests
         var rng = new Random(2026);
         byte[] bs = BitshuffleChunk(), lz = Lz4Chunk();
         var output = new byte[Raw.Length];
-        for (int trial = 0; trial < 3000; trial++)
+        for (var trial = 0; trial < 3000; trial++)
         {
-            byte[] source = trial % 2 == 0 ? bs : lz;
-            byte[] mutated = (byte[])source.Clone();
-            int flips = 1 + rng.Next(4);
-            for (int f = 0; f < flips; f++)
+            var source = trial % 2 == 0 ? bs : lz;
+            var mutated = (byte[])source.Clone();
+            var flips = 1 + rng.Next(4);
+            for (var f = 0; f < flips; f++)
+            {
                 mutated[rng.Next(trial % 3 == 0 ? Math.Min(40, mutated.Length) : mutated.Length)] ^= (byte)(1 + rng.Next(255));
+            }
+
             try
             {
                 if (trial % 2 == 0)
+                {
                     BitshuffleLz4.Decode(mutated, output, 4);
+                }
                 else
+                {
                     Hdf5Lz4.Decode(mutated, output);
+                }
             }
             catch (InvalidDataException)
             {
@@ -135,7 +147,7 @@ public class CorruptInputTests
     [Fact]
     public void Caller_mistakes_are_argument_errors_and_a_short_destination_is_a_lying_header()
     {
-        byte[] bs = BitshuffleChunk();
+        var bs = BitshuffleChunk();
         Assert.Throws<InvalidDataException>(() => BitshuffleLz4.Decode(bs, new byte[Raw.Length - 1], 4));
         Assert.Throws<ArgumentOutOfRangeException>(() => BitshuffleLz4.Decode(bs, new byte[Raw.Length], 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => BitshuffleLz4.Encode(Raw, new byte[Raw.Length * 2], 4, 12));

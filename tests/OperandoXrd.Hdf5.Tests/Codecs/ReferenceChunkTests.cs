@@ -43,9 +43,9 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
                 Assert.Equal(raw.Length, BitshuffleLz4.Decode(chunk, output, es));
                 Assert.True(raw.AsSpan().SequenceEqual(output), name);
 
-                int blockElements = (int)(BinaryPrimitives.ReadUInt32BigEndian(chunk.AsSpan(8)) / (uint)es);
-                int scratch = Math.Min(blockElements * es, raw.Length);
-                foreach (BitTransposeIsa isa in Enum.GetValues<BitTransposeIsa>())
+                var blockElements = (int)(BinaryPrimitives.ReadUInt32BigEndian(chunk.AsSpan(8)) / (uint)es);
+                var scratch = Math.Min(blockElements * es, raw.Length);
+                foreach (var isa in Enum.GetValues<BitTransposeIsa>())
                 {
                     Array.Clear(output);
                     BitshuffleLz4.DecodeBlocks(chunk.AsSpan(12), output, raw.Length / es, es, blockElements,
@@ -71,11 +71,11 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
     [InlineData("bs_u8", 8)]
     public void Default_block_size_matches_what_the_plugin_writes(string name, int es)
     {
-        uint pluginBlockBytes = BinaryPrimitives.ReadUInt32BigEndian(reference.Chunk(name).AsSpan(8));
+        var pluginBlockBytes = BinaryPrimitives.ReadUInt32BigEndian(reference.Chunk(name).AsSpan(8));
         Assert.Equal(8192u, pluginBlockBytes);
         Assert.Equal(pluginBlockBytes, (uint)(BitshuffleLz4.DefaultBlockSizeElements(es) * es));
 
-        byte[] raw = reference.Raw(name);
+        var raw = reference.Raw(name);
         var ours = new byte[BitshuffleLz4.MaxEncodedLength(raw.Length, es)];
         BitshuffleLz4.Encode(raw, ours, es);
         Assert.Equal(reference.Chunk(name).AsSpan(0, 12).ToArray(), ours.AsSpan(0, 12).ToArray());
@@ -84,7 +84,7 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
     [Fact]
     public void Plugin_lz4_keeps_incompressible_blocks_raw_and_we_read_them()
     {
-        byte[] chunk = reference.Chunk("lz4_random_blocks_i4");
+        var chunk = reference.Chunk("lz4_random_blocks_i4");
         Assert.Equal(4096u, BinaryPrimitives.ReadUInt32BigEndian(chunk.AsSpan(8)));
         // First block: stored size equals the raw block size → raw copy.
         Assert.Equal(4096u, BinaryPrimitives.ReadUInt32BigEndian(chunk.AsSpan(12)));
@@ -94,7 +94,7 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
     [Fact]
     public void The_real_plugins_decode_our_encoders_output()
     {
-        string folder = CodecTestData.NewTempFolder("oxrd-codec-ours");
+        var folder = CodecTestData.NewTempFolder("oxrd-codec-ours");
         try
         {
             var lines = new List<string>();
@@ -105,8 +105,8 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
                 lines.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {filter} {es}"));
             }
 
-            byte[] frame = CodecTestData.Bytes(CodecTestData.PilatusFrame(1679, 1475, 7));
-            byte[] oddU16 = CodecTestData.Bytes(CodecTestData.PilatusFrame(1, 50001, 8).Select(v => (ushort)v).ToArray());
+            var frame = CodecTestData.Bytes(CodecTestData.PilatusFrame(1679, 1475, 7));
+            var oddU16 = CodecTestData.Bytes(CodecTestData.PilatusFrame(1, 50001, 8).Select(v => (ushort)v).ToArray());
             var random = new byte[4 * 3001];
             new Random(3).NextBytes(random);
             foreach (var (name, es, raw) in new[] { ("pilatus_i4", 4, frame), ("odd_u2", 2, oddU16), ("random_i4", 4, random), ("tiny_u1", 1, new byte[] { 5, 4, 3, 2, 1 }) })
@@ -122,7 +122,7 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
             Add("bs_block64_u2", BitshuffleLz4.FilterId, 2, oddU16, small.AsSpan(0, BitshuffleLz4.Encode(oddU16, small, 2, 64)).ToArray());
             File.WriteAllLines(Path.Combine(folder, "ours.txt"), lines);
 
-            string[] verdicts = CodecTestData.RunPython("check_our_chunks.py", folder).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var verdicts = CodecTestData.RunPython("check_our_chunks.py", folder).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(lines.Count, verdicts.Length);
             Assert.All(verdicts, v => Assert.StartsWith("OK ", v, StringComparison.Ordinal));
         }
@@ -136,10 +136,10 @@ public class ReferenceChunkTests(ReferenceChunks reference) : IClassFixture<Refe
     public void Our_pilatus_frame_compresses_about_as_well_as_the_plugin()
     {
         // Same data, same block size: the greedy encoder should land within 15 % of liblz4's size.
-        byte[] raw = reference.Raw("bs_pilatus2m_i4");
+        var raw = reference.Raw("bs_pilatus2m_i4");
         var ours = new byte[BitshuffleLz4.MaxEncodedLength(raw.Length, 4)];
-        int size = BitshuffleLz4.Encode(raw, ours, 4);
-        int plugin = reference.Chunk("bs_pilatus2m_i4").Length;
+        var size = BitshuffleLz4.Encode(raw, ours, 4);
+        var plugin = reference.Chunk("bs_pilatus2m_i4").Length;
         Assert.InRange(size, plugin * 0.85, plugin * 1.15);
         Assert.True(size < raw.Length / 2, $"{size} of {raw.Length}");
     }

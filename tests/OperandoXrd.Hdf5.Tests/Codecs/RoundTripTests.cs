@@ -13,7 +13,7 @@ public class RoundTripTests
 
     private static byte[] PilatusLike(string dtype, int count, int seed)
     {
-        int[] counts = CodecTestData.PilatusFrame(1, count, seed);
+        var counts = CodecTestData.PilatusFrame(1, count, seed);
         return dtype switch
         {
             "int32" => CodecTestData.Bytes(counts),
@@ -26,37 +26,41 @@ public class RoundTripTests
     [MemberData(nameof(Shapes))]
     public void Bitshuffle_lz4_round_trips_pilatus_like_and_random_data(string dtype, int count)
     {
-        int es = dtype == "uint16" ? 2 : 4;
+        var es = dtype == "uint16" ? 2 : 4;
         var random = new byte[count * es];
         new Random(count).NextBytes(random);
-        foreach (byte[] raw in new[] { PilatusLike(dtype, count, count), random, new byte[count * es] })
-            foreach (int block in new[] { 0, 8, 64, 1024, 4096 + 8 })
+        foreach (var raw in new[] { PilatusLike(dtype, count, count), random, new byte[count * es] })
+        {
+            foreach (var block in new[] { 0, 8, 64, 1024, 4096 + 8 })
             {
                 var chunk = new byte[BitshuffleLz4.MaxEncodedLength(raw.Length, es, block == 0 ? BitshuffleLz4.DefaultBlockSizeElements(es) : block)];
-                int size = BitshuffleLz4.Encode(raw, chunk, es, block);
+                var size = BitshuffleLz4.Encode(raw, chunk, es, block);
                 Assert.Equal(raw.Length, BitshuffleLz4.GetDecodedLength(chunk.AsSpan(0, size)));
                 var back = new byte[raw.Length];
                 Assert.Equal(raw.Length, BitshuffleLz4.Decode(chunk.AsSpan(0, size), back, es));
                 Assert.True(raw.AsSpan().SequenceEqual(back), $"{dtype} x{count} block {block}");
             }
+        }
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Lz4_round_trips_with_one_block_and_with_many(string dtype, int count)
     {
-        int es = dtype == "uint16" ? 2 : 4;
+        var es = dtype == "uint16" ? 2 : 4;
         var random = new byte[count * es];
         new Random(count).NextBytes(random);
-        foreach (byte[] raw in new[] { PilatusLike(dtype, count, count + 1), random })
-            foreach (int block in new[] { 1 << 30, 1, 17, 4096 })
+        foreach (var raw in new[] { PilatusLike(dtype, count, count + 1), random })
+        {
+            foreach (var block in new[] { 1 << 30, 1, 17, 4096 })
             {
                 var chunk = new byte[Hdf5Lz4.MaxEncodedLength(raw.Length, block)];
-                int size = Hdf5Lz4.Encode(raw, chunk, block);
+                var size = Hdf5Lz4.Encode(raw, chunk, block);
                 var back = new byte[raw.Length];
                 Assert.Equal(raw.Length, Hdf5Lz4.Decode(chunk.AsSpan(0, size), back));
                 Assert.True(raw.AsSpan().SequenceEqual(back), $"{dtype} x{count} block {block}");
             }
+        }
     }
 
     [Fact]
@@ -64,26 +68,28 @@ public class RoundTripTests
     {
         // Periodic data with periods 1..40 exercises the overlapping-copy paths (offset < 32) and the wild copy.
         var rng = new Random(11);
-        for (int period = 1; period <= 40; period++)
-            foreach (int length in new[] { 13, 31, 64, 300, 5000 })
+        for (var period = 1; period <= 40; period++)
+        {
+            foreach (var length in new[] { 13, 31, 64, 300, 5000 })
             {
                 var pattern = new byte[period];
                 rng.NextBytes(pattern);
-                byte[] raw = Enumerable.Range(0, length).Select(i => pattern[i % period]).ToArray();
+                var raw = Enumerable.Range(0, length).Select(i => pattern[i % period]).ToArray();
                 var encoded = new byte[Lz4Block.MaxEncodedLength(length)];
-                int size = Lz4Block.Encode(raw, encoded);
+                var size = Lz4Block.Encode(raw, encoded);
                 var back = new byte[length];
                 Assert.Equal(length, Lz4Block.Decode(encoded.AsSpan(0, size), back));
                 Assert.Equal(raw, back);
             }
+        }
     }
 
     [Fact]
     public void Pilatus_frame_compresses_and_zero_length_input_is_a_valid_chunk()
     {
-        byte[] frame = CodecTestData.Bytes(CodecTestData.PilatusFrame(1679, 1475, 1));
+        var frame = CodecTestData.Bytes(CodecTestData.PilatusFrame(1679, 1475, 1));
         var chunk = new byte[BitshuffleLz4.MaxEncodedLength(frame.Length, 4)];
-        int size = BitshuffleLz4.Encode(frame, chunk, 4);
+        var size = BitshuffleLz4.Encode(frame, chunk, 4);
         // Counts of ~3-100 need 7 of 32 bit planes: shuffled LZ4 gets well below half.
         Assert.InRange(size, frame.Length / 12, frame.Length / 3);
 

@@ -11,23 +11,6 @@ namespace OperandoXrd.Viewer.Rendering.Text;
 /// </summary>
 internal sealed class TextBatch : IDisposable
 {
-    private const int FloatsPerVertex = 8;
-
-    private const string VertexSource = """
-        #version 330 core
-        layout(location = 0) in vec2 aPosition;
-        layout(location = 1) in vec2 aTexel;
-        layout(location = 2) in vec4 aColor;
-        uniform vec2 uViewport;
-        out vec2 vTexel;
-        out vec4 vColor;
-        void main() {
-            gl_Position = vec4(aPosition.x / uViewport.x * 2.0 - 1.0, 1.0 - aPosition.y / uViewport.y * 2.0, 0.0, 1.0);
-            vTexel = aTexel;
-            vColor = aColor;
-        }
-        """;
-
     private const string FragmentSource = """
         #version 330 core
         in vec2 vTexel;
@@ -41,27 +24,15 @@ internal sealed class TextBatch : IDisposable
         """;
 
     private readonly List<float> _vertices = new(1 << 14);
-    private readonly int _program, _vao, _vbo, _texture, _uViewport, _uAtlas;
-    private int _bufferBytes;
+    private readonly int _program, _texture, _uViewport, _uAtlas;
+    private readonly VertexArray _quads = new(2, 2, 4);
 
     public TextBatch(GlyphAtlas atlas)
     {
         Atlas = atlas;
-        _program = Shaders.Link("text", VertexSource, FragmentSource);
+        _program = Shaders.Link("text", Shaders.PixelVertexSource(("Texel", 2), ("Color", 4)), FragmentSource);
         _uViewport = GL.GetUniformLocation(_program, "uViewport");
         _uAtlas = GL.GetUniformLocation(_program, "uAtlas");
-        _vao = GL.GenVertexArray();
-        _vbo = GL.GenBuffer();
-        GL.BindVertexArray(_vao);
-        GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        GL.VertexAttribPointer(0, 2, VertexAttribPointerType.Float, false, FloatsPerVertex * sizeof(float), 0);
-        GL.EnableVertexAttribArray(0);
-        GL.VertexAttribPointer(1, 2, VertexAttribPointerType.Float, false, FloatsPerVertex * sizeof(float), 2 * sizeof(float));
-        GL.EnableVertexAttribArray(1);
-        GL.VertexAttribPointer(2, 4, VertexAttribPointerType.Float, false, FloatsPerVertex * sizeof(float), 4 * sizeof(float));
-        GL.EnableVertexAttribArray(2);
-        GL.BindVertexArray(0);
-
         _texture = GL.GenTexture();
         GL.BindTexture(TextureTarget.Texture2D, _texture);
         GL.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
@@ -117,19 +88,10 @@ internal sealed class TextBatch : IDisposable
         GL.ActiveTexture(TextureUnit.Texture0);
         GL.BindTexture(TextureTarget.Texture2D, _texture);
         GL.Uniform1(_uAtlas, 0);
-        GL.BindVertexArray(_vao);
-        GL.BindBuffer(BufferTarget.ArrayBuffer, _vbo);
-        var bytes = _vertices.Count * sizeof(float);
-        if (bytes > _bufferBytes)
-        {
-            _bufferBytes = Math.Max(bytes, _bufferBytes * 2);
-            GL.BufferData<float>(BufferTarget.ArrayBuffer, _bufferBytes, default, BufferUsageHint.StreamDraw);
-        }
-
         var vertices = CollectionsMarshal.AsSpan(_vertices);
-        GL.BufferSubData<float>(BufferTarget.ArrayBuffer, 0, bytes, vertices);
-        GL.DrawArrays(PrimitiveType.Triangles, 0, vertices.Length / FloatsPerVertex);
-        GL.BindVertexArray(0);
+        _quads.Upload(vertices);
+        _quads.Draw(PrimitiveType.Triangles, 0, vertices.Length / _quads.FloatsPerVertex);
+        VertexArray.Unbind();
         GL.BindTexture(TextureTarget.Texture2D, 0);
         _vertices.Clear();
     }
@@ -137,8 +99,7 @@ internal sealed class TextBatch : IDisposable
     public void Dispose()
     {
         GL.DeleteTexture(_texture);
-        GL.DeleteBuffer(_vbo);
-        GL.DeleteVertexArray(_vao);
+        _quads.Dispose();
         GL.DeleteProgram(_program);
     }
 
