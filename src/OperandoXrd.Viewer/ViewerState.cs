@@ -57,8 +57,8 @@ public sealed class ViewerState
         int lo = 0, hi = _frames.Count - 1;
         while (lo <= hi)
         {
-            int mid = (lo + hi) >>> 1;
-            int at = _frames[mid].Index;
+            var mid = (lo + hi) >>> 1;
+            var at = _frames[mid].Index;
             if (at == index)
             {
                 return mid;

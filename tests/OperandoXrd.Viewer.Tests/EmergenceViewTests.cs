@@ -55,9 +55,9 @@ public sealed class EmergenceViewTests
 
         // The row of frame 12 (band 12 of 30 from the bottom) carries the dashed line: more than half its pixels.
         var c = Layout.Contour;
-        double rowY = c.Bottom - (FirstFrame + 0.5) / Frames * c.Height;
-        int y = (int)Math.Floor(rowY - 0.5);
-        int dashed = Enumerable.Range(c.X, c.Width).Count(x => png[x, y] == Magenta);
+        var rowY = c.Bottom - (FirstFrame + 0.5) / Frames * c.Height;
+        var y = (int)Math.Floor(rowY - 0.5);
+        var dashed = Enumerable.Range(c.X, c.Width).Count(x => png[x, y] == Magenta);
         Assert.True(dashed > c.Width / 2, $"{dashed} of {c.Width} pixels of row {y} are the emergence colour");
 
         // A bar at each peak, above and below the line; none between them, and no mark in any other frame's band.
@@ -69,8 +69,8 @@ public sealed class EmergenceViewTests
         }
 
         Assert.NotEqual(Magenta, png[(int)Math.Round(X(5.2)), y - 5]);
-        int band = (int)Math.Ceiling((double)c.Height / Frames);
-        for (int yy = c.Y; yy < c.Bottom; yy++)
+        var band = (int)Math.Ceiling((double)c.Height / Frames);
+        for (var yy = c.Y; yy < c.Bottom; yy++)
         {
             if (Math.Abs(yy - rowY) > Math.Max(8, band))
             {

@@ -147,7 +147,7 @@ public sealed partial class LatticeCsv
             }
 
             var layout = new Layout(columns, status);
-            for (int c = status + 1; c < columns.Length; c++)
+            for (var c = status + 1; c < columns.Length; c++)
             {
                 if (columns[c].StartsWith(EsdConventions.ColumnPrefix, StringComparison.Ordinal))
                 {

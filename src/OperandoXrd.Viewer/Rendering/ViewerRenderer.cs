@@ -230,14 +230,14 @@ internal sealed class ViewerRenderer : IDisposable
         var (v0, v1) = state.View;
         foreach (var mark in state.Emergence)
         {
-            int p = state.PositionOf(mark.Row.FirstFrame);
+            var p = state.PositionOf(mark.Row.FirstFrame);
             if (p < 0)
             {
                 continue;
             }
 
-            double y = plot.Bottom - (p + 0.5) / rows * plot.Height;
-            for (int x = plot.X; x < plot.Right; x += 10)
+            var y = plot.Bottom - (p + 0.5) / rows * plot.Height;
+            for (var x = plot.X; x < plot.Right; x += 10)
             {
                 _batch.Rect(x, y - 1, Math.Min(6, plot.Right - x), 2, Emergence);
             }
@@ -246,7 +246,7 @@ internal sealed class ViewerRenderer : IDisposable
             {
                 if (r >= v0 && r <= v1)
                 {
-                    double x = plot.X + (r - v0) / (v1 - v0) * plot.Width;
+                    var x = plot.X + (r - v0) / (v1 - v0) * plot.Width;
                     _batch.Rect(x - 1, Math.Max(plot.Y, y - 7), 3, Math.Min(14, plot.Bottom - Math.Max(plot.Y, y - 7)), Emergence);
                 }
             }
