@@ -20,6 +20,7 @@ public sealed class EmergenceReductionTests(ITestOutputHelper output)
     [InlineData("Ni3S4", "pilatus300k", 24)]
     [InlineData("Li3PO4", "pilatus300k", 24)]
     [InlineData("Ni3S4", "pilatus2m", 16)]
+    [InlineData("Li3PO4", "pilatus2m", 16)]
     public async Task An_emerging_phase_is_named_within_three_frames_of_five_sigma(string phase, string detector, int frames)
     {
         using var data = new SmallRun(frames, FramesPerFile, seed: 31, detector, [EmergingPhase.Parse($"{phase}@0.4")]);
